@@ -1,0 +1,127 @@
+"""The ``odiac`` command line: thin click commands over the layers below.
+
+Subcommands are imported lazily so that ``odiac --help`` and ``odiac --version``
+never import httpx, deepdiff or the emulator.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+
+
+import click
+
+from odiac import __version__
+from odiac.cli.context import GlobalOptions
+
+EXIT_USAGE = 64
+
+# name -> "module:attribute"; each module holds one click command (or group).
+COMMANDS: dict[str, str] = {
+    "validate": "odiac.cli.validate:command",
+    "schema": "odiac.cli.schema:command",
+    "auth": "odiac.cli.auth:group",
+    "emulator": "odiac.cli.emulator:group",
+    "plan": "odiac.cli.plan:command",
+    "apply": "odiac.cli.apply:command",
+    "init": "odiac.cli.init:command",
+    "plugins": "odiac.cli.plugins:command",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when they are used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if _available(name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None or not _available(cmd_name):
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+def _available(name: str) -> bool:
+    module_name = COMMANDS[name].split(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Example:\n\n  odiac plan --env production --detailed-exitcode",
+)
+@click.option(
+    "-C",
+    "--chdir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Run as if odiac was started in this directory.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Path to the configuration file (default: opendeploy.toml).",
+)
+@click.option("--gateway", help="Gateway base URL (with /api) or 'local'; overrides the file.")
+@click.option("--env", "environment", default=None, help="Environment overlay (default: staging).")
+@click.option("-v", "--verbose", count=True, help="More output; -vv logs HTTP traffic (redacted).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the final result.")
+@click.option("--no-color", is_flag=True, help="Disable colours (NO_COLOR is honoured too).")
+@click.version_option(__version__, "--version", prog_name="odiac", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    chdir: str | None,
+    config_path: str | None,
+    gateway: str | None,
+    environment: str | None,
+    verbose: int,
+    quiet: bool,
+    no_color: bool,
+) -> None:
+    """Infrastructure-as-Code for OpenDeploy: keep your project in opendeploy.toml."""
+    if chdir:
+        os.chdir(chdir)
+    ctx.obj = GlobalOptions(
+        config_path=config_path,
+        gateway=gateway,
+        environment=environment,
+        verbosity=-1 if quiet else verbose,
+        color=not no_color and "NO_COLOR" not in os.environ,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: maps errors to exit codes (usage errors exit 64)."""
+    from odiac.errors import OdiacError
+
+    try:
+        cli.main(args=argv, prog_name="odiac", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except OdiacError as exc:
+        from odiac.cli.output import report_error
+
+        report_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    sys.exit(0)
+
+

@@ -1,0 +1,1 @@
+"""The ``opendeploy.toml`` format (version 1): models, loading and diagnostics."""
