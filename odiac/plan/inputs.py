@@ -1,0 +1,285 @@
+"""The two inputs of the planner: what the file asks for and what the gateway has.
+
+Both are frozen pydantic models built elsewhere (the desired-state builder and
+``refresh``) and consumed by :func:`odiac.plan.planner.make_plan`. Secret values
+live here only in memory: every environment value is a :class:`~pydantic.SecretStr`
+(masked in ``repr``) and is left out of serialisation, so a ``model_dump`` or a
+traceback never shows one. Values are compared by digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+ServiceType = Literal["web", "worker", "cron", "static"]
+Engine = Literal["postgres", "mysql", "mongodb", "redis", "clickhouse"]
+
+#: Gateway defaults applied when a service is created without the field (contract §3.5.1).
+SERVICE_DEFAULTS: dict[str, str | int] = {
+    "cpu_request": "500m",
+    "cpu_limit": "2",
+    "memory_request": "1Gi",
+    "memory_limit": "4Gi",
+    "replicas": 1,
+}
+
+_SENSITIVE_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "PRIVATE_KEY")
+_CONNECTION_KEYS = (
+    "DATABASE_URL",
+    "DB_URL",
+    "POSTGRES_URL",
+    "POSTGRESQL_URL",
+    "PG_URL",
+    "MYSQL_URL",
+    "MONGODB_URI",
+    "MONGO_URL",
+    "MONGO_URI",
+    "REDIS_URL",
+    "CLICKHOUSE_URL",
+)
+_DESCRIPTION_RE = re.compile(
+    r"\bodiac source=(?P<source>sha256:[0-9a-f]{64}|-) config=(?P<config>sha256:[0-9a-f]{64}|-)"
+)
+
+
+def is_sensitive_key(key: str) -> bool:
+    """Whether an env key is sensitive by name (contract §9.5, case-insensitive)."""
+    upper = key.upper()
+    if any(part in upper for part in _SENSITIVE_PARTS):
+        return True
+    return any(upper.endswith(name) for name in _CONNECTION_KEYS)
+
+
+def secret_digest(value: str, key: bytes) -> str:
+    """Keyed digest of a secret value: ``hmac-sha256:<hex>`` (brute force needs the key)."""
+    mac = hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"hmac-sha256:{mac}"
+
+
+def format_deployment_description(source_digest: str | None, config_digest: str | None) -> str:
+    """The deployment ``description`` that records which source and config it runs."""
+    return f"odiac source={source_digest or '-'} config={config_digest or '-'}"
+
+
+def parse_deployment_description(text: str | None) -> tuple[str | None, str | None]:
+    """Read back ``(source_digest, config_digest)``; ``(None, None)`` if odiac did not write it."""
+    match = _DESCRIPTION_RE.search(text or "")
+    if not match:
+        return None, None
+    source, config = match["source"], match["config"]
+    return (None if source == "-" else source), (None if config == "-" else config)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- desired
+
+
+class LiteralValue(_Frozen):
+    """A value known now (plain text or a resolved secret reference)."""
+
+    kind: Literal["literal"] = "literal"
+    value: SecretStr = Field(exclude=True, description="In memory only; never serialised.")
+    sensitive: bool = Field(False, description="Never show the value; compare by digest.")
+
+    @classmethod
+    def of(cls, value: str, *, sensitive: bool = False) -> LiteralValue:
+        """Build a literal from plain text."""
+        return cls(value=SecretStr(value), sensitive=sensitive)
+
+
+class FromDependency(_Frozen):
+    """A value taken from a dependency's connection env (``DATABASE_URL`` of ``db``).
+
+    The planner resolves it against the live dependency; when that dependency does
+    not exist yet, the value is *known after apply*.
+    """
+
+    kind: Literal["from_dependency"] = "from_dependency"
+    dependency: str = Field(description="Dependency name in opendeploy.toml.")
+    key: str = Field(description="Key in that dependency's env_vars.")
+    sensitive: bool = True
+
+
+DesiredValue = Annotated[LiteralValue | FromDependency, Field(discriminator="kind")]
+
+
+class DesiredProject(_Frozen):
+    name: str
+    region: str | None = Field(None, description="Region code; None = gateway default.")
+    description: str = ""
+
+
+class DesiredSource(_Frozen):
+    kind: Literal["archive", "git"] = "archive"
+    digest: str | None = Field(None, description="sha256:<hex> of the archive; None for git.")
+    file_count: int = 0
+    total_bytes: int = 0
+    git_url: str | None = None
+    branch: str | None = None
+
+
+class DesiredDependency(_Frozen):
+    engine: Engine
+    display_name: str | None = None
+
+
+class DesiredService(_Frozen):
+    """One service. ``None`` means "not managed by the file" except for resources and
+    replicas, where ``None`` means the gateway default (:data:`SERVICE_DEFAULTS`)."""
+
+    type: ServiceType = "web"
+    path: str = "."
+    port: int | None = None
+    language: str | None = None
+    framework: str | None = None
+    cpu_limit: str | None = None
+    cpu_request: str | None = None
+    memory_limit: str | None = None
+    memory_request: str | None = None
+    replicas: int | None = None
+    health_check_path: str | None = None
+    build_command: str | None = None
+    start_command: str | None = None
+    dockerfile: str | None = None
+    subdomain: str | None = None
+    env: dict[str, DesiredValue] = Field(default_factory=dict, description="Runtime env.")
+    build_env: dict[str, DesiredValue] = Field(default_factory=dict)
+    uses: list[str] = Field(default_factory=list, description="Dependency names.")
+
+
+class DesiredState(_Frozen):
+    """Everything ``opendeploy.toml`` (plus overlay, analyzers, secrets) asks for."""
+
+    project: DesiredProject
+    source: DesiredSource = Field(default_factory=DesiredSource)
+    dependencies: dict[str, DesiredDependency] = Field(default_factory=dict)
+    services: dict[str, DesiredService] = Field(default_factory=dict)
+    config_digest: str = Field(description="sha256:<hex> of the effective configuration.")
+    environment: str = "staging"
+
+
+# --------------------------------------------------------------------------- live
+
+
+class LiveProject(_Frozen):
+    id: str
+    name: str
+    region_id: str | None = None
+    description: str = ""
+    source_bound: bool = Field(False, description="project.source_path != ''.")
+    bound_source_digest: str | None = Field(
+        None,
+        description="Source digest of the newest non-rollback deployment odiac made in the "
+        "project (what update-source last bound, as far as odiac knows).",
+    )
+    agent_id: str | None = None
+
+
+class LiveDependency(_Frozen):
+    id: str
+    engine: str
+    status: str = "running"
+    display_name: str | None = None
+    env_vars: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
+
+
+class LiveDeployment(_Frozen):
+    id: str
+    status: str
+    description: str = Field("", description="Holds the odiac source/config identity.")
+    created_at: str = ""
+    is_rollback: bool = False
+    rollback_of: str | None = None
+
+    @property
+    def identity(self) -> tuple[str | None, str | None]:
+        """``(source_digest, config_digest)`` parsed from the description."""
+        return parse_deployment_description(self.description)
+
+
+class LiveDomain(_Frozen):
+    id: str
+    label: str = Field(description="Subdomain label (prefix of the FQDN).")
+    type: Literal["auto", "custom"] = "auto"
+    status: str = "active"
+
+
+class LiveService(_Frozen):
+    """A service as the gateway reports it (strings as sent, not normalised)."""
+
+    id: str
+    type: str
+    path: str | None = None
+    port: int | None = None
+    language: str | None = None
+    framework: str | None = None
+    cpu_limit: str | None = None
+    cpu_request: str | None = None
+    memory_limit: str | None = None
+    memory_request: str | None = None
+    replicas: int | None = None
+    health_check_path: str | None = None
+    build_command: str | None = None
+    start_command: str | None = None
+    dockerfile: str | None = None
+    env: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
+    build_env: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
+    latest_deployment: LiveDeployment | None = Field(
+        None, description="Newest deployment of the service, whatever its status."
+    )
+    running_deployment: LiveDeployment | None = Field(
+        None,
+        description="Newest successful deployment (what serves traffic). For a rollback "
+        "deployment without an odiac description, refresh copies the target's description.",
+    )
+    domains: list[LiveDomain] = Field(default_factory=list)
+
+    @property
+    def auto_domain(self) -> LiveDomain | None:
+        """The service's auto domain row, if it exists yet."""
+        return next((d for d in self.domains if d.type == "auto"), None)
+
+
+class LiveState(_Frozen):
+    """What the gateway has now. ``project`` is None when the project does not exist."""
+
+    project: LiveProject | None = None
+    dependencies: dict[str, LiveDependency] = Field(default_factory=dict)
+    services: dict[str, LiveService] = Field(default_factory=dict)
+
+    def fingerprint(self, key: bytes = b"") -> str:
+        """Stable digest of the whole state; secrets enter only as keyed digests.
+
+        Args:
+            key: HMAC key for the secret digests (the plan key); empty = unkeyed.
+        """
+        doc = {
+            "project": self.project.model_dump() if self.project else None,
+            "dependencies": {
+                name: {**dep.model_dump(), "env_vars": _digest_map(dep.env_vars, key)}
+                for name, dep in self.dependencies.items()
+            },
+            "services": {
+                name: {
+                    **svc.model_dump(),
+                    "env": _digest_map(svc.env, key),
+                    "build_env": _digest_map(svc.build_env, key),
+                }
+                for name, svc in self.services.items()
+            },
+        }
+        blob = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        return "sha256:" + hashlib.sha256(blob).hexdigest()
+
+
+def _digest_map(values: dict[str, SecretStr], key: bytes) -> dict[str, Any]:
+    return {k: secret_digest(v.get_secret_value(), key) for k, v in sorted(values.items())}
