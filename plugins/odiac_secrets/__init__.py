@@ -1,0 +1,1 @@
+"""odiac's built-in secret backends."""
