@@ -102,6 +102,7 @@ class EmulatorProcess:
         argv = [sys.executable, "-m", "odiac", "emulator", "serve"]
         argv += ["--host", "127.0.0.1", "--port", str(port), "--db", self.db, *self.extra_args]
         env = dict(os.environ, PYTHONUNBUFFERED="1", NO_COLOR="1")
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self._log = self._log or self.log_path.open("a", encoding="utf-8")
         self.process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
             argv,

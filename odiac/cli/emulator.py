@@ -33,7 +33,7 @@ def group() -> None:
     "--db",
     default=":memory:",
     show_default=True,
-    help="SQLite file for the emulator state (uploads are kept in <db>.data beside it).",
+    help="SQLite file for the emulator state (uploads are kept in a directory beside it).",
 )
 @click.option(
     "--data-dir",

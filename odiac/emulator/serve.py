@@ -46,7 +46,8 @@ class ServeOptions:
         host: Address to bind; loopback unless the operator says otherwise.
         port: TCP port; 0 picks a free one.
         db: SQLite path, or ``:memory:`` for a throw-away emulator.
-        data_dir: Where uploads and extracted sources live; next to ``db`` by default.
+        data_dir: Where uploads and sources live (None: the emulator's default, beside
+            a file ``db``, a temporary directory for ``:memory:``).
         key: Required ``X-Emulator-Key`` for ``/_emulator/*`` (None: no key).
         public_url: Public base URL (with ``/api``) reported by register.
         settings: Initial ``/_emulator/config`` values (``time_scale``, ``latency_ms``...).
@@ -59,15 +60,6 @@ class ServeOptions:
     key: str | None = None
     public_url: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
-
-    def resolved_data_dir(self) -> Path | None:
-        """The data directory: explicit, else ``<db>.data`` beside a file database."""
-        if self.data_dir is not None:
-            return self.data_dir
-        if self.db == MEMORY_DB:
-            return None
-        db_path = Path(self.db)
-        return db_path.parent / f"{db_path.name}.data"
 
 
 def is_loopback(host: str) -> bool:
@@ -175,14 +167,13 @@ def serve(options: ServeOptions, *, on_ready: Callable[[str], None] | None = Non
     """Build the emulator app from ``options`` and serve it until stopped."""
     from odiac.emulator import create_app
 
-    data_dir = options.resolved_data_dir()
-    if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+    if options.data_dir is not None:
+        options.data_dir.mkdir(parents=True, exist_ok=True)
     if options.db != MEMORY_DB:
         Path(options.db).parent.mkdir(parents=True, exist_ok=True)
     app = create_app(
         options.db,
-        data_dir=data_dir,
+        data_dir=options.data_dir,
         key=options.key,
         public_base_url=options.public_url,
         settings=dict(options.settings) or None,
