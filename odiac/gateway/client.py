@@ -1,0 +1,492 @@
+"""Typed async client for the OpenDeploy gateway: one method per endpoint odiac uses.
+
+Example:
+    async with GatewayClient("https://dashboard.dev.opendeploy.dev/api", token) as gw:
+        regions = await gw.list_regions()
+
+Mutating calls are sent exactly once: a failure that may have committed carries
+``ambiguous=True`` and the caller reads back before deciding to retry.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import quote
+
+from odiac.gateway.core import HTTPCore, RequestRecord, Sleep, canonical_path
+from odiac.gateway.decode import parse, parse_list
+from odiac.gateway.errors import GatewayHTTPError, GatewayProtocolError
+from odiac.gateway.models import (
+    CatalogEntry,
+    CreatedService,
+    Dependency,
+    DependencyStatus,
+    Deployment,
+    EnvSet,
+    LogEvent,
+    LogPage,
+    Profile,
+    Project,
+    Region,
+    RegisterResult,
+    Service,
+    ServiceDomain,
+    SourceBindResult,
+    SubdomainCheck,
+    UploadResult,
+)
+from odiac.redact import register
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable, Iterable
+    from pathlib import Path
+    from types import TracebackType
+
+    import httpx
+
+INVALID_DEPENDENCY_ID = "Invalid dependency_id format"
+_ENGINE_ALIASES = {"mongo": "mongodb"}
+UPLOAD_TIMEOUT = 300.0
+
+
+def _q(value: str) -> str:
+    """Quote an id for use as one path segment (an id can never add a segment)."""
+    return quote(str(value), safe="")
+
+
+class GatewayClient:
+    """Async client for one gateway base URL (including ``/api``) and one token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        user_agent: str | None = None,
+        max_read_retries: int = 3,
+        on_request: Callable[[RequestRecord], None] | None = None,
+        sleep: Sleep | None = None,
+        backoff: float = 0.5,
+        max_retry_after: float = 30.0,
+    ) -> None:
+        self._timeout = timeout
+        self._core = HTTPCore(
+            base_url,
+            token,
+            transport=transport,
+            timeout=timeout,
+            user_agent=user_agent,
+            max_read_retries=max_read_retries,
+            on_request=on_request,
+            sleep=sleep,
+            backoff=backoff,
+            max_retry_after=max_retry_after,
+        )
+
+    def __repr__(self) -> str:
+        return f"GatewayClient({self.base_url!r})"
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    @property
+    def round_trips(self) -> int:
+        """HTTP round trips made so far (retries included)."""
+        return self._core.round_trips
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._core.aclose()
+
+    # -- plumbing ----------------------------------------------------------------
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> tuple[Any, str]:
+        body = await self._core.request(method, path, **kwargs)
+        return body, canonical_path(path)
+
+    async def _one(self, model: type[Any], method: str, path: str, **kwargs: Any) -> Any:
+        body, shown = await self._call(method, path, **kwargs)
+        return parse(model, body, method, shown)
+
+    async def _many(
+        self, model: type[Any], path: str, *, key: str = "data", **kwargs: Any
+    ) -> list[Any]:
+        body, shown = await self._call("GET", path, **kwargs)
+        return parse_list(model, body, "GET", shown, key=key)
+
+    # -- client agents, regions, profile ------------------------------------------
+
+    async def register_agent(self, name: str | None = None) -> RegisterResult:
+        """Register a client agent (anonymous; never retried, 429 surfaces as RateLimited)."""
+        body: dict[str, Any] = {"source_hint": f"odiac/{platform.system() or 'unknown'}"}
+        if name:
+            body["name"] = name
+        result: RegisterResult = await self._one(
+            RegisterResult,
+            "POST",
+            "/v1/client-agents/register",
+            json_body=body,
+            authenticated=False,
+        )
+        register(result.api_key)
+        register(result.bind_sig)
+        return result
+
+    async def list_regions(self) -> list[Region]:
+        """All regions (the credential sanity check: 401 here means a rejected key)."""
+        regions: list[Region] = await self._many(Region, "/v1/regions/")
+        return regions
+
+    async def get_profile(self) -> Profile:
+        """The user profile; 401 for a pending agent (that is the "not bound" signal)."""
+        profile: Profile = await self._one(Profile, "GET", "/v1/profile")
+        return profile
+
+    # -- projects -------------------------------------------------------------------
+
+    async def list_projects(self) -> list[Project]:
+        projects: list[Project] = await self._many(Project, "/v1/projects/")
+        return projects
+
+    async def get_project(self, pid: str) -> Project:
+        project: Project = await self._one(Project, "GET", f"/v1/projects/{_q(pid)}")
+        return project
+
+    async def create_project(
+        self,
+        name: str,
+        *,
+        region_id: str | None = None,
+        description: str = "",
+        repo_url: str = "file://upload",
+        branch: str | None = None,
+        git_token: str | None = None,
+    ) -> Project:
+        """Create a project; ``skip_validation`` is sent exactly for ``file://`` URLs."""
+        register(git_token)
+        body: dict[str, Any] = {"name": name, "repo_url": repo_url, "description": description}
+        if region_id:
+            body["region_id"] = region_id
+        if branch:
+            body["branch"] = branch
+        if git_token:
+            body["token"] = git_token
+        if repo_url.startswith("file://"):
+            body["skip_validation"] = True
+        project: Project = await self._one(Project, "POST", "/v1/projects/", json_body=body)
+        return project
+
+    # -- dependencies -------------------------------------------------------------------
+
+    async def list_dependency_catalog(self) -> list[CatalogEntry]:
+        """The optional catalog (``GET /v1/dependencies``); NotFound on gateways without it."""
+        entries: list[CatalogEntry] = await self._many(
+            CatalogEntry, "/v1/dependencies", key="dependencies"
+        )
+        return entries
+
+    async def list_dependencies_status(self, pid: str) -> list[DependencyStatus]:
+        rows: list[DependencyStatus] = await self._many(
+            DependencyStatus, f"/v1/dependencies/status/{_q(pid)}", key="dependencies"
+        )
+        return rows
+
+    async def create_dependency(
+        self,
+        pid: str,
+        engine: str,
+        *,
+        environment: str = "staging",
+        display_name: str | None = None,
+        template_id: str | None = None,
+    ) -> Dependency:
+        """Create a managed database by engine name.
+
+        A gateway that wants catalog ids answers 400 ``Invalid dependency_id format``;
+        the id is then looked up in the catalog and the create retried once (F33).
+        """
+        body: dict[str, Any] = {
+            "project_id": pid,
+            "dependency_id": engine,
+            "environment": environment,
+        }
+        if display_name:
+            body["display_name"] = display_name
+        if template_id:
+            body["template_id"] = template_id
+        path = "/v1/dependencies/create"
+        try:
+            created: Dependency = await self._one(Dependency, "POST", path, json_body=body)
+            return created
+        except GatewayHTTPError as exc:
+            if exc.status != 400 or exc.gateway_message != INVALID_DEPENDENCY_ID:
+                raise
+            catalog_id = await self._catalog_id(engine)
+            if catalog_id is None or catalog_id == engine:
+                raise
+        retried: Dependency = await self._one(
+            Dependency, "POST", path, json_body={**body, "dependency_id": catalog_id}
+        )
+        return retried
+
+    async def _catalog_id(self, engine: str) -> str | None:
+        wanted = _ENGINE_ALIASES.get(engine, engine)
+        try:
+            catalog = await self.list_dependency_catalog()
+        except GatewayHTTPError:
+            return None
+        for entry in catalog:
+            if wanted in (entry.name, entry.type):
+                return entry.id
+        return None
+
+    # -- services and env -------------------------------------------------------------------
+
+    async def list_services(self, pid: str) -> list[Service]:
+        services: list[Service] = await self._many(Service, f"/v1/projects/{_q(pid)}/services/")
+        return services
+
+    async def get_service(self, sid: str) -> Service:
+        service: Service = await self._one(Service, "GET", f"/v1/services/{_q(sid)}")
+        return service
+
+    async def create_service(self, pid: str, body: dict[str, Any]) -> str:
+        """Create a service; returns its id (``service_id``, falling back to ``id``)."""
+        created: CreatedService = await self._one(
+            CreatedService, "POST", f"/v1/projects/{_q(pid)}/services/", json_body=body
+        )
+        return created.service_id
+
+    async def update_service(self, sid: str, body: dict[str, Any]) -> Service:
+        """Partial update (resize without redeploy)."""
+        service: Service = await self._one(
+            Service, "PUT", f"/v1/services/{_q(sid)}", json_body=body
+        )
+        return service
+
+    async def get_env(self, pid: str, sid: str) -> dict[str, str]:
+        """The runtime env of a service (decrypted values)."""
+        env: EnvSet = await self._one(
+            EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
+        )
+        return env.as_dict()
+
+    async def put_env(self, pid: str, sid: str, variables: dict[str, str]) -> dict[str, str]:
+        """Replace the WHOLE runtime env (keys absent from ``variables`` are deleted)."""
+        env: EnvSet = await self._one(
+            EnvSet,
+            "PUT",
+            f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env",
+            json_body={"variables": dict(variables)},
+        )
+        return env.as_dict()
+
+    # -- source ---------------------------------------------------------------------------------
+
+    async def upload_archive(
+        self,
+        *,
+        project_name: str,
+        region_id: str,
+        archive_path: Path,
+        filename: str = "source.zip",
+    ) -> UploadResult:
+        """Park a ZIP archive in the temporary upload area (streamed as multipart)."""
+        with archive_path.open("rb") as handle:
+            result: UploadResult = await self._one(
+                UploadResult,
+                "POST",
+                "/v1/upload/upload-only",
+                data={"project_name": project_name, "region_id": region_id},
+                files={"project_file": (filename, handle, "application/zip")},
+                timeout=max(self._timeout, UPLOAD_TIMEOUT),
+            )
+        return result
+
+    async def upload_git(
+        self,
+        *,
+        project_name: str,
+        region_id: str,
+        git_url: str,
+        branch: str | None = None,
+        git_token: str | None = None,
+    ) -> UploadResult:
+        """Park a Git reference in the temporary upload area."""
+        register(git_token)
+        form = {"project_name": project_name, "region_id": region_id, "git_url": git_url}
+        if branch:
+            form["branch"] = branch
+        if git_token:
+            form["git_token"] = git_token
+        # (None, value) parts force multipart/form-data without a file part.
+        result: UploadResult = await self._one(
+            UploadResult,
+            "POST",
+            "/v1/upload/upload-only",
+            files={key: (None, value) for key, value in form.items()},
+        )
+        return result
+
+    async def update_source(
+        self, pid: str, temp_file_path: str, analysis: dict[str, Any] | None = None
+    ) -> SourceBindResult:
+        """Bind an uploaded source to the project (required before deploying new source)."""
+        body: dict[str, Any] = {"project_id": pid, "temp_file_path": temp_file_path}
+        if analysis is not None:
+            body["analysis"] = analysis
+        result: SourceBindResult = await self._one(
+            SourceBindResult, "POST", "/v1/upload/update-source", json_body=body
+        )
+        return result
+
+    # -- deployments ---------------------------------------------------------------------------
+
+    async def create_deployment(
+        self,
+        pid: str,
+        sid: str,
+        *,
+        source: str = "zip",
+        temp_file_path: str = "",
+        environment: str = "staging",
+        dependencies: Iterable[str] = (),
+        description: str = "",
+        branch: str | None = None,
+    ) -> Deployment:
+        """Create a deployment. ``resources`` is never sent: the service row is authoritative."""
+        body: dict[str, Any] = {
+            "project_id": pid,
+            "service_id": sid,
+            "source": source,
+            "temp_file_path": temp_file_path,
+            "environment": environment,
+            "dependencies": list(dependencies),
+        }
+        if description:
+            body["description"] = description
+        if branch:
+            body["branch"] = branch
+        deployment: Deployment = await self._one(
+            Deployment, "POST", "/v1/deployments/", json_body=body
+        )
+        return deployment
+
+    async def get_deployment(self, did: str) -> Deployment:
+        """The only status poll route."""
+        deployment: Deployment = await self._one(Deployment, "GET", f"/v1/deployments/{_q(did)}")
+        return deployment
+
+    async def list_deployments(
+        self, pid: str, *, service_id: str | None = None, status: str | None = None
+    ) -> list[Deployment]:
+        """Deployments of one project, newest first."""
+        deployments: list[Deployment] = await self._many(
+            Deployment,
+            f"/v1/projects/{_q(pid)}/deployments",
+            params={"service_id": service_id, "status": status},
+        )
+        return deployments
+
+    async def get_logs(
+        self, did: str, *, tail: int | None = None, since: str | None = None
+    ) -> LogPage:
+        page: LogPage = await self._one(
+            LogPage, "GET", f"/v1/deployments/{_q(did)}/logs", params={"tail": tail, "since": since}
+        )
+        return page
+
+    async def stream_logs(self, did: str) -> AsyncIterator[LogEvent]:
+        """Follow the Server-Sent Events log stream until the server closes it."""
+        path = f"/v1/deployments/{_q(did)}/logs/stream"
+        async with self._core.stream(path) as response:
+            event, data_lines = "message", []
+            async for line in response.aiter_lines():
+                if line.startswith(":"):
+                    continue
+                if line:
+                    field, _, value = line.partition(":")
+                    value = value.removeprefix(" ")
+                    if field == "event":
+                        event = value
+                    elif field == "data":
+                        data_lines.append(value)
+                    continue
+                if data_lines:
+                    yield _sse_event(event, "\n".join(data_lines), path)
+                event, data_lines = "message", []
+            if data_lines:
+                yield _sse_event(event, "\n".join(data_lines), path)
+
+    async def cancel_deployment(self, did: str) -> Deployment:
+        deployment: Deployment = await self._one(
+            Deployment, "POST", f"/v1/deployments/{_q(did)}/cancel"
+        )
+        return deployment
+
+    async def rollback_deployment(self, did: str) -> Deployment:
+        """Roll back to the earlier successful deployment ``did``; returns the NEW deployment."""
+        deployment: Deployment = await self._one(
+            Deployment, "POST", f"/v1/deployments/{_q(did)}/rollback"
+        )
+        return deployment
+
+    # -- service domains ----------------------------------------------------------------------
+
+    async def list_domains(
+        self, sid: str, *, environment: str | None = None, type: str | None = None
+    ) -> list[ServiceDomain]:
+        domains: list[ServiceDomain] = await self._many(
+            ServiceDomain,
+            "/v1/service-domains",
+            params={"service_id": sid, "environment": environment, "type": type},
+        )
+        return domains
+
+    async def check_subdomain(self, label: str) -> SubdomainCheck:
+        check: SubdomainCheck = await self._one(
+            SubdomainCheck, "GET", f"/v1/service-domains/check-subdomain/{_q(label)}"
+        )
+        return check
+
+    async def rename_subdomain(self, domain_id: str, label: str) -> ServiceDomain:
+        domain: ServiceDomain = await self._one(
+            ServiceDomain,
+            "PUT",
+            f"/v1/service-domains/{_q(domain_id)}/subdomain",
+            json_body={"subdomain": label},
+        )
+        return domain
+
+    async def get_domain(self, domain_id: str) -> ServiceDomain:
+        domain: ServiceDomain = await self._one(
+            ServiceDomain, "GET", f"/v1/service-domains/{_q(domain_id)}"
+        )
+        return domain
+
+
+def _sse_event(event: str, data: str, path: str) -> LogEvent:
+    try:
+        payload = json.loads(data) if data.strip() else {}
+    except ValueError:
+        raise GatewayProtocolError(
+            f"GET {path} sent an event whose data is not JSON", method="GET", path=path
+        ) from None
+    if not isinstance(payload, dict):
+        payload = {"value": payload}
+    return LogEvent(event=event, data=payload)
