@@ -1,28 +1,187 @@
 """Pydantic models of ``opendeploy.toml`` version 1 (desired state, pure data).
 
-These models know nothing of HTTP. Field names are the file's key names.
+These models know nothing of HTTP. Field names are the file's key names. Each
+model checks its own values (names, quantities, subdomains, env limits); rules
+that relate several keys live in :mod:`odiac.config.checks`, and loading with
+diagnostics in :mod:`odiac.config.loader`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
+from odiac.config import rules
+from odiac.quantity import normalize_cpu, normalize_memory
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+FORMAT_VERSION = 1
 DEFAULT_GATEWAY = "https://dashboard.dev.opendeploy.dev/api"
 
 ServiceType = Literal["web", "worker", "cron", "static"]
 Engine = Literal["postgres", "mysql", "mongodb", "redis", "clickhouse"]
 
 
+def _check(problem: str | None) -> None:
+    if problem is not None:
+        # The message travels as context so braces in it are never read as a template.
+        raise PydanticCustomError("odiac", "{message}", {"message": problem})
+
+
+def _dns_label(what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        _check(rules.dns_label_problem(value, what))
+        return value
+
+    return AfterValidator(check)
+
+
+def _rule(problem: Callable[[str], str | None]) -> AfterValidator:
+    def check(value: str) -> str:
+        _check(problem(value))
+        return value
+
+    return AfterValidator(check)
+
+
+def _cpu(value: str) -> str:
+    _check(rules.cpu_problem(value))
+    return normalize_cpu(value)
+
+
+def _memory(value: str) -> str:
+    _check(rules.memory_problem(value))
+    return normalize_memory(value)
+
+
+def _number_to_text(value: object) -> object:
+    # TOML users write cpu = 2 or cpu = 0.5; Kubernetes reads the same quantity.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            format(value, "f").rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+        )
+    return value
+
+
+def _memory_must_be_text(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        _check(f'write memory as a quoted quantity such as "{value}Mi" or "1Gi", not a bare number')
+    return value
+
+
+_CPU_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)m?$"
+_MEMORY_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"
+
+ProjectName = Annotated[
+    str,
+    _dns_label("project"),
+    WithJsonSchema({"type": "string", "pattern": rules.DNS_LABEL_RE.pattern}),
+]
+ServiceName = Annotated[
+    str,
+    _dns_label("service"),
+    WithJsonSchema({"type": "string", "pattern": rules.DNS_LABEL_RE.pattern}),
+]
+DependencyName = Annotated[
+    str,
+    _dns_label("dependency"),
+    WithJsonSchema({"type": "string", "pattern": rules.DNS_LABEL_RE.pattern}),
+]
+CpuQuantity = Annotated[
+    str,
+    BeforeValidator(_number_to_text),
+    AfterValidator(_cpu),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _CPU_PATTERN},
+                {"type": "number", "exclusiveMinimum": 0},
+            ]
+        }
+    ),
+]
+MemoryQuantity = Annotated[
+    str,
+    BeforeValidator(_memory_must_be_text),
+    AfterValidator(_memory),
+    WithJsonSchema({"type": "string", "pattern": _MEMORY_PATTERN}),
+]
+Subdomain = Annotated[
+    str,
+    _rule(rules.subdomain_problem),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": rules.SUBDOMAIN_RE.pattern,
+            "minLength": rules.SUBDOMAIN_MIN,
+            "maxLength": rules.SUBDOMAIN_MAX,
+            "not": {"enum": sorted(rules.RESERVED_SUBDOMAINS)},
+        }
+    ),
+]
+EnvKey = Annotated[
+    str,
+    _rule(rules.env_key_problem),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": rules.ENV_KEY_MAX,
+            "pattern": r"^[^=\s\u0000]+$",
+        }
+    ),
+]
+EnvLiteral = Annotated[str, _rule(rules.env_value_problem)]
+RelativePath = Annotated[str, _rule(rules.relative_path_problem)]
+GatewayUrl = Annotated[
+    str,
+    _rule(rules.gateway_url_problem),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "anyOf": [{"const": "local"}, {"pattern": r"^https?://[^/\s?#]+(/[^\s?#]*)?/api$"}],
+        }
+    ),
+]
+RegionCode = Annotated[
+    str,
+    _rule(rules.region_problem),
+    WithJsonSchema({"type": "string", "pattern": rules.REGION_RE.pattern}),
+]
+UrlPath = Annotated[
+    str, _rule(lambda v: None if v.startswith("/") else f'{rules.quote(v)} must start with "/"')
+]
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML is typed, so "3" is not silently an integer and true is not 1.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class SecretRef(_Strict):
     """A value resolved at plan/apply time by a secret backend: ``{ secret = "env:NAME" }``."""
 
-    secret: Annotated[str, Field(description="Reference as scheme:ref, e.g. env:STRIPE_KEY.")]
+    secret: Annotated[
+        str,
+        _rule(rules.secret_ref_problem),
+        Field(
+            description="Reference as scheme:ref, e.g. env:STRIPE_KEY.",
+            json_schema_extra={"pattern": rules.SECRET_SCHEME_RE.pattern[:-1] + ":.+$"},
+        ),
+    ]
 
     @property
     def scheme(self) -> str:
@@ -33,66 +192,138 @@ class SecretRef(_Strict):
         return self.secret.split(":", 1)[1] if ":" in self.secret else ""
 
 
-EnvValue = str | SecretRef
+def _env_kind(value: Any) -> str:
+    return "SecretRef" if isinstance(value, dict | SecretRef) else "literal"
+
+
+EnvValue = Annotated[
+    Annotated[EnvLiteral, Tag("literal")] | Annotated[SecretRef, Tag("SecretRef")],
+    Discriminator(_env_kind),
+]
+EnvMap = dict[EnvKey, EnvValue]
 
 
 class GatewaySection(_Strict):
-    url: str = Field(
+    """Which OpenDeploy gateway to talk to."""
+
+    url: GatewayUrl = Field(
         DEFAULT_GATEWAY,
         description='Gateway base URL including /api, or "local" for the embedded emulator.',
     )
 
 
 class ProjectSection(_Strict):
-    name: str = Field(description="Project name: a lowercase DNS label.")
-    region: str | None = Field(None, description="Region code such as us-east-1; default: first active.")
-    description: str = ""
+    """The OpenDeploy project this file describes."""
+
+    name: ProjectName = Field(description="Project name: a lowercase DNS label.")
+    region: RegionCode | None = Field(
+        None, description="Region code such as us-east-1; default: the first active region."
+    )
+    description: str = Field("", description="Free text shown in the dashboard.")
 
 
 class SourceSection(_Strict):
-    path: str | None = Field(None, description="Folder to zip (default '.').")
+    """Where the application source comes from: a local folder or a Git repository."""
+
+    path: RelativePath | None = Field(None, description="Folder to zip (default '.').")
     git: str | None = Field(None, description="Git URL, instead of path.")
-    branch: str | None = None
+    branch: str | None = Field(None, description="Git branch (default: the repository's).")
     token: SecretRef | None = Field(None, description="Git token for a private repository.")
     exclude: list[str] = Field(default_factory=list, description="Extra globs to leave out.")
 
 
 class DependencySection(_Strict):
-    type: Engine
-    template: str | None = None
-    display_name: str | None = None
+    """A managed database or cache."""
+
+    type: Engine = Field(description="Engine.")
+    template: str | None = Field(None, description="Non-default template id.")
+    display_name: str | None = Field(None, description="Name shown in the dashboard.")
 
 
 class ServiceSection(_Strict):
-    type: ServiceType = "web"
-    path: str = Field(".", description="Sub-folder of the source (monorepo).")
-    port: int | None = Field(None, ge=1, le=65535)
-    language: str | None = None
+    """One deployable service of the project."""
+
+    type: ServiceType = Field("web", description="web, worker, cron or static.")
+    path: RelativePath = Field(".", description="Sub-folder of the source (monorepo).")
+    port: int | None = Field(None, ge=1, le=65535, description="HTTP listener port.")
+    language: str | None = Field(
+        None, description='Runtime language; "auto" lets an analyzer fill it.'
+    )
     framework: str | None = Field(None, description='"auto" lets an analyzer fill it.')
-    cpu: str | None = Field(None, description="CPU limit, Kubernetes quantity.")
-    cpu_request: str | None = None
-    memory: str | None = Field(None, description="Memory limit, Kubernetes quantity.")
-    memory_request: str | None = None
-    replicas: int | None = Field(None, ge=0)
-    health_check_path: str | None = None
-    build_command: str | None = None
-    start_command: str | None = None
-    dockerfile: str | None = None
-    uses: list[str] = Field(default_factory=list, description="Dependencies whose env is injected.")
-    subdomain: str | None = None
-    env: dict[str, EnvValue] = Field(default_factory=dict)
-    build_env: dict[str, EnvValue] = Field(default_factory=dict)
+    cpu: CpuQuantity | None = Field(
+        None, description='CPU limit, Kubernetes quantity ("1", "500m").'
+    )
+    cpu_request: CpuQuantity | None = Field(None, description="CPU request, at most cpu.")
+    memory: MemoryQuantity | None = Field(
+        None, description='Memory limit, Kubernetes quantity ("1Gi").'
+    )
+    memory_request: MemoryQuantity | None = Field(
+        None, description="Memory request, at most memory."
+    )
+    replicas: int | None = Field(None, ge=0, description="Number of instances.")
+    health_check_path: UrlPath | None = Field(
+        None, description='HTTP path probed for health, e.g. "/healthz".'
+    )
+    build_command: str | None = Field(None, description="Command that builds the service.")
+    start_command: str | None = Field(None, description="Command that starts the service.")
+    dockerfile: RelativePath | None = Field(
+        None, description="Dockerfile path inside the service folder."
+    )
+    uses: list[DependencyName] = Field(
+        default_factory=list, description="Dependencies whose connection env is injected."
+    )
+    subdomain: Subdomain | None = Field(None, description="Label of <label>.dev.opendeploy.run.")
+    env: EnvMap = Field(default_factory=dict, description="Runtime environment variables.")
+    build_env: EnvMap = Field(default_factory=dict, description="Build-time environment variables.")
 
 
 class Config(_Strict):
     """The whole file after the environment overlay has been merged."""
 
-    version: Literal[1] = 1
+    version: Literal[1] = Field(1, description="Format version of this file.")
     gateway: GatewaySection = Field(default_factory=GatewaySection)
     project: ProjectSection
     source: SourceSection = Field(default_factory=SourceSection)
-    dependencies: dict[str, DependencySection] = Field(default_factory=dict)
-    services: dict[str, ServiceSection] = Field(default_factory=dict)
-    environments: dict[str, dict[str, object]] = Field(
+    dependencies: dict[DependencyName, DependencySection] = Field(default_factory=dict)
+    services: dict[ServiceName, ServiceSection] = Field(default_factory=dict)
+    environments: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Overlays deep-merged over the base, chosen with --env."
     )
+
+
+OVERLAY_SECTIONS: tuple[str, ...] = ("gateway", "project", "source", "dependencies", "services")
+
+# Table paths ("*" = any name) -> the model that owns the keys found there.
+_TABLES: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Config,
+    ("gateway",): GatewaySection,
+    ("project",): ProjectSection,
+    ("source",): SourceSection,
+    ("source", "token"): SecretRef,
+    ("dependencies", "*"): DependencySection,
+    ("services", "*"): ServiceSection,
+    ("services", "*", "env", "*"): SecretRef,
+    ("services", "*", "build_env", "*"): SecretRef,
+}
+
+
+def allowed_keys(table: tuple[str | int, ...]) -> list[str] | None:
+    """Key names allowed in the table at ``table`` (for "did you mean" hints).
+
+    Args:
+        table: Key path of a table, e.g. ``("services", "web")`` or
+            ``("environments", "production", "services", "web")``.
+
+    Returns:
+        The allowed names, or None when the table holds free-form names.
+    """
+    if len(table) >= 2 and table[0] == "environments":
+        if len(table) == 2:
+            return list(OVERLAY_SECTIONS)
+        table = table[2:]
+    for pattern, model in _TABLES.items():
+        if len(pattern) == len(table) and all(
+            p in ("*", t) for p, t in zip(pattern, table, strict=True)
+        ):
+            return list(model.model_fields)
+    return None
