@@ -262,23 +262,29 @@ class LiveState(_Frozen):
         Args:
             key: HMAC key for the secret digests (the plan key); empty = unkeyed.
         """
-        doc = {
-            "project": self.project.model_dump() if self.project else None,
-            "dependencies": {
-                name: {**dep.model_dump(), "env_vars": _digest_map(dep.env_vars, key)}
-                for name, dep in self.dependencies.items()
-            },
-            "services": {
-                name: {
-                    **svc.model_dump(),
-                    "env": _digest_map(svc.env, key),
-                    "build_env": _digest_map(svc.build_env, key),
-                }
-                for name, svc in self.services.items()
-            },
-        }
-        blob = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        blob = json.dumps(self.resource_fingerprints(key), sort_keys=True).encode("utf-8")
         return "sha256:" + hashlib.sha256(blob).hexdigest()
+
+    def resource_fingerprints(self, key: bytes = b"") -> dict[str, str]:
+        """One digest per resource address (``project``, ``service.web``, ...)."""
+        docs: dict[str, Any] = {"project": self.project.model_dump() if self.project else None}
+        for name, dep in self.dependencies.items():
+            docs[f"dependency.{name}"] = {
+                **dep.model_dump(),
+                "env_vars": _digest_map(dep.env_vars, key),
+            }
+        for name, svc in self.services.items():
+            docs[f"service.{name}"] = {
+                **svc.model_dump(),
+                "env": _digest_map(svc.env, key),
+                "build_env": _digest_map(svc.build_env, key),
+            }
+        return {address: _sha256_json(doc) for address, doc in sorted(docs.items())}
+
+
+def _sha256_json(doc: object) -> str:
+    blob = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return "sha256:" + hashlib.sha256(blob).hexdigest()
 
 
 def _digest_map(values: dict[str, SecretStr], key: bytes) -> dict[str, Any]:

@@ -1,0 +1,146 @@
+"""``make_plan``: desired state x live state -> :class:`Plan`. Deterministic, no I/O.
+
+The dependency graph follows the gateway's required order: project ->
+dependencies -> services -> env -> upload -> bind source -> deploy -> subdomain.
+Unchanged source means no upload and no deploy; a resize alone is an
+``update_service`` with no deploy; an env change is ``set_env`` plus a deploy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from odiac import __version__
+from odiac.plan.inputs import FromDependency, secret_digest
+from odiac.plan.model import (
+    Action,
+    BindSource,
+    CreateDependency,
+    CreateProject,
+    Plan,
+    SourceSummary,
+    UploadSource,
+)
+from odiac.plan.services import ServicePlanner
+
+if TYPE_CHECKING:
+    from odiac.plan.inputs import DesiredState, LiveState
+
+PROJECT_ID = "project"
+UPLOAD_ID = "source.upload"
+BIND_ID = "source.bind"
+
+__all__ = ["make_plan"]
+
+
+def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Plan:
+    """Compute the plan that makes ``live`` match ``desired``.
+
+    Args:
+        desired: What the configuration asks for (secrets resolved in memory).
+        live: What the gateway has (from refresh).
+        hmac_key: Key for the digests of secret values stored in the plan.
+
+    Returns:
+        A frozen plan; ``plan.has_changes`` is False when live matches desired.
+
+    Raises:
+        PlanError: The desired state refers to something that cannot be resolved.
+    """
+    actions: list[Action] = []
+    warnings: list[str] = []
+    if live.project is None:
+        actions.append(
+            CreateProject(
+                id=PROJECT_ID,
+                address=f"project.{desired.project.name}",
+                impact="create",
+                name=desired.project.name,
+                region=desired.project.region,
+                description=desired.project.description,
+            )
+        )
+    project_deps = [PROJECT_ID] if live.project is None else []
+
+    dep_actions: dict[str, str] = {}
+    for name, dep in sorted(desired.dependencies.items()):
+        if live.project is not None and name in live.dependencies:
+            continue
+        action_id = f"dependency.{name}"
+        dep_actions[name] = action_id
+        actions.append(
+            CreateDependency(
+                id=action_id,
+                address=action_id,
+                depends_on=project_deps,
+                impact="create",
+                name=name,
+                engine=dep.engine,
+                display_name=dep.display_name,
+            )
+        )
+
+    services = ServicePlanner(desired, live, hmac_key, dep_actions, project_deps)
+    for name in sorted(desired.services):
+        services.plan(name)
+    actions.extend(services.changes)
+
+    bind_id = None
+    if services.needs_source():
+        actions.extend(_source_actions(desired, project_deps))
+        bind_id = BIND_ID
+    actions.extend(services.finish(bind_id))
+    actions.extend(services.manual_actions())
+    warnings.extend(services.warnings)
+
+    return Plan(
+        odiac_version=__version__,
+        project=desired.project.name,
+        environment=desired.environment,
+        config_digest=desired.config_digest,
+        live_fingerprint=live.fingerprint(hmac_key),
+        live_resources=live.resource_fingerprints(hmac_key),
+        source=SourceSummary(
+            kind=desired.source.kind,
+            digest=desired.source.digest,
+            file_count=desired.source.file_count,
+            total_bytes=desired.source.total_bytes,
+            git_url=desired.source.git_url,
+            branch=desired.source.branch,
+        ),
+        value_digests=value_digests(desired, hmac_key),
+        actions=actions,
+        warnings=warnings,
+    )
+
+
+def _source_actions(desired: DesiredState, project_deps: list[str]) -> list[Action]:
+    src = desired.source
+    return [
+        UploadSource(
+            id=UPLOAD_ID,
+            address="source",
+            depends_on=project_deps,
+            source_kind=src.kind,
+            digest=src.digest,
+            file_count=src.file_count,
+            total_bytes=src.total_bytes,
+        ),
+        BindSource(
+            id=BIND_ID, address="source", depends_on=[UPLOAD_ID, *project_deps], digest=src.digest
+        ),
+    ]
+
+
+def value_digests(desired: DesiredState, hmac_key: bytes) -> dict[str, str]:
+    """Keyed digest of every desired env value, for the stale-plan check."""
+    digests: dict[str, str] = {}
+    for svc_name, svc in sorted(desired.services.items()):
+        for section, values in (("env", svc.env), ("build_env", svc.build_env)):
+            for key, value in sorted(values.items()):
+                path = f"services.{svc_name}.{section}.{key}"
+                if isinstance(value, FromDependency):
+                    digests[path] = f"dependency.{value.dependency}.{value.key}"
+                else:
+                    digests[path] = secret_digest(value.value.get_secret_value(), hmac_key)
+    return digests
