@@ -60,7 +60,7 @@ class ScriptedGateway:
     def handler(self, request: httpx.Request) -> httpx.Response:
         request.read()
         self.requests.append(request)
-        queue = self.routes.get((request.method, request.url.path))
+        queue = self.routes.get((request.method, request.url.raw_path.decode().split("?")[0]))
         if not queue:
             return text_reply(404, "404 page not found")
         answer = queue.pop(0) if len(queue) > 1 else queue[0]
