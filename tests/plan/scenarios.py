@@ -8,8 +8,9 @@ an out-of-band change through the gateway would.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from odiac.plan.inputs import (
     DesiredDependency,
@@ -28,6 +29,7 @@ from odiac.plan.inputs import (
 )
 from odiac.plan.service import deployment_description
 
+M = TypeVar("M", bound=BaseModel)
 HMAC_KEY = b"test-plan-key-0123456789abcdef"
 SOURCE_A = "sha256:" + "a" * 64
 SOURCE_B = "sha256:" + "b" * 64
@@ -67,8 +69,8 @@ def desired_state(**changes: object) -> DesiredState:
 
 def with_service(desired: DesiredState, name: str, **changes: object) -> DesiredState:
     services = dict(desired.services)
-    services[name] = services[name].model_copy(update=changes)
-    return desired.model_copy(update={"services": services})
+    services[name] = _revalidate(services[name], changes)
+    return _revalidate(desired, {"services": services})
 
 
 def live_matching(desired: DesiredState) -> LiveState:
@@ -127,8 +129,13 @@ def live_matching(desired: DesiredState) -> LiveState:
 
 def live_service(live: LiveState, name: str, **changes: object) -> LiveState:
     services = dict(live.services)
-    services[name] = services[name].model_copy(update=changes)
-    return live.model_copy(update={"services": services})
+    services[name] = _revalidate(services[name], changes)
+    return _revalidate(live, {"services": services})
+
+
+def _revalidate(model: M, changes: dict[str, object]) -> M:
+    """``model_copy(update=...)`` without skipping validation (plain str -> SecretStr)."""
+    return type(model).model_validate({**dict(model), **changes})
 
 
 def _env(live: LiveState, name: str, **values: str) -> dict[str, SecretStr]:
