@@ -75,10 +75,9 @@ def evaluate(
     problems, overlays = _overlays(document.get(ENVIRONMENTS))
     selected = overlays.get(environment)
     base_config, base_problems = _validate(base)
-    for problem in base_problems:
-        # A key missing from the base is fine when the used overlay provides it.
-        if problem.kind != "missing" or selected is None:
-            problems.append(problem)
+    # A key missing from the base is fine when the used overlay provides it.
+    base_problems = [p for p in base_problems if p.kind != "missing" or selected is None]
+    problems += base_problems
     config = base_config if selected is None else None
     for name, overlay in overlays.items():
         merged_config, merged_problems = _validate(deep_merge(base, overlay))

@@ -36,7 +36,11 @@ _EXPECTED = {
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean "services"?)`` or an empty string when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close and len(word) >= 3:
+        # Abbreviations ("prod" for "production") score low on similarity.
+        close = [option for option in options if option.startswith(word)][:1]
     return f" (did you mean {quote(close[0])}?)" if close else ""
 
 
@@ -107,7 +111,8 @@ def _message(error: ErrorDetails, path: KeyPath) -> tuple[str, str]:
     if kind == "odiac":
         return "invalid", str(ctx.get("message", error["msg"]))
     if kind == "missing":
-        return "missing", "required key is missing"
+        noun = "table" if allowed_keys(path) is not None else "key"
+        return "missing", f"required {noun} is missing"
     if kind == "extra_forbidden":
         return "unknown_key", _unknown_key(path)
     if kind == "literal_error":

@@ -287,7 +287,9 @@ class Config(_Strict):
     dependencies: dict[DependencyName, DependencySection] = Field(default_factory=dict)
     services: dict[ServiceName, ServiceSection] = Field(default_factory=dict)
     environments: dict[str, dict[str, Any]] = Field(
-        default_factory=dict, description="Overlays deep-merged over the base, chosen with --env."
+        default_factory=dict,
+        description="Overlays deep-merged over the base, chosen with --env."
+        " Empty after loading: the selected overlay is already merged.",
     )
 
 

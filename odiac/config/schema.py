@@ -39,7 +39,7 @@ def build_schema() -> dict[str, Any]:
     }
     schema["properties"]["environments"] = {
         "type": "object",
-        "description": schema["properties"]["environments"].get("description", ""),
+        "description": "Overlays deep-merged over the base, chosen with --env NAME.",
         "propertyNames": {"pattern": r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},
         "additionalProperties": {"$ref": "#/$defs/Overlay"},
     }
