@@ -1,0 +1,229 @@
+"""Env names read by code (analysis-rules §7.1 item 2, §8), grep-level, no AST.
+
+Only source files of the service are read: never tests, fixtures, docs or
+examples, and never lockfiles or real ``.env`` files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from odiac.analysis.context import EnvRead
+from odiac.analysis.evidence import Evidence
+from odiac.analysis.walk import SourceIndex, norm_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+SKIP_DIRS = frozenset(
+    {
+        "test", "tests", "e2e", "cypress", "playwright", "fixtures", "docs", "doc", "examples",
+        "example", "samples", "benchmarks", "bench", "__tests__", "spec",
+    }
+)  # fmt: skip
+_TEST_FILE = re.compile(
+    r"(\.test\.|\.spec\.|_test\.go$|^test_.*\.py$|_test\.py$|^conftest\.py$|_spec\.rb$)"
+)
+
+JS_EXT = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte", ".astro")
+PUBLIC_PREFIXES = (
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "PUBLIC_",
+    "EXPO_PUBLIC_",
+    "GATSBY_",
+    "VUE_APP_",
+)
+BUILD_CONFIG = re.compile(r"^(next|vite|astro|nuxt|svelte)\.config\.[cm]?[jt]s$")
+
+_Q = r"""["'`]"""
+_FB = r"""(?P<fb>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|-?\d+(?:\.\d+)?|true|false|[A-Za-z_][\w.]*)"""
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    fallback_after: re.Pattern[str] | None = None  # searched right after the match
+    required: bool | None = None
+    build_time: bool = False
+    text_fallback: bool = False  # the fallback group is bare text, not a code literal
+
+
+def _p(
+    rx: str,
+    after: str | None = None,
+    *,
+    required: bool | None = None,
+    build_time: bool = False,
+    text_fallback: bool = False,
+) -> _Pattern:
+    regex = re.compile(rx)
+    return _Pattern(
+        regex, re.compile(after) if after else None, required, build_time, text_fallback
+    )
+
+
+_JS_AFTER = rf"\s*(?:\|\||\?\?)\s*(?:Number\(|parseInt\()?\s*{_FB}"
+JS = [
+    _p(r"process\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
+    _p(rf"process\.env\[\s*{_Q}(?P<name>\w+){_Q}\s*\]", _JS_AFTER),
+    _p(r"import\.meta\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
+    _p(r"Bun\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
+    _p(rf"Deno\.env\.get\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", _JS_AFTER),
+    _p(rf"configService\.get(?:<[^>]*>)?\(\s*{_Q}(?P<name>[A-Z_][A-Z0-9_]*){_Q}\s*(?:,\s*{_FB})?"),
+]
+_JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.env")
+
+PY = [
+    _p(
+        rf"os\.(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?"
+    ),
+    _p(r"os\.environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
+    _p(
+        r"\benv(?:\.(?:bool|int|str|list|float|json|dict|path|db|db_url|url|cache|cache_url))?"
+        rf"\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*(?:default\s*=\s*)?{_FB})?"
+    ),
+    _p(rf"\bconfig\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*default\s*=\s*{_FB})?"),
+]
+GO = [
+    _p(r'os\.Getenv\(\s*"(?P<name>\w+)"\s*\)'),
+    _p(r'os\.LookupEnv\(\s*"(?P<name>\w+)"\s*\)', required=False),
+    _p(r'`[^`]*\benv:"(?P<name>[A-Z_][A-Z0-9_]*)[^"]*"', required=False),
+]
+RUST = [
+    _p(
+        r'env::var(?:_os)?\(\s*"(?P<name>\w+)"\s*\)',
+        rf"\s*\.unwrap_or(?:_else)?\(\s*(?:\|\|\s*)?{_FB}",
+    ),
+    _p(r'\b(?:option_)?env!\(\s*"(?P<name>\w+)"', build_time=True),
+]
+RUBY = [
+    _p(r"ENV\[\s*[\"'](?P<name>\w+)[\"']\s*\]", rf"\s*(?:\|\||or)\s*{_FB}"),
+    _p(rf"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,|\)\s*\{{)\s*{_FB}"),
+    _p(r"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*\)(?!\s*\{)"),
+]
+PHP = [
+    _p(r"getenv\(\s*[\"'](?P<name>\w+)[\"']\s*\)"),
+    _p(r"\$_(?:ENV|SERVER)\[\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"),
+    _p(rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?"),
+    _p(r"%env\((?:\w+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
+]
+ELIXIR = [
+    _p(rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?'),
+    _p(r'System\.fetch_env!\(\s*"(?P<name>\w+)"\s*\)', required=True),
+]
+JVM = [_p(r'System\.getenv\(\s*"(?P<name>\w+)"\s*\)')]
+JVM_CONFIG = [_p(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?::(?P<fb>[^}]*))?\}", text_fallback=True)]
+DOTNET = [_p(r'Environment\.GetEnvironmentVariable\(\s*"(?P<name>\w+)"\s*\)')]
+SHELL = [
+    _p(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?::?[-=](?P<fb>[^}]*))?\}", text_fallback=True),
+    _p(r"\$(?P<name>[A-Z_][A-Z0-9_]*)\b"),
+]
+YAML_ERB = [
+    _p(r"ENV\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
+    _p(r"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']"),
+]
+PRISMA = [_p(r'env\(\s*"(?P<name>\w+)"\s*\)')]
+
+SHELL_FILES = frozenset({"entrypoint.sh", "docker-entrypoint.sh", "start.sh"})
+
+
+def patterns_for(rel: str) -> list[_Pattern]:
+    """The reference patterns that apply to the file at ``rel``."""
+    name = os.path.basename(rel)
+    ext = os.path.splitext(name)[1]
+    if ext in JS_EXT:
+        return JS
+    table: dict[str, list[_Pattern]] = {
+        ".py": PY, ".go": GO, ".rs": RUST, ".rb": RUBY, ".php": PHP, ".ex": ELIXIR,
+        ".exs": ELIXIR, ".java": JVM, ".kt": JVM, ".cs": DOTNET, ".fs": DOTNET,
+        ".prisma": PRISMA,
+    }  # fmt: skip
+    if ext in table:
+        return table[ext]
+    if name in SHELL_FILES:
+        return SHELL
+    if re.match(r"^application.*\.(properties|ya?ml)$", name):
+        return JVM_CONFIG
+    if ext in {".yml", ".yaml"}:
+        return YAML_ERB + PHP[3:]
+    return []
+
+
+def scannable(index: SourceIndex, root: str, exclude: Iterable[str] = ()) -> Iterator[str]:
+    """Source files of a service that may be scanned for env names."""
+    excluded = tuple(norm_dir(e) + "/" for e in exclude if norm_dir(e))
+    base = norm_dir(root)
+    for rel in index.under(base):
+        if excluded and rel.startswith(excluded):
+            continue
+        inner = rel[len(base) + 1 :] if base else rel
+        parts = inner.split("/")
+        if any(p in SKIP_DIRS for p in parts[:-1]) or _TEST_FILE.search(parts[-1]):
+            continue
+        if patterns_for(rel):
+            yield rel
+
+
+def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
+    """Every env read in one file."""
+    text = index.read(rel)
+    if not text:
+        return []
+    name = os.path.basename(rel)
+    build_config = bool(BUILD_CONFIG.match(name))
+    found: list[EnvRead] = []
+    for pattern in patterns_for(rel):
+        for match in pattern.regex.finditer(text):
+            fb = match.groupdict().get("fb")
+            if fb is None and pattern.fallback_after is not None:
+                after = pattern.fallback_after.match(text, match.end())
+                fb = after["fb"] if after else None
+            found.append(
+                _read(
+                    match["name"], rel, index.line_of(rel, match.start()), fb, pattern, build_config
+                )
+            )
+    if rel.endswith(JS_EXT):
+        for match in _JS_DESTRUCTURE.finditer(text):
+            line = index.line_of(rel, match.start())
+            for part in match[1].split(","):
+                key, _, default = part.partition("=")
+                key = key.split(":")[0].strip()
+                if key:
+                    fb = default.strip() or None
+                    found.append(_read(key, rel, line, fb, JS[0], build_config))
+    return found
+
+
+def _read(
+    name: str, rel: str, line: int, fb: str | None, pattern: _Pattern, build_config: bool
+) -> EnvRead:
+    fallback = fb.strip() if fb is not None else None
+    if fallback is not None and pattern.text_fallback:
+        fallback = '"' + fallback.replace('"', "") + '"'
+    build_time = pattern.build_time or build_config or name.startswith(PUBLIC_PREFIXES)
+    return EnvRead(
+        name=name,
+        source="build-config" if build_config else "code",
+        evidence=Evidence(file=rel, line=line, note="read in code"),
+        fallback=fallback,
+        required=pattern.required,
+        build_time=build_time,
+    )
+
+
+def literal(raw: str | None) -> str | None:
+    """The literal value of a captured fallback (quotes removed), None for identifiers."""
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] in "\"'`" and raw[-1] == raw[0]:
+        return raw[1:-1]
+    if re.match(r"^-?\d+(\.\d+)?$", raw) or raw in {"true", "false"}:
+        return raw
+    return None

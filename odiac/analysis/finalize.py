@@ -1,0 +1,329 @@
+"""Turns a service draft into its §9.2 payload object and plan-side extras.
+
+Settles what needs every analyzer's facts at once: the port ladder (§4.1),
+env requirements and defaults (§7.3), the database decision (§6.4) and the
+AI-provider report (§7.4).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from odiac.analysis.databases import DB_ENV, ENGINE_ORDER, engine_of_env, engine_of_url, primary
+from odiac.analysis.envfiles import (
+    is_placeholder,
+    is_platform_name,
+    is_secret_name,
+    is_valid_name,
+)
+from odiac.analysis.envrefs import literal
+from odiac.analysis.evidence import Evidence
+from odiac.analysis.ports import choose_http_port
+from odiac.analysis.result import AiConfig, EnvVarSpec, ServiceAnalysis, ServiceExtras
+
+if TYPE_CHECKING:
+    from odiac.analysis.context import AnalysisContext, EnvRead, PortCandidate, ServiceDraft
+
+FIELDS = (
+    "language", "language_version", "framework", "build_tool", "package_manager",
+    "package_manager_version", "lockfile", "dependency_resolution", "entry_point",
+    "output_directory", "scripts_build", "scripts_start",
+)  # fmt: skip
+LATE_BOUND = re.compile(
+    r"^(APP_URL|BASE_URL|SITE_URL|SITE_ROOT|PUBLIC_URL|NEXTAUTH_URL|AUTH_URL|BETTER_AUTH_URL"
+    r"|PHX_HOST|ALLOWED_HOSTS|CORS_\w+|NEXT_PUBLIC_(APP|SITE|BASE)_URL|VITE_(APP|API|BASE)_URL)$"
+)
+AI_PROVIDERS = {
+    "OPENAI": "openai", "ANTHROPIC": "anthropic", "GEMINI": "google", "GOOGLE_AI": "google",
+    "GOOGLE_GENERATIVE_AI": "google", "OPENROUTER": "openrouter", "GROQ": "groq",
+    "MISTRAL": "mistral", "COHERE": "cohere", "DEEPSEEK": "deepseek", "XAI": "xai",
+    "TOGETHER": "together", "PERPLEXITY": "perplexity", "REPLICATE": "replicate",
+    "HUGGINGFACE": "huggingface", "AZURE_OPENAI": "azure-openai",
+}  # fmt: skip
+_AI_KEY = re.compile(rf"^({'|'.join(AI_PROVIDERS)})_API_(KEY|TOKEN)$")
+_AI_URL = re.compile(rf"^({'|'.join(AI_PROVIDERS)})_(BASE_URL|API_BASE|ENDPOINT)$")
+
+
+def finalize_service(
+    ctx: AnalysisContext, svc: ServiceDraft
+) -> tuple[ServiceAnalysis, ServiceExtras]:
+    """Build the payload object and the extras of one service, recording the ledger."""
+    name = svc.name
+    for field in FIELDS:
+        fact = svc.facts.get(field)
+        if fact is not None:
+            ctx.decide(name, field, fact.value, *fact.evidence)
+    role = svc.role or ("static" if svc.get("framework") == "static" else "web")
+    if svc.role is None and svc.facts.get("project_type"):
+        role = svc.get("project_type")  # type: ignore[assignment]
+    ctx.decide(name, "project_type", role, *svc.role_evidence)
+    port = _resolve_port(ctx, svc, role)
+    runtime, build = _env_vars(ctx, svc)
+    engines = _databases(ctx, svc, {v.name for v in runtime})
+    ai = _ai(ctx, svc, [v.name for v in runtime + build])
+    mode = "dockerfile" if svc.dockerfile else "autodetect"
+    ctx.decide(
+        name, "deploy_mode", mode, *([Evidence(file=svc.dockerfile)] if svc.dockerfile else [])
+    )
+    for command, ev in svc.release:
+        ctx.decide(name, "release_command", command, ev)
+    analysis = ServiceAnalysis(
+        name=name,
+        source_path=svc.source_path,
+        project_type=role,
+        port=port,
+        database_type=primary(engines),
+        dependencies=[e for e in ENGINE_ORDER if e in engines],
+        runtime_vars=runtime,
+        build_time_vars=build,
+        ai_config=ai,
+        **{f: svc.get(f) for f in FIELDS},
+    )
+    late = [v.name for v in runtime + build if LATE_BOUND.match(v.name)]
+    optional = sorted({r.name for r in svc.env if r.optional})
+    extras = ServiceExtras(
+        deploy_mode=mode,
+        dockerfile=svc.dockerfile,
+        release_commands=[c for c, _ in svc.release],
+        health_check_path=svc.notes.get("health_check_path", ""),
+        watch_paths=svc.watch_paths,
+        late_bound_vars=sorted(set(late)),
+        optional_vars=optional,
+    )
+    for var in late:
+        ctx.decide(name, "late_bound_url", var)
+    return analysis, extras
+
+
+# -- ports -----------------------------------------------------------------
+
+
+def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | None:
+    if role in {"worker", "cron"}:
+        if svc.ports:
+            ctx.decide(svc.name, "port", "none (internal service)", svc.ports[0].evidence)
+        return None
+    by_rung: dict[int, list[PortCandidate]] = defaultdict(list)
+    for cand in svc.ports:
+        by_rung[cand.rung].append(cand)
+    listener = {c.port for c in by_rung[3] if not c.honours_port}
+    for rung in (1, 2):
+        cands = by_rung[rung]
+        if not cands:
+            continue
+        port, ignored, ambiguous = choose_http_port([c.port for c in cands], frozenset(listener))
+        if ignored:
+            ctx.decide(
+                svc.name, "ignored_ports", ",".join(map(str, ignored)), *(c.evidence for c in cands)
+            )
+            for tls in [p for p in ignored if p in (443, 8443)]:
+                ctx.flag(
+                    svc.name,
+                    "tls_port",
+                    f"port {tls} means TLS inside the container; the ingress speaks plain HTTP",
+                )
+        if ambiguous:
+            ctx.flag(
+                svc.name,
+                "port_ambiguous",
+                "several candidate HTTP ports: " + ", ".join(str(c.port) for c in cands),
+                *(c.evidence for c in cands),
+                blocking=True,
+            )
+            return None
+        if port is None:
+            continue
+        chosen = next(c for c in cands if c.port == port)
+        others = listener - {port}
+        if others and not svc.honours_port:
+            ctx.flag(
+                svc.name,
+                "port_conflict",
+                f"port {port} ({chosen.evidence}) conflicts with a listener on "
+                + ", ".join(map(str, sorted(others))),
+                chosen.evidence,
+                *(c.evidence for c in by_rung[3]),
+            )
+        ctx.decide(svc.name, "port", str(port), chosen.evidence)
+        return port
+    literal_cands = [c for c in by_rung[3] if c.port]
+    if literal_cands:
+        ports = sorted({c.port for c in literal_cands})
+        if len(ports) == 1:
+            ctx.decide(svc.name, "port", str(ports[0]), literal_cands[0].evidence)
+            return ports[0]
+        port, _ignored, _amb = choose_http_port(ports)
+        if port is not None:
+            ctx.decide(
+                svc.name, "port", str(port), *(c.evidence for c in literal_cands if c.port == port)
+            )
+            return port
+        ctx.flag(
+            svc.name,
+            "port_ambiguous",
+            "several listener ports: " + ", ".join(map(str, ports)),
+            *(c.evidence for c in literal_cands),
+            blocking=True,
+        )
+        return None
+    if svc.default_port is not None:
+        ctx.decide(svc.name, "port", str(svc.default_port.port), svc.default_port.evidence)
+        return svc.default_port.port
+    if role == "static":
+        ctx.decide(svc.name, "port", "80", Evidence(file=svc.join("."), note="static file server"))
+        return 80
+    ctx.flag(
+        svc.name, "port_unknown", "no HTTP listener found; set the port explicitly", blocking=True
+    )
+    return None
+
+
+# -- env -------------------------------------------------------------------
+
+
+def _env_vars(ctx: AnalysisContext, svc: ServiceDraft) -> tuple[list[EnvVarSpec], list[EnvVarSpec]]:
+    reads: dict[str, list[EnvRead]] = defaultdict(list)
+    for read in svc.env:
+        if not is_valid_name(read.name):
+            ctx.flag(
+                svc.name,
+                "env_name_unusable",
+                f"env name {read.name!r} cannot be set",
+                read.evidence,
+            )
+            continue
+        if is_platform_name(read.name):
+            ctx.decide(svc.name, "platform_env", read.name, read.evidence)
+            continue
+        reads[read.name].append(read)
+    runtime: list[EnvVarSpec] = []
+    build: list[EnvVarSpec] = []
+    for name in sorted(reads):
+        items = reads[name]
+        if all(r.source == "dockerfile" for r in items):
+            ctx.decide(svc.name, "env_in_image", name, *(r.evidence for r in items))
+            continue
+        spec = _spec(name, items)
+        ctx.decide(
+            svc.name, "env", f"{name} required={spec.required}", *(r.evidence for r in items[:3])
+        )
+        is_build = any(r.build_time for r in items)
+        runtime_read = any(not r.build_time for r in items if r.source != "template")
+        if is_build:
+            build.append(spec)
+        if not is_build or (runtime_read and not name.startswith(_PUBLIC)):
+            runtime.append(spec)
+    return runtime, build
+
+
+_PUBLIC = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "EXPO_PUBLIC_", "GATSBY_", "VUE_APP_")
+
+
+def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
+    code = [r for r in items if r.source in {"code", "build-config"}]
+    templates = [r for r in items if r.source == "template" and not r.optional]
+    explicit = [r.required for r in items if r.required is not None]
+    code_fallback = any(r.fallback is not None for r in code)
+    template_default = next(
+        (r.fallback for r in templates if r.fallback and not is_placeholder(r.fallback)), None
+    )
+    if True in explicit:
+        required = True
+    elif explicit and all(e is False for e in explicit) and not templates:
+        required = False
+    else:
+        no_fallback_read = bool(code) and not code_fallback and template_default is None
+        empty_template = bool(templates) and template_default is None and not code_fallback
+        required = no_fallback_read or empty_template
+    default = ""
+    if not is_secret_name(name):
+        for r in code:
+            value = literal(r.fallback)
+            if value is not None and not is_placeholder(value):
+                default = value
+                break
+        else:
+            compose = next(
+                (r.fallback for r in items if r.source == "compose" and r.fallback), None
+            )
+            default = template_default or (
+                compose if compose and not is_placeholder(compose) else ""
+            )
+    return EnvVarSpec(name=name, required=required, default=default)
+
+
+# -- databases ---------------------------------------------------------------
+
+
+def _databases(ctx: AnalysisContext, svc: ServiceDraft, runtime_names: set[str]) -> set[str]:
+    engines: set[str] = set()
+    for sig in svc.db:
+        if sig.strong:
+            if sig.engine not in engines:
+                ctx.decide(svc.name, "dependency", sig.engine, sig.evidence)
+            engines.add(sig.engine)
+    url_engine: str | None = None
+    db_url_evidence: Evidence | None = None
+    for read in svc.env:
+        if not DB_ENV.match(read.name) or read.source not in {
+            "code",
+            "compose",
+            "template",
+            "convention",
+        }:
+            continue
+        engine = engine_of_env(read.name)
+        if read.name == "DATABASE_URL":
+            db_url_evidence = db_url_evidence or read.evidence
+            raw = literal(read.fallback) if read.source == "code" else read.fallback
+            url_engine = url_engine or (engine_of_url(raw) if raw else None)
+            continue
+        if engine and read.source in {"code", "convention"} and engine not in engines:
+            ctx.decide(svc.name, "dependency", engine, read.evidence)
+            engines.add(engine)
+    orm = next((sig for sig in svc.db if sig.orm), None)
+    if db_url_evidence is not None and not url_engine and orm is not None:
+        url_engine = orm.engine
+        db_url_evidence = orm.evidence
+    if db_url_evidence is not None and not (engines - {"redis"}):
+        if url_engine:
+            ctx.decide(svc.name, "dependency", url_engine, db_url_evidence)
+            engines.add(url_engine)
+        elif "DATABASE_URL" in runtime_names:
+            ctx.flag(
+                svc.name,
+                "database_engine_unknown",
+                "DATABASE_URL is read but nothing says which database engine",
+                db_url_evidence,
+            )
+    for sig in svc.db:
+        if not sig.strong and not sig.orm and sig.engine not in engines:
+            ctx.flag(
+                svc.name,
+                "database_weak_signal",
+                f"weak evidence of {sig.engine}; not provisioned",
+                sig.evidence,
+            )
+    return engines
+
+
+# -- AI ----------------------------------------------------------------------
+
+
+def _ai(ctx: AnalysisContext, svc: ServiceDraft, names: list[str]) -> AiConfig:
+    providers = dict(svc.ai_providers)
+    keys = sorted(n for n in set(names) if _AI_KEY.match(n))
+    urls = sorted(n for n in set(names) if _AI_URL.match(n))
+    for key in keys:
+        prefix = _AI_KEY.match(key)[1]  # type: ignore[index]
+        providers.setdefault(AI_PROVIDERS[prefix], Evidence(file="", note=key))
+    if providers:
+        ctx.decide(svc.name, "ai_providers", ",".join(sorted(providers)), *providers.values())
+    return AiConfig(
+        requires_ai_api_key=bool(keys),
+        detected_providers=sorted(providers),
+        api_key_vars=keys,
+        base_url_vars=urls,
+    )

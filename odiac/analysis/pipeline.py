@@ -1,0 +1,105 @@
+"""Runs analyzers over a tree in three phases and merges their facts.
+
+1. layout: analyzers propose services (§2.1: compose, Procfile, workspaces);
+   nothing proposed → one service named after the project (rule 4).
+2. detect: per service, the first analyzer (by priority, then name) that
+   claims the runtime wins (§3.1 order).
+3. enrich: every analyzer may add facts (Dockerfile mode, env names, databases).
+
+Facts carry ranks (see :mod:`odiac.analysis.context`), so the merge is
+independent of the order analyzers ran in; the port ladder, env requirements
+and the database decision are then settled once in :mod:`odiac.analysis.finalize`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING
+
+from odiac.analysis.context import AnalysisContext
+from odiac.analysis.finalize import finalize_service
+from odiac.analysis.refusal import scan_for_mining
+from odiac.analysis.result import ExternalService, ProjectAnalysisResult
+from odiac.analysis.walk import SourceIndex
+from odiac.errors import PluginError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from odiac.plugin.types import Analyzer
+
+
+def dns_label(text: str, fallback: str = "app") -> str:
+    """Lowercase DNS label (§2.5): scopes stripped, other characters become ``-``."""
+    text = text.rsplit("/", 1)[-1] if text.startswith("@") else text
+    label = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+    label = re.sub(r"-{2,}", "-", label)[:63].strip("-")
+    return label or fallback
+
+
+def run_analysis(root: Path, analyzers: list[Analyzer]) -> ProjectAnalysisResult:
+    """Analyse the tree at ``root`` with ``analyzers`` (already ordered)."""
+    started = time.perf_counter()
+    index = SourceIndex(root)
+    ctx = AnalysisContext(index, dns_label(index.root.name))
+    mining = scan_for_mining(index)
+    refusal = mining.refusal()
+    if refusal is not None:
+        return ProjectAnalysisResult(
+            project_name=ctx.project_name,
+            refusal=refusal,
+            files_walked=len(index.files),
+            files_read=index.reads,
+        )
+    for path in mining.near_misses:
+        ctx.flag(
+            "", "mining_near_miss", f"{path} contains a word close to a miner name", blocking=False
+        )
+
+    for analyzer in analyzers:
+        if analyzer.layout is not None:
+            _call(analyzer, "layout", analyzer.layout, ctx)
+    if not ctx.services:
+        svc = ctx.add_service(ctx.project_name, ".")
+        ctx.decide(svc.name, "source_root", ".")
+    for svc in list(ctx.services):
+        for analyzer in analyzers:
+            if analyzer.detect is not None and _call(analyzer, "detect", analyzer.detect, ctx, svc):
+                svc.runtime = analyzer.name
+                break
+    for svc in list(ctx.services):
+        for analyzer in analyzers:
+            if analyzer.enrich is not None:
+                _call(analyzer, "enrich", analyzer.enrich, ctx, svc)
+
+    services = []
+    extras = {}
+    for svc in ctx.services:
+        analysis, extra = finalize_service(ctx, svc)
+        services.append(analysis)
+        extras[analysis.name] = extra
+    ctx.decide("", "wall_time_ms", str(round((time.perf_counter() - started) * 1000)))
+    return ProjectAnalysisResult(
+        project_name=ctx.project_name,
+        services=services,
+        extras=extras,
+        ledger=ctx.ledger,
+        review=ctx.review,
+        external=[
+            ExternalService(name=n, image=i, kind=k, evidence=e) for n, i, k, e in ctx.external
+        ],
+        files_walked=len(index.files),
+        files_read=index.reads,
+    )
+
+
+def _call(analyzer: Analyzer, phase: str, fn: object, *args: object) -> bool:
+    try:
+        return bool(fn(*args))  # type: ignore[operator]
+    except PluginError:
+        raise
+    except Exception as exc:
+        raise PluginError(
+            f"analyzer {analyzer.name!r} failed in its {phase} phase: {type(exc).__name__}: {exc}"
+        ) from exc

@@ -1,0 +1,105 @@
+"""Env names for every service: templates, code references, conventions (§1.5, §7, §8)."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING
+
+from odiac.analysis.context import AnalysisContext, EnvRead, ServiceDraft
+from odiac.analysis.envfiles import classify_env_file, parse_env_file
+from odiac.analysis.envrefs import SKIP_DIRS, scan_file, scannable
+from odiac.analysis.evidence import Evidence
+from odiac.plugin import Analyzer, hookimpl
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+_DEV_SWITCH = re.compile(
+    r"^(ENVIRONMENT|APP_ENV|NODE_ENV|RAILS_ENV|FLASK_ENV|DEBUG|APP_DEBUG|FLASK_DEBUG)$"
+)
+_DEV_VALUE = re.compile(r"^(development|dev|local|1|true|yes|on)$", re.IGNORECASE)
+
+CONVENTIONS: dict[str, list[tuple[str, bool]]] = {
+    "rails": [("RAILS_ENV", False), ("SECRET_KEY_BASE", True)],
+    "laravel": [("APP_KEY", True), ("APP_ENV", False), ("APP_URL", False)],
+    "phoenix": [("SECRET_KEY_BASE", True), ("PHX_HOST", False)],
+}
+
+
+def _other_roots(ctx: AnalysisContext, svc: ServiceDraft) -> list[str]:
+    mine = svc.root
+    return [
+        s.root
+        for s in ctx.services
+        if s.root and s.root != mine and (not mine or s.root.startswith(mine + "/"))
+    ]
+
+
+def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """Collect env reads for ``svc``; real .env values are never kept."""
+    index = ctx.index
+    others = _other_roots(ctx, svc)
+    for rel in scannable(index, svc.root, exclude=others):
+        for read in scan_file(index, rel):
+            svc.add_env(read)
+    for rel in index.under(svc.root):
+        if others and rel.startswith(tuple(o + "/" for o in others)):
+            continue
+        inner = rel[len(svc.root) + 1 :] if svc.root else rel
+        parts = inner.split("/")
+        if any(p in SKIP_DIRS for p in parts[:-1]) or len(parts) > 3:
+            continue
+        kind = classify_env_file(os.path.basename(rel))
+        if kind == "template":
+            for line in parse_env_file(index.read(rel) or ""):
+                svc.add_env(
+                    EnvRead(
+                        name=line.key,
+                        source="template",
+                        evidence=Evidence(file=rel, line=line.line, note="template"),
+                        fallback=None if line.commented else line.value,
+                        optional=line.commented,
+                    )
+                )
+        elif kind == "real" and not index.is_ignored(rel):
+            _flag_dev_switches(ctx, svc, rel)
+    framework = svc.get("framework")
+    for name, required in CONVENTIONS.get(framework, []):
+        if (
+            framework == "rails"
+            and name == "SECRET_KEY_BASE"
+            and index.exists(svc.join("config/credentials.yml.enc"))
+        ):
+            name = "RAILS_MASTER_KEY"
+        svc.add_env(
+            EnvRead(
+                name=name,
+                source="convention",
+                evidence=Evidence(file=svc.join("."), note=f"{framework} convention"),
+                required=required,
+            )
+        )
+
+
+def _flag_dev_switches(ctx: AnalysisContext, svc: ServiceDraft, rel: str) -> None:
+    # Values are inspected only to classify the file; none is kept or shown.
+    for line in parse_env_file(ctx.index.read(rel) or ""):
+        if not line.commented and _DEV_SWITCH.match(line.key) and _DEV_VALUE.match(line.value):
+            ctx.flag(
+                svc.name,
+                "env_file_dev_switch",
+                f"{rel} is not git-ignored and sets {line.key} to a development value",
+                Evidence(file=rel, line=line.line),
+            )
+            return
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    yield Analyzer(
+        name="envvars",
+        priority=900,
+        enrich=enrich,
+        description="env names from templates, code references and framework conventions",
+    )

@@ -1,0 +1,226 @@
+"""Node.js / TypeScript / Bun analyzer (analysis-rules §3.2, §13)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from odiac.analysis.context import (
+    RANK_DEFAULT,
+    RANK_MANIFEST,
+    AnalysisContext,
+    ServiceDraft,
+)
+from odiac.analysis.databases import DRIVERS
+from odiac.analysis.evidence import Evidence
+from odiac.plugin import Analyzer, hookimpl
+from odiac_analyzers import _node_frameworks, _node_ports
+from odiac_analyzers._util import is_dev_start, line_of, load_json, version_from_tool_versions
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+LOCKFILES = (
+    ("pnpm-lock.yaml", "pnpm"), ("bun.lock", "bun"), ("bun.lockb", "bun"),
+    ("yarn.lock", "yarn"), ("package-lock.json", "npm"), ("npm-shrinkwrap.json", "npm"),
+)  # fmt: skip
+SERVER_ONLY = frozenset({"express", "fastify", "koa", "hono", "@nestjs/core"})
+AI_SDKS = {
+    "openai": "openai", "@anthropic-ai/sdk": "anthropic", "@google/generative-ai": "google",
+    "@google/genai": "google", "groq-sdk": "groq", "@mistralai/mistralai": "mistral",
+    "cohere-ai": "cohere", "@ai-sdk/openai": "openai", "@ai-sdk/anthropic": "anthropic",
+}  # fmt: skip
+NODE_SERVER_START = re.compile(
+    r"^\s*(node|bun|tsx|ts-node|pm2-runtime|pm2\s+start|fastify\s+start)\b"
+)
+
+
+class _Pkg:
+    """A parsed package.json with its dependency views."""
+
+    def __init__(self, rel: str, data: dict[str, Any]) -> None:
+        self.rel = rel
+        self.data = data
+        self.deps: dict[str, str] = dict(data.get("dependencies") or {})
+        self.dev: dict[str, str] = dict(data.get("devDependencies") or {})
+        self.scripts: dict[str, str] = {
+            k: v for k, v in (data.get("scripts") or {}).items() if isinstance(v, str)
+        }
+
+    def has(self, name: str) -> bool:
+        if name in SERVER_ONLY:
+            return name in self.deps
+        return name in self.deps or name in self.dev
+
+
+def _package_manager(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> str:
+    index = ctx.index
+    pm_field = pkg.data.get("packageManager")
+    found = [(svc.join(f), m) for f, m in LOCKFILES if index.exists(svc.join(f))]
+    if not found and svc.root:
+        # workspace member: the lockfile lives at the repository root
+        found = [(f, m) for f, m in LOCKFILES if index.exists(f)]
+    if len({m for _, m in found}) > 1:
+        ctx.flag(
+            svc.name,
+            "several_lockfiles",
+            "lockfiles of different package managers: " + ", ".join(f for f, _ in found),
+            *(Evidence(file=f) for f, _ in found),
+        )
+    manager = ""
+    if isinstance(pm_field, str) and "@" in pm_field:
+        manager, _, version = pm_field.partition("@")
+        line = line_of(index, pkg.rel, '"packageManager"')
+        svc.set("package_manager", manager, rank=RANK_MANIFEST, file=pkg.rel, line=line)
+        svc.set(
+            "package_manager_version",
+            version.split("+")[0],
+            rank=RANK_MANIFEST,
+            file=pkg.rel,
+            line=line,
+        )
+    elif found:
+        manager = found[0][1]
+        svc.set("package_manager", manager, rank=RANK_MANIFEST, file=found[0][0], note="lockfile")
+        if manager == "yarn":
+            text = index.read(found[0][0]) or ""
+            svc.notes["yarn_major"] = "berry" if "__metadata:" in text else "1"
+    else:
+        engines = pkg.data.get("engines") or {}
+        manager = next((m for m in ("pnpm", "yarn", "bun") if m in engines), "npm")
+        svc.set("package_manager", manager, rank=RANK_DEFAULT, file=pkg.rel, note="default")
+    lock = next((f for f, m in found if m == manager), "")
+    if lock:
+        svc.set("lockfile", lock.rsplit("/", 1)[-1], rank=RANK_MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+    else:
+        svc.set(
+            "dependency_resolution",
+            "unlocked",
+            rank=RANK_MANIFEST,
+            file=pkg.rel,
+            note="no lockfile",
+        )
+        ctx.flag(
+            svc.name,
+            "missing_lockfile",
+            f"no {manager} lockfile: a clean install may resolve newer packages",
+            Evidence(file=pkg.rel),
+            blocking=True,
+        )
+    svc.set("build_tool", manager, rank=RANK_MANIFEST, file=pkg.rel)
+    return manager
+
+
+def _language(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
+    index = ctx.index
+    tsconfig = svc.join("tsconfig.json")
+    has_ts_sources = any(
+        f.endswith((".ts", ".tsx", ".mts")) and "/node_modules/" not in f
+        for f in index.under(svc.root)
+    )
+    if index.exists(tsconfig):
+        svc.set("language", "typescript", rank=RANK_MANIFEST, file=tsconfig)
+    elif pkg.has("typescript") and has_ts_sources:
+        svc.set(
+            "language",
+            "typescript",
+            rank=RANK_MANIFEST,
+            file=pkg.rel,
+            line=line_of(index, pkg.rel, '"typescript"'),
+        )
+    else:
+        svc.set("language", "javascript", rank=RANK_MANIFEST, file=pkg.rel)
+    engines = pkg.data.get("engines") or {}
+    if isinstance(engines.get("node"), str):
+        svc.set(
+            "language_version",
+            engines["node"],
+            rank=RANK_MANIFEST,
+            file=pkg.rel,
+            line=line_of(index, pkg.rel, '"node"'),
+        )
+        return
+    for name in (".nvmrc", ".node-version"):
+        rel = svc.join(name)
+        lines = index.lines(rel)
+        if lines and lines[0].strip():
+            svc.set(
+                "language_version",
+                lines[0].strip().lstrip("v"),
+                rank=RANK_MANIFEST,
+                file=rel,
+                line=1,
+            )
+            return
+    found = version_from_tool_versions(index, svc.root, "nodejs") or version_from_tool_versions(
+        index, svc.root, "node"
+    )
+    if found:
+        svc.set("language_version", found[0], rank=RANK_MANIFEST, file=found[1])
+
+
+def _run(pm: str, script: str) -> str:
+    return f"{pm} run {script}"
+
+
+def _production_script(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> str | None:
+    for name in ("start:prod", "start", "serve"):
+        command = pkg.scripts.get(name)
+        if command is None:
+            continue
+        if is_dev_start(command):
+            ctx.flag(
+                svc.name,
+                "dev_server_start",
+                f"script {name!r} runs a development server ({command}); not used as the production start",
+                Evidence(file=pkg.rel, line=line_of(ctx.index, pkg.rel, f'"{name}"')),
+            )
+            continue
+        return name
+    return None
+
+
+def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
+    """Claim services whose root holds a package.json (§3.2)."""
+    rel = svc.join("package.json")
+    data = load_json(ctx.index, rel)
+    if data is None:
+        return False
+    pkg = _Pkg(rel, data)
+    pm = _package_manager(ctx, svc, pkg)
+    _language(ctx, svc, pkg)
+    _dependencies(svc, pkg)
+    _node_frameworks.decide(ctx, svc, pkg, pm)
+    _node_ports.listeners(ctx, svc, pkg)
+    for hook in ("postinstall", "prepare"):
+        command = pkg.scripts.get(hook, "")
+        if re.search(r"\b(husky|simple-git-hooks)\b", command):
+            ctx.flag(
+                svc.name,
+                "lifecycle_needs_git",
+                f"{hook} script runs {command!r}, which needs .git",
+                Evidence(file=rel, line=line_of(ctx.index, rel, f'"{hook}"')),
+            )
+    return True
+
+
+def _dependencies(svc: ServiceDraft, pkg: _Pkg) -> None:
+    for name, engine in DRIVERS["npm"].items():
+        if name in pkg.deps:
+            svc.add_db(engine, strong=True, file=pkg.rel, note=f"dependency {name}")
+        elif name in pkg.dev:
+            svc.add_db(engine, strong=False, file=pkg.rel, note=f"devDependency {name}")
+    for name, provider in AI_SDKS.items():
+        if name in pkg.deps:
+            svc.ai_providers.setdefault(provider, Evidence(file=pkg.rel, note=f"dependency {name}"))
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    yield Analyzer(
+        name="node",
+        priority=100,
+        detect=detect,
+        description="Node.js, TypeScript and Bun apps (package.json)",
+    )
