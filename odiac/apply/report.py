@@ -1,0 +1,92 @@
+"""Text of the end-of-apply report (contract §7.1.8) and of failures.
+
+Pure functions returning lines; the CLI prints them. Env values never appear:
+dependencies list the injected key names only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from odiac.apply.events import ApplyResult
+    from odiac.gateway.auth import Credential
+
+CLAIM_EXPIRY = "6h"
+_WIDTH = 15
+
+
+def _row(label: str, *cells: str) -> str:
+    return f"{label + ':':<{_WIDTH}}" + "  ".join(cells)
+
+
+def failure_lines(result: ApplyResult) -> list[str]:
+    """Each failed action with its message, playbook hint and log tail."""
+    lines: list[str] = []
+    for failed in result.by_outcome("failed"):
+        lines.append(f"Error: {failed.action_id}: {failed.detail}")
+        if failed.log_tail:
+            lines.append(f"  Last {len(failed.log_tail)} log lines:")
+            lines.extend(f"    {line}" for line in failed.log_tail)
+        if failed.hint:
+            lines.append(f"  Hint: {failed.hint}")
+    return lines
+
+
+def outcome_lines(result: ApplyResult) -> list[str]:
+    """Done / failed / skipped / manual, one line each, then the summary."""
+    lines: list[str] = []
+    for kind in ("failed", "skipped", "manual"):
+        for item in result.by_outcome(kind):
+            lines.append(f"{kind}: {item.action_id}: {item.detail}")
+    lines.append(result.summary())
+    return lines
+
+
+def report_lines(result: ApplyResult, *, local: bool) -> list[str]:
+    """The project / services / deployments / db lines."""
+    if not result.project_id:
+        return []
+    lines = [_row("project_id", result.project_id)]
+    for svc in result.services:
+        lines.append(_row("services", svc.name, svc.service_id, svc.url or "(no URL yet)"))
+    for svc in result.services:
+        if svc.deployment_id:
+            lines.append(
+                _row(
+                    "deployments",
+                    svc.name,
+                    svc.deployment_id,
+                    f"status={svc.deployment_status or 'unknown'}",
+                )
+            )
+    for dep in result.dependencies:
+        lines.append(
+            _row("db", dep.engine, dep.dependency_id, f"injected=[{','.join(dep.injected)}]")
+        )
+    if local and any(s.url for s in result.services):
+        lines.append(_row("live check", "skipped (the local gateway cannot serve app hosts)"))
+    return lines
+
+
+def claim_lines(result: ApplyResult, credential: Credential) -> list[str]:
+    """For an agent registered by this run only (contract §2.4): the claim URL, with
+    the app URL appended after a successful deploy, and its expiry.
+
+    The claim URL carries the bind signature, which odiac otherwise redacts; these
+    lines are the one place it is shown, whole, as the contract requires.
+    """
+    claim_url = credential.claim_url
+    if not credential.freshly_registered or not claim_url:
+        return []
+    from odiac.gateway.auth import claim_url_with_app
+
+    app_url = next(
+        (s.url for s in result.services if s.url and s.deployment_status == "success"), None
+    )
+    url = claim_url_with_app(claim_url, app_url) if app_url else claim_url
+    return [
+        _row("claim", url),
+        _row("expires", CLAIM_EXPIRY),
+        _row("status", "waiting on the user to sign in"),
+    ]

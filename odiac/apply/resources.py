@@ -1,0 +1,225 @@
+"""Apply steps for the project, dependencies, services and their env.
+
+Each step looks the resource up by its stable name before creating it (F7),
+never duplicates after an ambiguous failure (F30), and reads back what it wrote:
+a read-back that differs from the plan fails the action with a clear message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from odiac.apply.retry import create_once, mutate_once
+from odiac.errors import ApplyError
+from odiac.gateway.errors import Conflict, GatewayHTTPError
+from odiac.plan.service import desired_fields, live_fields
+from odiac.redact import register
+
+if TYPE_CHECKING:
+    from odiac.apply.runtime import Runtime
+    from odiac.gateway.models import Dependency, Project, Service
+    from odiac.plan.inputs import DesiredService
+    from odiac.plan.model import (
+        CreateDependency,
+        CreateProject,
+        CreateService,
+        SetEnv,
+        UpdateService,
+    )
+
+#: Fields of ``PUT /v1/services/{id}`` by their desired-state name.
+_WIRE_NAMES = {"path": "source_path"}
+
+
+def _name_taken(exc: GatewayHTTPError) -> bool:
+    # A 409 without project_id is "name already exists": adopt (F7). With
+    # project_id it is the pending-agent project cap (F6): never adopt silently.
+    return isinstance(exc, Conflict) and exc.project_id is None
+
+
+async def resolve_region(rt: Runtime, code: str | None) -> str:
+    """The region id for a code, or the first active region (contract §3.2.1, F11)."""
+    if rt.region_id and code is None:
+        return rt.region_id
+    regions = await rt.client.list_regions()
+    active = [r for r in regions if r.active]
+    if code is None:
+        if not active:
+            raise ApplyError("the gateway lists no active region")
+        return active[0].id
+    match = next((r for r in active if code in (r.code, r.name)), None)
+    if match is None:
+        known = ", ".join(r.code for r in active) or "none"
+        raise ApplyError(
+            f"project.region {code!r} is not an active region (active: {known})",
+            hint="F11: pick an active region code in opendeploy.toml.",
+        )
+    return match.id
+
+
+async def create_project(rt: Runtime, action: CreateProject) -> str:
+    client = rt.client
+    source = rt.desired.source
+    region_id = await resolve_region(rt, action.region) if action.region else None
+
+    async def lookup() -> Project | None:
+        return next((p for p in await client.list_projects() if p.name == action.name), None)
+
+    async def create() -> Project:
+        if source.kind == "git" and source.git_url:
+            return await client.create_project(
+                action.name,
+                region_id=region_id,
+                description=action.description,
+                repo_url=source.git_url,
+                branch=source.branch,
+                git_token=rt.git_token,
+            )
+        return await client.create_project(
+            action.name, region_id=region_id, description=action.description
+        )
+
+    project, adopted = await create_once(create, lookup, adopt_on=_name_taken)
+    back = await client.get_project(project.id)
+    if back.name != action.name:
+        raise ApplyError(f"read-back of project {project.id} shows name {back.name!r}")
+    rt.project_id, rt.region_id = back.id, back.region_id or region_id
+    return f"adopted existing project {back.id}" if adopted else f"created {back.id}"
+
+
+async def create_dependency(rt: Runtime, action: CreateDependency) -> str:
+    client, pid = rt.client, rt.require_project()
+    label = action.display_name or action.name
+
+    async def lookup() -> Dependency | None:
+        rows = await client.list_dependencies_status(pid)
+        return next((r for r in rows if r.display_name == label), None)
+
+    async def create() -> Dependency:
+        return await client.create_dependency(
+            pid, action.engine, environment=rt.environment, display_name=label
+        )
+
+    created, adopted = await create_once(create, lookup)
+    back = await lookup()
+    if back is None or back.id != created.id:
+        raise ApplyError(f"read-back of dependency {label!r} did not find {created.id}")
+    engine = "mongodb" if back.type == "mongo" else back.type
+    if engine != action.engine:
+        raise ApplyError(f"dependency {label!r} is {engine!r}, planned {action.engine!r}")
+    if back.status == "failed":
+        raise ApplyError(
+            f"dependency {label!r} failed to provision",
+            hint="F29: delete it in the dashboard, then run apply again.",
+        )
+    env = dict(back.env_vars or created.env_vars)
+    for value in env.values():
+        register(value)
+    rt.dependency_ids[action.name] = back.id
+    rt.dependency_env[action.name] = env
+    return f"adopted existing {back.id}" if adopted else f"created {back.id}"
+
+
+def service_body(rt: Runtime, name: str) -> dict[str, Any]:
+    """The create body of a service: every managed field, resources explicit, env merged."""
+    svc = rt.desired.services[name]
+    body: dict[str, Any] = {"name": name, "type": svc.type, "environment": rt.environment}
+    for field, value in desired_fields(svc).items():
+        if field == "path":
+            if value != ".":
+                body["source_path"] = value
+        else:
+            body[field] = value
+    body["runtime_variables"] = rt.env_values(name)
+    body["build_variables"] = rt.env_values(name, build=True)
+    return body
+
+
+async def create_service(rt: Runtime, action: CreateService) -> str:
+    client, pid = rt.client, rt.require_project()
+    body = service_body(rt, action.name)
+
+    async def lookup() -> str | None:
+        rows = await client.list_services(pid)
+        return next((s.id for s in rows if s.name == action.name), None)
+
+    async def create() -> str:
+        return await client.create_service(pid, body)
+
+    sid, adopted = await create_once(create, lookup, adopt_on=_name_taken)
+    back = await client.get_service(sid)
+    _verify_service(action.name, rt.desired.services[action.name], back, body)
+    rt.service_ids[action.name] = sid
+    return f"adopted existing {sid}" if adopted else f"created {sid}"
+
+
+def _verify_service(name: str, svc: DesiredService, back: Service, body: dict[str, Any]) -> None:
+    from odiac.plan.inputs import LiveService
+
+    if back.type != svc.type:
+        raise ApplyError(f"service {name}: read-back type {back.type!r}, planned {svc.type!r}")
+    live = live_fields(
+        LiveService(
+            id=back.id,
+            type=back.type,
+            **{f: (getattr(back, _WIRE_NAMES.get(f, f)) or None) for f in desired_fields(svc)},
+        )
+    )
+    _compare(name, desired_fields(svc), live)
+    _compare_env(name, "runtime env", body["runtime_variables"], back.runtime_variables)
+    _compare_env(name, "build env", body["build_variables"], back.build_variables)
+
+
+def _compare(name: str, want: dict[str, Any], got: dict[str, Any]) -> None:
+    differing = sorted(k for k, v in want.items() if got.get(k) != v)
+    if differing:
+        shown = ", ".join(f"{k}: planned {want[k]!r}, read back {got.get(k)!r}" for k in differing)
+        raise ApplyError(f"service {name}: read-back differs from the plan ({shown})")
+
+
+def _compare_env(name: str, what: str, want: dict[str, str], got: dict[str, str]) -> None:
+    if want == got:
+        return
+    keys = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
+    raise ApplyError(
+        f"service {name}: read-back {what} differs from the plan for {', '.join(keys)}"
+    )
+
+
+async def update_service(rt: Runtime, action: UpdateService) -> str:
+    client = rt.client
+    sid = action.service_id
+    svc = rt.desired.services[action.name]
+    want = desired_fields(svc)
+    paths = {c.path for c in action.changes}
+    body: dict[str, Any] = {
+        _WIRE_NAMES.get(p, p): want.get(p) for p in sorted(paths) if not p.startswith("build_env.")
+    }
+    if any(p.startswith("build_env.") for p in paths):
+        body["build_variables"] = rt.env_values(action.name, build=True)
+    await mutate_once(lambda: client.update_service(sid, body))
+    back = await client.get_service(sid)
+    # Only what this update wrote is compared for env; the rest must match the plan.
+    expected = {
+        "runtime_variables": back.runtime_variables,
+        "build_variables": body.get("build_variables", back.build_variables),
+    }
+    _verify_service(action.name, svc, back, expected)
+    return "updated " + ", ".join(sorted(body))
+
+
+async def set_env(rt: Runtime, action: SetEnv) -> str:
+    client, pid = rt.client, rt.require_project()
+    sid = action.service_id
+    variables = rt.env_values(action.name)
+    if sorted(variables) != sorted(action.keys):
+        raise ApplyError(f"service {action.name}: env keys changed since the plan was made")
+
+    async def settled() -> dict[str, str] | None:
+        current = await client.get_env(pid, sid)
+        return current if current == variables else None
+
+    await mutate_once(lambda: client.put_env(pid, sid, variables), settled)
+    back = await client.get_env(pid, sid)
+    _compare_env(action.name, "runtime env", variables, back)
+    return f"replaced env ({len(variables)} keys)"

@@ -1,0 +1,201 @@
+"""``odiac apply``: make the live project match ``opendeploy.toml`` (or a saved plan).
+
+Exit codes: 0 success or nothing to do, 1 error or failed actions, 130 interrupted,
+64 usage error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import TYPE_CHECKING
+
+import click
+
+from odiac.cli.output import echo, is_interactive
+from odiac.cli.session import open_session, print_findings, refuse_on_errors
+from odiac.errors import ApplyError, PlanError
+
+if TYPE_CHECKING:
+    from odiac.apply.events import ApplyResult, Reporter
+    from odiac.cli.context import GlobalOptions
+    from odiac.cli.session import Prepared, Session
+    from odiac.gateway.auth import Credential
+    from odiac.plan.model import Plan
+
+EXIT_INTERRUPTED = 130
+
+
+@click.command("apply")
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation (CI).")
+@click.option(
+    "--parallelism",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Maximum actions in flight.",
+)
+@click.option("--follow-logs", is_flag=True, help="Stream deployment logs while waiting.")
+@click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
+@click.pass_obj
+def command(
+    options: GlobalOptions,
+    plan_file: str | None,
+    auto_approve: bool,
+    parallelism: int,
+    follow_logs: bool,
+    token: str | None,
+) -> None:
+    """Apply the changes of a fresh plan (after confirmation) or of a saved PLAN_FILE.
+
+    A saved plan is re-checked first and refused when anything it was made from
+    changed (live state, configuration, source or a secret).
+
+    Example:
+
+      odiac apply --auto-approve --env production
+    """
+    if plan_file is None and not auto_approve and not is_interactive():
+        raise ApplyError(
+            "refusing to apply without confirmation: there is no terminal to ask on",
+            hint="Pass --auto-approve (CI), or apply a reviewed plan file: "
+            "odiac plan -o plan.json && odiac apply plan.json",
+        )
+    result = asyncio.run(
+        _apply(
+            options,
+            plan_file=plan_file,
+            auto_approve=auto_approve,
+            parallelism=parallelism,
+            follow_logs=follow_logs,
+            token=token,
+        )
+    )
+    if result is None:
+        return
+    if result.interrupted:
+        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+    if not result.ok:
+        raise ApplyError(
+            "apply did not finish: " + result.summary(),
+            hint="Fix the failures above and run apply again; it converges.",
+        )
+
+
+async def _apply(
+    options: GlobalOptions,
+    *,
+    plan_file: str | None,
+    auto_approve: bool,
+    parallelism: int,
+    follow_logs: bool,
+    token: str | None,
+) -> ApplyResult | None:
+    async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
+        prepared = await session.prepare()
+        print_findings(prepared, err=True)
+        refuse_on_errors(prepared)
+        plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan
+        if plan_file is None:
+            from odiac.plan.render_text import render_text
+
+            echo(render_text(plan).rstrip("\n"))
+            if plan.has_changes and not auto_approve and not _confirm():
+                echo("Apply cancelled; nothing was changed.")
+                raise click.exceptions.Exit(1)
+        result = await _run(session, prepared, plan, parallelism, follow_logs, options.verbosity)
+        print_outcome(result, session.credential, local=_is_local(session))
+        return result
+
+
+def _saved_plan(session: Session, prepared: Prepared, plan_file: str) -> Plan:
+    from odiac.plan.planfile import check_stale, load
+
+    saved = load(plan_file)
+    reasons = check_stale(saved, prepared.desired, prepared.live, session.hmac_key)
+    if reasons:
+        raise PlanError(
+            f"the saved plan {plan_file} is stale: " + "; ".join(reasons),
+            hint=f"Review a fresh plan: odiac plan -o {plan_file}",
+        )
+    return saved
+
+
+def _confirm() -> bool:
+    return click.confirm("Apply these changes?", default=False)
+
+
+async def _run(
+    session: Session,
+    prepared: Prepared,
+    plan: Plan,
+    parallelism: int,
+    follow_logs: bool,
+    verbosity: int,
+) -> ApplyResult:
+    from odiac.apply import Timing, apply_plan
+    from odiac.apply.progress import PlainReporter, RichReporter
+
+    timing = Timing()
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    reporter: Reporter
+    rich_reporter: RichReporter | None = None
+    if is_interactive() and verbosity >= 0:
+        from rich.console import Console
+
+        rich_reporter = RichReporter(Console())
+        reporter = rich_reporter
+    else:
+        reporter = PlainReporter(echo, quiet=verbosity < 0)
+
+    def on_interrupt() -> None:
+        if timing.stop.is_set() and task is not None:
+            task.cancel()  # second Ctrl-C: abort now
+            return
+        timing.stop.set()
+        reporter.note("Stopping: no new action starts; Ctrl-C again to abort at once.")
+
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGINT, on_interrupt)
+    try:
+        with rich_reporter or contextlib.nullcontext():
+            return await apply_plan(
+                plan,
+                client=session.client,
+                desired=prepared.desired,
+                live=prepared.live,
+                archive_path=prepared.archive_path,
+                reporter=reporter,
+                parallelism=parallelism,
+                follow_logs=follow_logs,
+                timing=timing,
+            )
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+def print_outcome(result: ApplyResult, credential: Credential, *, local: bool) -> None:
+    """Failures (with hints and log tails), outcomes, the report and the claim block."""
+    from odiac.apply.report import claim_lines, failure_lines, outcome_lines, report_lines
+
+    for line in failure_lines(result):
+        echo(line, err=True)
+    for line in [*outcome_lines(result), *report_lines(result, local=local)]:
+        echo(line)
+    for line in claim_lines(result, credential):
+        # Not redacted: the claim URL must carry the bind signature to be usable.
+        click.echo(line)
+
+
+def _is_local(session: Session) -> bool:
+    from odiac.gateway.local import is_local
+
+    return is_local(session.loaded.config.gateway.url)
+
+
+def _warn(message: str) -> None:
+    echo(f"Warning: {message}", err=True)

@@ -1,0 +1,113 @@
+"""``odiac plan``: show what ``odiac apply`` would change, or save it to a file.
+
+Exit codes: 0 success (with ``--detailed-exitcode``: no changes), 1 error,
+2 changes present (only with ``--detailed-exitcode``), 64 usage error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import click
+
+from odiac.cli.output import echo
+from odiac.cli.session import open_session, print_findings, refuse_on_errors
+
+if TYPE_CHECKING:
+    from odiac.cli.context import GlobalOptions
+    from odiac.cli.session import Prepared, Session
+
+EXIT_CHANGES = 2
+
+
+@click.command("plan")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when there are changes, 0 when there are none (drift alarm for CI).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    help="Save the plan to this file for `odiac apply FILE`.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Machine-readable plan (docs/plan-format.md)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format; github prints workflow annotations for drifted keys.",
+)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Accepted for symmetry with apply; planning reads concurrently anyway.",
+)
+@click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
+@click.pass_obj
+def command(
+    options: GlobalOptions,
+    detailed_exitcode: bool,
+    out_path: str | None,
+    as_json: bool,
+    fmt: str,
+    parallelism: int,
+    token: str | None,
+) -> None:
+    """Refresh the live state and show the changes apply would make.
+
+    Example:
+
+      odiac plan --env production --detailed-exitcode -o plan.json
+    """
+    del parallelism
+    fmt = "json" if as_json else fmt
+    has_changes = asyncio.run(_plan(options, fmt=fmt, out_path=out_path, token=token))
+    if detailed_exitcode and has_changes:
+        raise click.exceptions.Exit(EXIT_CHANGES)
+
+
+async def _plan(
+    options: GlobalOptions, *, fmt: str, out_path: str | None, token: str | None
+) -> bool:
+    async with open_session(options, flag_token=token, allow_register=False, warn=_warn) as session:
+        prepared = await session.prepare()
+        print_findings(prepared, err=True)
+        refuse_on_errors(prepared)
+        _render(session, prepared, fmt)
+        if out_path:
+            from odiac.plan.planfile import save
+
+            save(prepared.plan, out_path)
+            if fmt == "text":
+                echo(f"Saved the plan to {out_path}. Apply it with: odiac apply {out_path}")
+        return prepared.plan.has_changes
+
+
+def _render(session: Session, prepared: Prepared, fmt: str) -> None:
+    plan = prepared.plan
+    if fmt == "json":
+        from odiac.plan.render_json import render_json
+
+        echo(render_json(plan).rstrip("\n"))
+    elif fmt == "github":
+        from odiac.plan.render_github import render_github
+
+        echo(render_github(plan, session.locate, config_file=str(session.loaded.path)).rstrip("\n"))
+    else:
+        from odiac.plan.render_text import render_text
+
+        echo(render_text(plan).rstrip("\n"))
+
+
+def _warn(message: str) -> None:
+    echo(f"Warning: {message}", err=True)

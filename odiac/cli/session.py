@@ -1,0 +1,224 @@
+"""What ``odiac plan`` and ``odiac apply`` share: load, connect, refresh, plan.
+
+A :class:`Session` holds the loaded configuration, an open gateway client and
+the credential; :meth:`Session.prepare` builds the source archive, refreshes the
+live state, builds the desired state, runs the plan-time checks and policies,
+and makes the plan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from odiac.desired import build_desired, desired_dependencies, source_root
+from odiac.errors import PlanError
+from odiac.plan.planner import make_plan
+from odiac.plugin.types import PolicySubject
+from odiac.state.checks import Finding, run_checks
+from odiac.state.refresh import read_snapshot
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from odiac.cli.context import GlobalOptions
+    from odiac.config.loader import LoadedConfig
+    from odiac.gateway.auth import Credential
+    from odiac.gateway.client import GatewayClient
+    from odiac.plan.inputs import DesiredState, LiveState
+    from odiac.plan.model import Plan
+    from odiac.plugin.manager import PluginManager
+
+PLAN_KEY = Path(".opendeploy/plan-key")
+KEY_BYTES = 32
+
+
+@dataclass
+class Prepared:
+    """Everything a plan was made from (apply needs all of it)."""
+
+    desired: DesiredState
+    live: LiveState
+    plan: Plan
+    findings: list[Finding]
+    archive_path: Path | None
+    source_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+@dataclass
+class Session:
+    """An open connection to the gateway of one configuration."""
+
+    loaded: LoadedConfig
+    client: GatewayClient
+    credential: Credential
+    plugins: PluginManager
+    workdir: Path
+    scratch: Path
+    hmac_key: bytes
+
+    async def prepare(self, *, with_checks: bool = True) -> Prepared:
+        """Archive the source, refresh, build the desired state, check, and plan."""
+        config = self.loaded.config
+        archive, warnings = self._build_archive()
+        snapshot = await read_snapshot(
+            self.client,
+            config.project.name,
+            self.loaded.environment,
+            dependencies=desired_dependencies(config),
+        )
+        desired = build_desired(
+            config,
+            config_path=self.loaded.path,
+            config_digest=self.loaded.digest,
+            environment=self.loaded.environment,
+            source=archive,
+            live_dependencies=snapshot.live.dependencies,
+            plugins=self.plugins,
+        )
+        findings: list[Finding] = []
+        if with_checks:
+            findings = await run_checks(self.client, self.credential, desired, snapshot)
+            findings.extend(self._policies())
+        plan = make_plan(desired, snapshot.live, hmac_key=self.hmac_key)
+        return Prepared(
+            desired=desired,
+            live=snapshot.live,
+            plan=plan,
+            findings=sorted(findings, key=lambda f: f.severity != "error"),
+            archive_path=archive.path if archive is not None else None,
+            source_warnings=warnings,
+        )
+
+    def locate(self, key_path: tuple[str, ...]) -> tuple[str, int] | None:
+        """``(file, line)`` declaring a key of ``opendeploy.toml`` (GitHub annotations)."""
+        where = self.loaded.locate(key_path)
+        return (where.file, where.line) if where is not None and where.line else None
+
+    def _build_archive(self) -> tuple[Any | None, list[str]]:
+        config = self.loaded.config
+        if config.source.git:
+            return None, []
+        from odiac.source import build_archive
+
+        archive = build_archive(
+            source_root(config, self.loaded.path),
+            excludes=list(config.source.exclude),
+            dest_dir=self.scratch,
+        )
+        return archive, [str(w) for w in archive.warnings]
+
+    def _policies(self) -> list[Finding]:
+        subject = PolicySubject(
+            config=self.loaded.config,
+            environment=self.loaded.environment,
+            root=source_root(self.loaded.config, self.loaded.path),
+        )
+        return [
+            Finding(
+                f.severity,
+                f"policy {f.policy}: {f.message}",
+                tuple(str(p) for p in f.key_path or ()),
+            )
+            for f in self.plugins.check_policies(subject)
+        ]
+
+
+def load_plan_key(workdir: Path) -> bytes:
+    """The plan key (``.opendeploy/plan-key``, mode 0600), created on first use.
+
+    Secrets enter plans only as HMAC digests under this key, so a plan file alone
+    cannot be used to brute-force a secret offline.
+    """
+    path = workdir / PLAN_KEY
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    if len(data) >= KEY_BYTES:
+        return data[:KEY_BYTES]
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = secrets.token_bytes(KEY_BYTES)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    os.chmod(path, 0o600)
+    return key
+
+
+@contextlib.asynccontextmanager
+async def open_session(
+    options: GlobalOptions,
+    *,
+    flag_token: str | None,
+    allow_register: bool,
+    warn: Any = None,
+    client_options: dict[str, Any] | None = None,
+) -> AsyncIterator[Session]:
+    """Load the configuration and connect to its gateway.
+
+    Raises:
+        ConfigError: The file is invalid (every problem listed).
+        CredentialError: No usable credential.
+        PluginError: A plugin failed to load.
+    """
+    from odiac.config.loader import load_config
+    from odiac.gateway.local import open_gateway
+    from odiac.plugin.manager import get_plugin_manager
+
+    overrides = {"gateway.url": options.gateway} if options.gateway else None
+    loaded = load_config(options.config_file, options.env_name, overrides=overrides)
+    plugins = get_plugin_manager()
+    workdir = Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="odiac-") as scratch:
+        async with open_gateway(
+            gateway=loaded.config.gateway.url,
+            workdir=workdir,
+            flag_token=flag_token,
+            allow_register=allow_register,
+            warn=warn,
+            **(client_options or {}),
+        ) as (client, credential):
+            yield Session(
+                loaded=loaded,
+                client=client,
+                credential=credential,
+                plugins=plugins,
+                workdir=workdir,
+                scratch=Path(scratch),
+                hmac_key=load_plan_key(workdir),
+            )
+
+
+def refuse_on_errors(prepared: Prepared) -> None:
+    """Raise when a plan-time check or policy found an error."""
+    errors = prepared.errors
+    if not errors:
+        return
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise PlanError(first.message + more, hint=first.hint)
+
+
+def print_findings(prepared: Prepared, *, err: bool = True) -> None:
+    """Print check findings, source warnings and plan warnings (redacted)."""
+    from odiac.cli.output import echo
+
+    for finding in prepared.findings:
+        label = "Error" if finding.severity == "error" else "Warning"
+        where = ".".join(finding.key_path)
+        prefix = f"{where}: " if where and not finding.message.startswith(where) else ""
+        echo(f"{label}: {prefix}{finding.message}", err=err)
+        if finding.hint and finding.severity == "warning":
+            echo(f"  Hint: {finding.hint}", err=err)
+    for warning in [*prepared.source_warnings, *prepared.plan.warnings]:
+        echo(f"Warning: {warning}", err=err)

@@ -1,0 +1,170 @@
+"""The desired state: ``opendeploy.toml`` + overlay + analyzers + secrets + dependency env.
+
+:func:`build_desired` turns a loaded configuration into the planner's
+:class:`~odiac.plan.inputs.DesiredState`. It does no network I/O: the live
+dependencies it needs (to name their connection keys) come from a refresh made
+beforehand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from odiac.desired.auto import auto_fields, fill_auto
+from odiac.desired.env import ENGINE_ENV_KEYS, dependency_env, resolve_env_map
+from odiac.plan.inputs import (
+    DesiredDependency,
+    DesiredProject,
+    DesiredService,
+    DesiredSource,
+    DesiredState,
+)
+from odiac.plugin.types import SecretContext
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from odiac.config.model import Config, SecretRef, ServiceSection
+    from odiac.plan.inputs import LiveDependency
+    from odiac.plugin.manager import PluginManager
+
+__all__ = [
+    "ENGINE_ENV_KEYS",
+    "SourceFacts",
+    "build_desired",
+    "desired_dependencies",
+    "source_root",
+]
+
+
+class SourceFacts(Protocol):
+    """What the plan needs from a built source archive (``odiac.source.SourceArchive``)."""
+
+    @property
+    def digest(self) -> str: ...
+    @property
+    def file_count(self) -> int: ...
+    @property
+    def total_bytes(self) -> int: ...
+
+
+def source_root(config: Config, config_path: Path) -> Path:
+    """The folder the source archive is built from (``[source].path``, default the
+    directory of ``opendeploy.toml``)."""
+    base = config_path.resolve().parent
+    return (base / (config.source.path or ".")).resolve()
+
+
+def desired_dependencies(config: Config) -> dict[str, DesiredDependency]:
+    """The file's dependencies as planner inputs (also used to name live ones)."""
+    return {
+        name: DesiredDependency(engine=dep.type, display_name=dep.display_name)
+        for name, dep in sorted(config.dependencies.items())
+    }
+
+
+def build_desired(
+    config: Config,
+    *,
+    config_path: Path,
+    config_digest: str,
+    environment: str,
+    source: SourceFacts | None,
+    live_dependencies: Mapping[str, LiveDependency],
+    plugins: PluginManager,
+) -> DesiredState:
+    """Build the desired state of one environment.
+
+    Args:
+        config: The configuration with the ``--env`` overlay merged.
+        config_path: Path of ``opendeploy.toml`` (relative paths resolve against it).
+        config_digest: ``sha256:<hex>`` of the effective configuration.
+        environment: The overlay name.
+        source: The built archive, or None for a Git source.
+        live_dependencies: Live dependencies by file name (from a refresh).
+        plugins: The plugin manager (secret backends, analyzers).
+
+    Raises:
+        ConfigError: An ``"auto"`` field cannot be filled.
+        SecretError: A secret reference cannot be resolved.
+        PluginError: No backend handles a reference's scheme.
+    """
+    ctx = SecretContext(workdir=config_path.resolve().parent, environment=environment)
+
+    def resolve(ref: SecretRef) -> str:
+        return plugins.secret_backend(ref.scheme).resolve(ref.ref, ctx)
+
+    analysis = _analysis_if_needed(config, config_path, plugins)
+    engines = {name: dep.type for name, dep in config.dependencies.items()}
+    services = {
+        name: _service(name, svc, resolve, engines, live_dependencies, analysis)
+        for name, svc in sorted(config.services.items())
+    }
+    return DesiredState(
+        project=DesiredProject(
+            name=config.project.name,
+            region=config.project.region,
+            description=config.project.description,
+        ),
+        source=_source(config, source),
+        dependencies=desired_dependencies(config),
+        services=services,
+        config_digest=config_digest,
+        environment=environment,
+    )
+
+
+def _source(config: Config, archive: SourceFacts | None) -> DesiredSource:
+    if config.source.git:
+        return DesiredSource(kind="git", git_url=config.source.git, branch=config.source.branch)
+    if archive is None:
+        return DesiredSource(kind="archive")
+    return DesiredSource(
+        kind="archive",
+        digest=archive.digest,
+        file_count=archive.file_count,
+        total_bytes=archive.total_bytes,
+    )
+
+
+def _analysis_if_needed(config: Config, config_path: Path, plugins: PluginManager) -> Any | None:
+    if not any(auto_fields(svc.model_dump()) for svc in config.services.values()):
+        return None
+    if not plugins.analyzers():
+        return None
+    return plugins.analyze(source_root(config, config_path))
+
+
+def _service(
+    name: str,
+    svc: ServiceSection,
+    resolve: Any,
+    engines: Mapping[str, str],
+    live_dependencies: Mapping[str, LiveDependency],
+    analysis: Any | None,
+) -> DesiredService:
+    values = fill_auto(name, svc.path, svc.model_dump(), analysis)
+    env = dependency_env(svc.uses, engines, live_dependencies)
+    env.update(resolve_env_map(svc.env, resolve, where=f"services.{name}.env"))
+    build_env = resolve_env_map(svc.build_env, resolve, where=f"services.{name}.build_env")
+    return DesiredService(
+        type=svc.type,
+        path=svc.path,
+        port=svc.port,
+        language=values.get("language"),
+        framework=values.get("framework"),
+        cpu_limit=svc.cpu,
+        cpu_request=svc.cpu_request,
+        memory_limit=svc.memory,
+        memory_request=svc.memory_request,
+        replicas=svc.replicas,
+        health_check_path=svc.health_check_path,
+        build_command=values.get("build_command"),
+        start_command=values.get("start_command"),
+        dockerfile=svc.dockerfile,
+        subdomain=svc.subdomain,
+        env=env,
+        build_env=build_env,
+        uses=list(svc.uses),
+    )

@@ -1,0 +1,260 @@
+"""Read the live state of one project with concurrent requests.
+
+Round trips, for a project with N services (the critical path is three deep):
+
+1. ``GET /v1/projects/`` - find the project by name (the list carries
+   ``source_path``, so no ``GET /v1/projects/{pid}`` is needed).
+2. In parallel: ``GET /v1/projects/{pid}/services/``,
+   ``GET /v1/dependencies/status/{pid}`` and one
+   ``GET /v1/projects/{pid}/deployments`` (newest first, grouped per service here).
+3. As soon as the service list arrives, per service in parallel:
+   ``GET /v1/services/{sid}`` (decrypted runtime *and* build variables in one
+   answer; list views may mask encrypted rows, contract §9.6) and
+   ``GET /v1/service-domains?service_id=&environment=``.
+
+Total: ``4 + 2N`` requests, or 1 when the project does not exist yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from odiac.plan.inputs import (
+    LiveDependency,
+    LiveDeployment,
+    LiveDomain,
+    LiveProject,
+    LiveService,
+    LiveState,
+    parse_deployment_description,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from odiac.gateway.client import GatewayClient
+    from odiac.plan.inputs import DesiredDependency
+
+GATEWAY_ENVIRONMENTS = ("staging", "production")
+
+
+def gateway_environment(environment: str) -> str:
+    """The gateway ``environment`` value for an overlay name (only two exist upstream)."""
+    return environment if environment in GATEWAY_ENVIRONMENTS else "staging"
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    """A project visible to the credential (for the one-project rule, contract §5.4)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The live state plus what the plan-time checks need from the same reads."""
+
+    live: LiveState
+    visible_projects: list[ProjectRef] = field(default_factory=list)
+
+
+async def refresh(
+    client: GatewayClient,
+    desired_project_name: str,
+    environment: str,
+    *,
+    dependencies: Mapping[str, DesiredDependency] | None = None,
+) -> LiveState:
+    """Read everything a plan needs about one project.
+
+    Args:
+        client: An open gateway client.
+        desired_project_name: ``[project].name`` of the configuration.
+        environment: The overlay name (``staging`` unless ``--env`` says otherwise).
+        dependencies: Desired dependencies, used to give live ones their file names.
+
+    Returns:
+        The live state; ``project`` is None when no project has that name.
+    """
+    snapshot = await read_snapshot(
+        client, desired_project_name, environment, dependencies=dependencies
+    )
+    return snapshot.live
+
+
+async def read_snapshot(
+    client: GatewayClient,
+    desired_project_name: str,
+    environment: str,
+    *,
+    dependencies: Mapping[str, DesiredDependency] | None = None,
+) -> Snapshot:
+    """Like :func:`refresh`, also returning the projects visible to the credential."""
+    projects = await client.list_projects()
+    visible = [ProjectRef(id=p.id, name=p.name) for p in projects]
+    project = next((p for p in projects if p.name == desired_project_name), None)
+    if project is None:
+        return Snapshot(live=LiveState(), visible_projects=visible)
+
+    env = gateway_environment(environment)
+    services_task = _read_services(client, project.id, env)
+    deps_task = client.list_dependencies_status(project.id)
+    deployments_task = client.list_deployments(project.id)
+    (services, domains), live_deps, deployments = await asyncio.gather(
+        services_task, deps_task, deployments_task
+    )
+    ordered = _newest_first(deployments)
+    live_services = {
+        svc.name: _live_service(svc, domains.get(svc.id, []), ordered) for svc in services
+    }
+    live = LiveState(
+        project=LiveProject(
+            id=project.id,
+            name=project.name,
+            region_id=project.region_id or None,
+            description=project.description or "",
+            source_bound=bool(project.source_path),
+            bound_source_digest=_bound_source_digest(ordered),
+            agent_id=project.agent_id or None,
+        ),
+        dependencies=_name_dependencies(live_deps, dependencies or {}),
+        services=live_services,
+    )
+    return Snapshot(live=live, visible_projects=visible)
+
+
+async def _read_services(
+    client: GatewayClient, pid: str, environment: str
+) -> tuple[list[Any], dict[str, list[Any]]]:
+    listed = await client.list_services(pid)
+    ids = [svc.id for svc in listed]
+    details, domain_lists = await asyncio.gather(
+        asyncio.gather(*(client.get_service(sid) for sid in ids)),
+        asyncio.gather(*(client.list_domains(sid, environment=environment) for sid in ids)),
+    )
+    return list(details), dict(zip(ids, domain_lists, strict=True))
+
+
+def _newest_first(deployments: Sequence[Any]) -> list[Any]:
+    # The gateway already answers newest first; a stable sort keeps its order on ties.
+    return sorted(deployments, key=lambda d: d.created_at or "", reverse=True)
+
+
+def _live_service(svc: Any, domains: Sequence[Any], deployments: Sequence[Any]) -> LiveService:
+    mine = [d for d in deployments if d.service_id == svc.id]
+    latest = mine[0] if mine else None
+    running = next((d for d in mine if d.status == "success"), None)
+    return LiveService(
+        id=svc.id,
+        type=svc.type,
+        path=svc.source_path or None,
+        port=svc.port or None,
+        language=svc.language or None,
+        framework=svc.framework or None,
+        cpu_limit=svc.cpu_limit or None,
+        cpu_request=svc.cpu_request or None,
+        memory_limit=svc.memory_limit or None,
+        memory_request=svc.memory_request or None,
+        replicas=svc.replicas,
+        health_check_path=svc.health_check_path or None,
+        build_command=svc.build_command or None,
+        start_command=svc.start_command or None,
+        dockerfile=svc.dockerfile or None,
+        env=_secret_map(svc.runtime_variables),
+        build_env=_secret_map(svc.build_variables),
+        latest_deployment=_live_deployment(latest, deployments) if latest else None,
+        running_deployment=_live_deployment(running, deployments) if running else None,
+        domains=[_live_domain(d) for d in domains],
+    )
+
+
+def _live_deployment(dep: Any, all_deployments: Sequence[Any]) -> LiveDeployment:
+    description = dep.description or ""
+    if dep.is_rollback and parse_deployment_description(description) == (None, None):
+        # A rollback runs its target's source; odiac's identity lives on the target.
+        target = next((d for d in all_deployments if d.id == dep.rollback_of), None)
+        if target is not None:
+            description = target.description or ""
+    return LiveDeployment(
+        id=dep.id,
+        status=dep.status,
+        description=description,
+        created_at=dep.created_at or "",
+        is_rollback=bool(dep.is_rollback),
+        rollback_of=dep.rollback_of or None,
+    )
+
+
+def _live_domain(row: Any) -> LiveDomain:
+    fqdn = (row.domain or "").removeprefix("https://").removeprefix("http://")
+    return LiveDomain(
+        id=row.id,
+        label=fqdn.split(".", 1)[0],
+        type="custom" if row.type == "custom" else "auto",
+        status=row.status or "",
+    )
+
+
+def _bound_source_digest(deployments: Sequence[Any]) -> str | None:
+    for dep in deployments:
+        if dep.is_rollback:
+            continue
+        source, _ = parse_deployment_description(dep.description)
+        if source:
+            return source
+    return None
+
+
+def _secret_map(values: Mapping[str, str] | None) -> dict[str, SecretStr]:
+    return {key: SecretStr(value) for key, value in (values or {}).items()}
+
+
+def _name_dependencies(
+    live: Sequence[Any], desired: Mapping[str, DesiredDependency]
+) -> dict[str, LiveDependency]:
+    """Give each live dependency its name in the file.
+
+    odiac creates a dependency with ``display_name`` = the file's display name or, when
+    unset, its key; that is the stable identity. A live row whose display name matches
+    nothing takes the one desired entry of the same engine still unmatched, else keeps
+    its own display name (the plan then shows it as not in the file).
+    """
+    wanted = {name: (dep.display_name or name) for name, dep in desired.items()}
+    by_label = {label: name for name, label in wanted.items()}
+    named: dict[str, LiveDependency] = {}
+    unmatched: list[Any] = []
+    for row in live:
+        name = by_label.get(row.display_name or "")
+        if name is not None and name not in named:
+            named[name] = _live_dependency(row)
+        else:
+            unmatched.append(row)
+    for row in unmatched:
+        engine = _engine(row.type)
+        candidates = [n for n, dep in desired.items() if dep.engine == engine and n not in named]
+        same_engine_live = [r for r in unmatched if _engine(r.type) == engine]
+        if len(candidates) == 1 and len(same_engine_live) == 1:
+            named[candidates[0]] = _live_dependency(row)
+        else:
+            label = row.display_name or row.name or row.id
+            named[label if label not in named else f"{label}-{row.id[:8]}"] = _live_dependency(row)
+    return named
+
+
+def _engine(value: str | None) -> str:
+    return "mongodb" if value == "mongo" else (value or "")
+
+
+def _live_dependency(row: Any) -> LiveDependency:
+    return LiveDependency(
+        id=row.id,
+        engine=_engine(row.type),
+        status=row.status or "",
+        display_name=row.display_name or None,
+        env_vars=_secret_map(row.env_vars),
+    )
