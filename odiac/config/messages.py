@@ -117,6 +117,10 @@ def _message(error: ErrorDetails, path: KeyPath) -> tuple[str, str]:
         return "unknown_key", _unknown_key(path)
     if kind == "literal_error":
         return "invalid", _not_one_of(path, value, str(ctx.get("expected", "")))
+    if kind in ("model_type", "dict_type") and allowed_keys(path) == ["secret"]:
+        return "type", (
+            f'expected a secret reference such as {{ secret = "env:NAME" }}, got {toml_type(value)}'
+        )
     if kind in _EXPECTED:
         # Values are never echoed here: a mistyped env value could be a secret.
         return "type", f"expected {_EXPECTED[kind]}, got {toml_type(value)}"
