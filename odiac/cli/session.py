@@ -112,7 +112,7 @@ class Session:
 
         archive = build_archive(
             source_root(config, self.loaded.path),
-            excludes=list(config.source.exclude),
+            exclude=list(config.source.exclude),
             dest_dir=self.scratch,
         )
         return archive, [str(w) for w in archive.warnings]
