@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import signal
 import socket
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,7 @@ class ServeOptions:
         key: Required ``X-Emulator-Key`` for ``/_emulator/*`` (None: no key).
         public_url: Public base URL (with ``/api``) reported by register.
         settings: Initial ``/_emulator/config`` values (``time_scale``, ``latency_ms``...).
+        access_log: Log one line per request (method, path, status) to stderr.
     """
 
     host: str = DEFAULT_HOST
@@ -60,6 +63,7 @@ class ServeOptions:
     key: str | None = None
     public_url: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    access_log: bool = False
 
 
 def is_loopback(host: str) -> bool:
@@ -163,9 +167,30 @@ def run_app(
         sock.close()
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler :func:`configure_logging` installs (recognised to avoid doubles)."""
+
+
+def configure_logging(*, access_log: bool) -> None:
+    """Send the emulator's log (redacted) to stderr; access lines only when asked."""
+    from odiac.emulator.logs import RedactingFilter
+
+    logger = logging.getLogger("odiac.emulator")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        # On the handler too: logger-level filters do not see records of child loggers.
+        handler.addFilter(RedactingFilter())
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if access_log else logging.WARNING)
+    logger.propagate = False
+
+
 def serve(options: ServeOptions, *, on_ready: Callable[[str], None] | None = None) -> None:
     """Build the emulator app from ``options`` and serve it until stopped."""
     from odiac.emulator import create_app
+
+    configure_logging(access_log=options.access_log)
 
     if options.data_dir is not None:
         options.data_dir.mkdir(parents=True, exist_ok=True)
