@@ -129,7 +129,8 @@ def write_app(root: Path, config: str, files: dict[str, str] | None = None) -> P
     root.mkdir(parents=True, exist_ok=True)
     path = root / "opendeploy.toml"
     path.write_text(textwrap.dedent(config).lstrip())
-    for name, text in (files or {"app.py": "print('hello')\n"}).items():
+    default = {"requirements.txt": "flask\n", "app.py": "print('hello')\n"}
+    for name, text in (default if files is None else files).items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
