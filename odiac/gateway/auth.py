@@ -120,6 +120,7 @@ async def resolve_credential(
     warn: Callable[[str], None] | None = None,
     agent_name: str | None = None,
     ci_guard: bool = True,
+    token_env: str | None = TOKEN_ENV,
 ) -> Credential:
     """Resolve the credential for ``gateway`` (contract 2.5).
 
@@ -135,6 +136,7 @@ async def resolve_credential(
         warn: receives warnings (default: :func:`warnings.warn`).
         agent_name: display name sent when registering.
         ci_guard: refuse to register when ``CI`` is set.
+        token_env: environment variable holding a token (None: do not read one).
 
     Raises:
         CredentialError: no usable credential, a bad auth file, a refused register,
@@ -144,7 +146,7 @@ async def resolve_credential(
     warn = warn or _warn
     for token, source, where in (
         (flag_token, "flag", "--token"),
-        (env.get(TOKEN_ENV), "env", TOKEN_ENV),
+        (env.get(token_env) if token_env else None, "env", token_env or ""),
     ):
         if token:
             register(token)
@@ -177,10 +179,12 @@ async def resolve_credential(
         )
 
     if not allow_register:
+        checked = ", ".join(["--token", *([token_env] if token_env else [])])
+        advice = f"Set {token_env} to a personal access key, or run" if token_env else "Run"
         raise CredentialError(
-            f"No OpenDeploy credential: none of --token, {TOKEN_ENV} or {path} is set.",
-            hint=f"Set {TOKEN_ENV} to a personal access key, or run a command that changes "
-            "something (odiac apply) to register a client agent.",
+            f"No OpenDeploy credential: none of {checked} or {path} is set.",
+            hint=f"{advice} a command that changes something (odiac apply) to register "
+            "a client agent.",
         )
     if ci_guard and env.get("CI"):
         raise CredentialError(

@@ -126,7 +126,9 @@ async def open_gateway(
                 client_factory=lambda url: GatewayClient(
                     url, None, transport=transport, **client_options
                 ),
-                env={},  # real keys (OPENDEPLOY_TOKEN, OPDEPLOY_AUTH_FILE) never go to the local gateway
+                # Real keys (OPENDEPLOY_TOKEN, OPDEPLOY_AUTH_FILE) never go to the local gateway.
+                env={},
+                token_env=None,
                 auth_file=workdir / LOCAL_AUTH_FILE,
                 warn=warn,
                 ci_guard=False,
