@@ -121,6 +121,11 @@ def _message(error: ErrorDetails, path: KeyPath) -> tuple[str, str]:
         return "type", (
             f'expected a secret reference such as {{ secret = "env:NAME" }}, got {toml_type(value)}'
         )
+    if kind == "string_type" and allowed_keys(path) == ["secret"]:
+        return "type", (
+            f'expected a string or {{ secret = "scheme:ref" }}, got {toml_type(value)}'
+            + ("; quote numbers and booleans" if isinstance(value, int | float) else "")
+        )
     if kind in _EXPECTED:
         # Values are never echoed here: a mistyped env value could be a secret.
         return "type", f"expected {_EXPECTED[kind]}, got {toml_type(value)}"
