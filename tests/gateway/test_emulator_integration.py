@@ -213,3 +213,74 @@ def test_q32_bound_agent_gets_a_profile() -> None:
             assert profile.email == "dev@example.test"
 
     run(scenario())
+
+
+def test_get_retries_an_injected_503_and_succeeds() -> None:
+    sleeps: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def scenario() -> None:
+        async with emulator() as emu:
+            _, token, _ = await emu.register()
+            fault = {
+                "kind": "http_503",
+                "count": 1,
+                "match": {"method": "GET", "path": "/v1/regions/"},
+            }
+            (await emu.control.post("/_emulator/faults", json=fault)).raise_for_status()
+            async with emu.client(token, sleep=fake_sleep) as client:
+                assert len(await client.list_regions()) == 2
+                assert client.round_trips == 2
+        assert len(sleeps) == 1
+
+    run(scenario())
+
+
+def test_f30_drop_after_commit_is_ambiguous_and_the_read_back_finds_the_project() -> None:
+    from odiac.gateway.errors import ServerError
+
+    async def scenario() -> None:
+        async with emulator() as emu:
+            client, _, _ = await emu.register()
+            fault = {
+                "kind": "drop_after_commit",
+                "match": {"method": "POST", "path": "/v1/projects/"},
+            }
+            (await emu.control.post("/_emulator/faults", json=fault)).raise_for_status()
+            async with client:
+                with pytest.raises(ServerError) as info:
+                    await client.create_project("demo")
+                assert info.value.ambiguous
+                assert info.value.playbook == "F30"
+                assert client.round_trips == 1  # never retried by the client
+                assert [p.name for p in await client.list_projects()] == ["demo"]
+
+    run(scenario())
+
+
+def test_sse_log_stream_follows_a_deployment_to_the_end(tmp_path: Path) -> None:
+    archive = make_zip(
+        tmp_path / "src.zip", {"Dockerfile": "FROM python:3.12\n", "app.py": "x = 1\n"}
+    )
+
+    async def scenario() -> None:
+        async with emulator(time_scale=20.0) as emu:
+            client, _, _ = await emu.register()
+            async with client:
+                project = await client.create_project("demo")
+                sid = await client.create_service(project.id, CAPPED)
+                upload = await client.upload_archive(
+                    project_name="demo", region_id=project.region_id, archive_path=archive
+                )
+                await client.update_source(project.id, upload.temp_file_path)
+                deployment = await client.create_deployment(project.id, sid)
+                events = [event async for event in client.stream_logs(deployment.id)]
+        kinds = [e.event for e in events]
+        assert "log" in kinds
+        assert kinds[-1] == "end"
+        statuses = [e.data.get("status") for e in events if e.event == "status"]
+        assert statuses[-1] == "success"
+
+    run(scenario())
