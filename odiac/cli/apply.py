@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -76,7 +77,7 @@ def command(
     if result is None:
         return
     if result.interrupted:
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_INTERRUPTED)  # SystemExit: see odiac.cli.plan
     if not result.ok:
         raise ApplyError(
             "apply did not finish: " + result.summary(),
@@ -103,8 +104,7 @@ async def _apply(
 
             echo(render_text(plan).rstrip("\n"))
             if plan.has_changes and not auto_approve and not _confirm():
-                echo("Apply cancelled; nothing was changed.")
-                raise click.exceptions.Exit(1)
+                raise ApplyError("apply cancelled; nothing was changed")
         result = await _run(session, prepared, plan, parallelism, follow_logs, options.verbosity)
         print_outcome(result, session.credential, local=_is_local(session))
         return result

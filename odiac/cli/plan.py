@@ -7,6 +7,7 @@ Exit codes: 0 success (with ``--detailed-exitcode``: no changes), 1 error,
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -73,7 +74,9 @@ def command(
     fmt = "json" if as_json else fmt
     has_changes = asyncio.run(_plan(options, fmt=fmt, out_path=out_path, token=token))
     if detailed_exitcode and has_changes:
-        raise click.exceptions.Exit(EXIT_CHANGES)
+        # SystemExit, not click's Exit: the entry point runs click with
+        # standalone_mode=False, where click returns Exit codes instead of exiting.
+        sys.exit(EXIT_CHANGES)
 
 
 async def _plan(

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from odiac.desired import build_desired, desired_dependencies, source_root
+from odiac.desired import (
+    build_desired,
+    desired_dependencies,
+    source_excludes,
+    source_root,
+)
 from odiac.errors import PlanError
 from odiac.plan.planner import make_plan
 from odiac.plugin.types import PolicySubject
@@ -112,7 +117,7 @@ class Session:
 
         archive = build_archive(
             source_root(config, self.loaded.path),
-            exclude=list(config.source.exclude),
+            exclude=source_excludes(config, self.loaded.path),
             dest_dir=self.scratch,
         )
         return archive, [str(w) for w in archive.warnings]

@@ -8,6 +8,7 @@ beforehand.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Protocol
 
 from odiac.desired.auto import auto_fields, fill_auto
@@ -34,6 +35,7 @@ __all__ = [
     "SourceFacts",
     "build_desired",
     "desired_dependencies",
+    "source_excludes",
     "source_root",
 ]
 
@@ -54,6 +56,20 @@ def source_root(config: Config, config_path: Path) -> Path:
     directory of ``opendeploy.toml``)."""
     base = config_path.resolve().parent
     return (base / (config.source.path or ".")).resolve()
+
+
+def source_excludes(config: Config, config_path: Path) -> list[str]:
+    """``[source].exclude`` plus ``opendeploy.toml`` itself when it lies in the source.
+
+    The configuration is not part of the application: leaving it out keeps the source
+    identity stable, so a resize in the file never looks like new source (no redeploy).
+    """
+    excludes = list(config.source.exclude)
+    root = source_root(config, config_path)
+    with contextlib.suppress(ValueError):
+        relative = config_path.resolve().relative_to(root)
+        excludes.append("/" + relative.as_posix())
+    return excludes
 
 
 def desired_dependencies(config: Config) -> dict[str, DesiredDependency]:

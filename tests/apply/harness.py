@@ -20,7 +20,12 @@ import httpx
 from odiac.apply import SilentReporter, Timing, apply_plan
 from odiac.apply.events import ApplyResult
 from odiac.config.loader import load_config
-from odiac.desired import build_desired, desired_dependencies, source_root
+from odiac.desired import (
+    build_desired,
+    desired_dependencies,
+    source_excludes,
+    source_root,
+)
 from odiac.gateway.client import GatewayClient
 from odiac.gateway.local import lifespan
 from odiac.plan.inputs import DesiredState, LiveState
@@ -155,7 +160,9 @@ async def plan_for(
     config = loaded.config
     scratch.mkdir(parents=True, exist_ok=True)
     archive = build_archive(
-        source_root(config, config_path), exclude=list(config.source.exclude), dest_dir=scratch
+        source_root(config, config_path),
+        exclude=source_excludes(config, config_path),
+        dest_dir=scratch,
     )
     snapshot = await read_snapshot(
         client, config.project.name, environment, dependencies=desired_dependencies(config)

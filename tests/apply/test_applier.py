@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 
 from apply.harness import VirtualTime, apply_config, plan_for, running_emulator, write_app
-
 from odiac.apply.events import SilentReporter
 
 CONFIG = """
@@ -35,9 +34,7 @@ def test_fresh_apply_creates_everything_then_replans_clean(tmp_path: Path) -> No
     async def scenario() -> None:
         async with running_emulator(tmp_path) as emu:
             client = emu.client(await emu.user_token())
-            planned, result = await apply_config(
-                client, config, tmp_path / "s1", VirtualTime(emu)
-            )
+            planned, result = await apply_config(client, config, tmp_path / "s1", VirtualTime(emu))
             kinds = [a.kind for a in planned.plan.actions]
             assert kinds == [
                 "create_project",
