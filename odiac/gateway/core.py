@@ -28,7 +28,7 @@ from odiac.gateway.errors import (
     GatewayTransportError,
 )
 from odiac.gateway.responses import http_error, parse_retry_after, redirect_error
-from odiac.gateway.traffic import describe_body
+from odiac.gateway.traffic import describe_body, describe_text
 from odiac.redact import redact, register
 
 log = logging.getLogger("odiac.http")
@@ -236,8 +236,6 @@ class HTTPCore:
         try:
             body = json.loads(response.content)
         except (ValueError, UnicodeDecodeError):
-            from odiac.gateway.traffic import describe_text
-
             text = response.content.decode("utf-8", "replace")
             raise GatewayProtocolError(
                 f"{method} {path} answered {status} with {describe_text(content_type, text)} "

@@ -9,7 +9,9 @@ cannot reach a log line.
 from __future__ import annotations
 
 import json
-from typing import Any
+import logging
+import sys
+from typing import Any, TextIO
 
 from odiac.redact import MASK, redact
 
@@ -83,3 +85,23 @@ def describe_text(content_type: str, text: str) -> str:
     if len(snippet) > 200:
         snippet = snippet[:200] + "..."
     return repr(redact(snippet))
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, then redacts it: a last guard for anything logged by mistake."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def enable_http_logging(stream: TextIO | None = None) -> logging.Handler:
+    """Print ``odiac.http`` traffic lines (``-vv``) to ``stream`` (default stderr).
+
+    Returns the installed handler so the caller can remove it again.
+    """
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(RedactingFormatter("http: %(message)s"))
+    logger = logging.getLogger("odiac.http")
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    return handler

@@ -116,3 +116,26 @@ def test_planted_secrets_never_reach_errors_reprs_or_logs(
     assert any("API_SECRET" in line for line in records)  # key names are logged...
     _assert_clean(captured + records)  # ...values and credentials never
     assert not any("authorization" in line.lower() for line in records)
+
+
+def test_vv_http_logging_prints_redacted_traffic(gw: ScriptedGateway) -> None:
+    import io
+
+    from odiac.gateway.traffic import enable_http_logging
+
+    gw.on(
+        "PUT",
+        f"/v1/projects/{PID}/services/{SID}/env",
+        reply(200, {"variables": {"API_SECRET": ENV_SECRET}}),
+    )
+    stream = io.StringIO()
+    handler = enable_http_logging(stream)
+    try:
+        run(gw.client().put_env(PID, SID, {"API_SECRET": ENV_SECRET}))
+    finally:
+        logging.getLogger("odiac.http").removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith(f"http: -> PUT /v1/projects/{PID}/services/{SID}/env")
+    assert any(line.startswith("http: <- 200 PUT") for line in lines)
+    assert "API_SECRET" in lines[0]
+    _assert_clean(lines)
