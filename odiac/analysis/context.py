@@ -161,9 +161,17 @@ class ServiceDraft:
         self.env.append(read)
 
     def add_db(
-        self, engine: str, *, strong: bool, file: str, line: int | None = None, note: str = ""
+        self,
+        engine: str,
+        *,
+        strong: bool,
+        file: str,
+        line: int | None = None,
+        note: str = "",
+        orm: bool = False,
     ) -> None:
-        self.db.append(DbSignal(engine, strong, Evidence(file=file, line=line, note=note)))
+        """Record a §6.2 signal; ``orm`` marks config/ORM evidence that only names an engine."""
+        self.db.append(DbSignal(engine, strong, Evidence(file=file, line=line, note=note), orm))
 
     def add_release(self, command: str, *, file: str, line: int | None = None) -> None:
         if command not in {c for c, _ in self.release}:

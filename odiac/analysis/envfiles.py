@@ -80,7 +80,7 @@ def _value(raw: str) -> str:
     raw = raw.strip()
     if len(raw) >= 2 and raw[0] in "'\"" and raw[-1] == raw[0]:
         return raw[1:-1]
-    if raw[:1] in "'\"":
+    if raw and raw[0] in "'\"":
         end = raw.find(raw[0], 1)
         if end > 0:
             return raw[1:end]

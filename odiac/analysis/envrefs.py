@@ -188,6 +188,8 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                     match["name"], rel, index.line_of(rel, match.start()), fb, pattern, build_config
                 )
             )
+    if rel.endswith(".py") and "BaseSettings" in text:
+        found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT):
         for match in _JS_DESTRUCTURE.finditer(text):
             line = index.line_of(rel, match.start())
@@ -198,6 +200,53 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                     fb = default.strip() or None
                     found.append(_read(key, rel, line, fb, JS[0], build_config))
     return found
+
+
+_SETTINGS_CLASS = re.compile(r"^class\s+\w+\(([^)]*BaseSettings[^)]*)\):\s*$", re.M)
+_FIELD = re.compile(
+    r"^(?P<indent>[ \t]+)(?P<name>[a-z_][a-z0-9_]*)\s*:\s*[^=\n]+?(?:=\s*(?P<default>.+))?$"
+)
+
+
+def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
+    """Fields of pydantic ``BaseSettings`` classes (§7.1: upper-cased, env_prefix, alias)."""
+    reads: list[EnvRead] = []
+    lines = text.splitlines()
+    for match in _SETTINGS_CLASS.finditer(text):
+        start = text.count("\n", 0, match.start()) + 1
+        body: list[tuple[int, str]] = []
+        for number in range(start, len(lines)):
+            line = lines[number]
+            if line.strip() and not line.startswith((" ", "\t")):
+                break
+            body.append((number + 1, line))
+        joined = "\n".join(line for _, line in body)
+        prefix_match = re.search(r"env_prefix\s*=\s*[\"']([^\"']*)[\"']", joined)
+        prefix = prefix_match[1] if prefix_match else ""
+        indent = min((len(b) - len(b.lstrip()) for _, b in body if b.strip()), default=4)
+        for number, line in body:
+            field = _FIELD.match(line)
+            if not field or len(field["indent"]) != indent or field["name"] == "model_config":
+                continue
+            default = field["default"]
+            alias = re.search(r"(?:validation_)?alias\s*=\s*[\"'](\w+)[\"']", default or "")
+            name = alias[1] if alias else (prefix + field["name"]).upper()
+            has_default = default is not None and not re.match(r"Field\(\s*\.\.\.", default)
+            if default and default.startswith("Field("):
+                inner = re.search(r"default\s*=\s*([^,)]+)|Field\(\s*([^,)=]+)(?:,|\))", default)
+                fb = (inner[1] or inner[2]) if inner else None
+                has_default = fb is not None and fb.strip() != "..."
+                default = fb if has_default else None
+            reads.append(
+                EnvRead(
+                    name=name,
+                    source="code",
+                    evidence=Evidence(file=rel, line=number, note="pydantic settings field"),
+                    fallback=default.strip() if has_default and default else None,
+                    required=not has_default,
+                )
+            )
+    return reads
 
 
 def _read(

@@ -225,6 +225,8 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
     code = [r for r in items if r.source in {"code", "build-config"}]
     templates = [r for r in items if r.source == "template" and not r.optional]
     explicit = [r.required for r in items if r.required is not None]
+    if any(r.source == "dockerfile" for r in items):
+        explicit.append(False)  # §7.1 item 4: set in the image already
     code_fallback = any(r.fallback is not None for r in code)
     template_default = next(
         (r.fallback for r in templates if r.fallback and not is_placeholder(r.fallback)), None

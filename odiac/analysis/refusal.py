@@ -54,7 +54,7 @@ class MiningScan:
         first = self.matches[0]
         return Refusal(
             reason=f"Refusing to deploy: crypto-mining software is referenced in {first}.",
-            evidence=tuple(self.matches + self.wallet_names),
+            evidence=tuple(dict.fromkeys(self.matches + self.wallet_names)),
         )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.context import AnalysisContext, EnvRead, ServiceDraft
 from odiac.analysis.envfiles import classify_env_file, parse_env_file
-from odiac.analysis.envrefs import SKIP_DIRS, scan_file, scannable
+from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scannable
 from odiac.analysis.evidence import Evidence
 from odiac.plugin import Analyzer, hookimpl
 
@@ -60,6 +60,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                         evidence=Evidence(file=rel, line=line.line, note="template"),
                         fallback=None if line.commented else line.value,
                         optional=line.commented,
+                        build_time=line.key.startswith(PUBLIC_PREFIXES),
                     )
                 )
         elif kind == "real" and not index.is_ignored(rel):

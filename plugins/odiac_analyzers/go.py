@@ -1,0 +1,203 @@
+"""Go analyzer (analysis-rules §3.4, §13): gin, echo, fiber, chi, gorilla, net/http."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.databases import DRIVERS
+from odiac.analysis.evidence import Evidence
+from odiac.plugin import Analyzer, hookimpl
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+FRAMEWORKS = (
+    ("github.com/gin-gonic/gin", "gin"), ("github.com/labstack/echo", "echo"),
+    ("github.com/gofiber/fiber", "fiber"), ("github.com/go-chi/chi", "chi"),
+    ("github.com/gorilla/mux", "gorilla"),
+)  # fmt: skip
+CGO_MODULES = ("github.com/mattn/go-sqlite3", "github.com/confluentinc/confluent-kafka-go")
+_REQUIRE_LINE = re.compile(
+    r"^\s*(?:require\s+)?([\w.\-/]+\.[\w.\-/]+)\s+(v[\w.\-+]+)(\s*//\s*indirect)?"
+)
+_LISTEN = re.compile(
+    r"(?:ListenAndServe(?:TLS)?|\.Start|\.Listen|\.Run)\(\s*\"[\w.\[\]]*:(\d{2,5})\""
+)
+_LISTEN_VAR = re.compile(
+    r"(?:ListenAndServe(?:TLS)?|\.Start|\.Listen|\.Run)\(\s*(?:\":\"\s*\+\s*)?(\w+)"
+)
+_PORT_DEFAULT = re.compile(
+    r"(?:os\.Getenv|os\.LookupEnv)\(\"(\w*PORT\w*)\"\)[\s\S]{0,200}?=\s*\"?:?(\d{2,5})\"?"
+)
+_FLAG = re.compile(r"flag\.(?:String|Int)\(\s*\"(?:port|addr|listen)\"\s*,\s*\"?:?(\d{2,5})\"?")
+
+
+def parse_go_mod(text: str) -> tuple[str, str, list[tuple[str, bool, int]]]:
+    """``(module, go version, [(path, indirect, line)])``."""
+    module = re.search(r"^module\s+(\S+)", text, re.M)
+    version = re.search(r"^go\s+(\S+)", text, re.M)
+    requires: list[tuple[str, bool, int]] = []
+    in_block = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("require ("):
+            in_block = True
+            continue
+        if in_block and stripped == ")":
+            in_block = False
+            continue
+        if in_block or stripped.startswith("require "):
+            match = _REQUIRE_LINE.match(stripped)
+            if match:
+                requires.append((match[1], bool(match[3]), number))
+    return (module[1] if module else ""), (version[1] if version else ""), requires
+
+
+def _go_files(ctx: AnalysisContext, svc: ServiceDraft) -> list[str]:
+    return [
+        f for f in ctx.index.under(svc.root)
+        if f.endswith(".go") and not f.endswith("_test.go") and "/testdata/" not in f
+    ]  # fmt: skip
+
+
+def _entry(ctx: AnalysisContext, svc: ServiceDraft, module: str, files: list[str]) -> str | None:
+    root_main = [f for f in ctx.index.glob(svc.root, "*.go") if not f.endswith("_test.go")
+                 and re.search(r"^package main\b", ctx.index.read(f) or "", re.M)]  # fmt: skip
+    if root_main:
+        return "."
+    cmds = sorted({f.split("/")[-2] for f in files if re.search(r"(^|/)cmd/[^/]+/main\.go$", f)})
+    if len(cmds) == 1:
+        return f"./cmd/{cmds[0]}"
+    preferred = [c for c in cmds if c in {module.rsplit("/", 1)[-1], "server", "api", "web"}]
+    if len(preferred) == 1:
+        return f"./cmd/{preferred[0]}"
+    if cmds:
+        ctx.flag(
+            svc.name,
+            "several_binaries",
+            "several cmd/* binaries: " + ", ".join(cmds),
+            Evidence(file=svc.join("cmd")),
+            blocking=True,
+        )
+    return None
+
+
+def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
+    """Claim services with go.mod (or go.work / a root main.go)."""
+    rel = svc.join("go.mod")
+    text = ctx.index.read(rel)
+    if text is None:
+        if not ctx.index.exists(svc.join("main.go")):
+            return False
+        rel, text = svc.join("main.go"), ""
+    module, version, requires = parse_go_mod(text)
+    files = _go_files(ctx, svc)
+    entry = _entry(ctx, svc, module, files)
+    svc.set("language", "go", rank=RANK_MANIFEST, file=rel)
+    if version:
+        svc.set("language_version", version, rank=RANK_MANIFEST, file=rel, line=_line(text, "go "))
+    for field in ("package_manager", "build_tool"):
+        svc.set(field, "go", rank=RANK_MANIFEST, file=rel)
+    direct = [(p, n) for p, indirect, n in requires if not indirect]
+    if ctx.index.exists(svc.join("go.sum")):
+        svc.set("lockfile", "go.sum", rank=RANK_MANIFEST, file=svc.join("go.sum"))
+        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=svc.join("go.sum"))
+    elif not requires and text:
+        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=rel, note="no requires")
+    elif text:
+        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        ctx.flag(svc.name, "missing_lockfile", "go.sum is missing", Evidence(file=rel))
+    _framework(ctx, svc, rel, direct, files)
+    for path, number in direct:
+        for prefix, engine in DRIVERS["go"].items():
+            if path == prefix or path.startswith(prefix + "/"):
+                svc.add_db(engine, strong=True, file=rel, line=number, note=f"require {path}")
+    cgo = any(p.startswith(CGO_MODULES) for p, _, _ in requires) or any(
+        re.search(r'^import\s+"C"', ctx.index.read(f) or "", re.M) for f in files
+    )
+    if entry:
+        env = "CGO_ENABLED=1" if cgo else "CGO_ENABLED=0"
+        svc.set("entry_point", entry, rank=RANK_MANIFEST, file=rel)
+        svc.set(
+            "scripts_build", f"{env} go build -o /out/server {entry}", rank=RANK_DEFAULT, file=rel
+        )
+        svc.set("scripts_start", "/out/server", rank=RANK_DEFAULT, file=rel)
+        svc.set("output_directory", "/out", rank=RANK_DEFAULT, file=rel)
+        if cgo:
+            ctx.decide(svc.name, "cgo", "needs a C toolchain", Evidence(file=rel))
+    _ports(ctx, svc, files)
+    return bool(entry) or bool(svc.get("scripts_start"))
+
+
+def _line(text: str, prefix: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(prefix):
+            return number
+    return None
+
+
+def _framework(
+    ctx: AnalysisContext,
+    svc: ServiceDraft,
+    rel: str,
+    direct: list[tuple[str, int]],
+    files: list[str],
+) -> None:
+    for prefix, framework in FRAMEWORKS:
+        for path, number in direct:
+            if path == prefix or re.fullmatch(re.escape(prefix) + r"(/v\d+)?", path):
+                svc.set(
+                    "framework",
+                    framework,
+                    rank=RANK_MANIFEST,
+                    file=rel,
+                    line=number,
+                    note=f"require {path}",
+                )
+                if framework == "gin":
+                    svc.set_default_port(8080, file=rel, note="gin Run() default")
+                return
+    for f in files:
+        if re.search(r'"net/http"', ctx.index.read(f) or "") and re.search(
+            r"http\.(ListenAndServe|Server\{)", ctx.index.read(f) or ""
+        ):
+            svc.set("framework", "nethttp", rank=RANK_MANIFEST, file=f, note="net/http server")
+            return
+
+
+def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
+    for f in files:
+        text = ctx.index.read(f) or ""
+        for match in _LISTEN.finditer(text):
+            svc.add_port(
+                3,
+                int(match[1]),
+                file=f,
+                line=ctx.index.line_of(f, match.start()),
+                note="listen literal",
+            )
+        for match in _PORT_DEFAULT.finditer(text):
+            honours = match[1] == "PORT"
+            svc.add_port(
+                3,
+                int(match[2]),
+                file=f,
+                line=ctx.index.line_of(f, match.start()),
+                note=f"{match[1]} lookup default",
+                honours_port=honours,
+            )
+        for match in _FLAG.finditer(text):
+            svc.add_port(
+                3,
+                int(match[1]),
+                file=f,
+                line=ctx.index.line_of(f, match.start()),
+                note="flag default",
+            )
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    yield Analyzer(name="go", priority=30, detect=detect, description="Go modules (go.mod)")
