@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from odiac.errors import PlanError
 from odiac.plan.model import FORMAT_VERSION, Plan
-from odiac.plan.planner import value_digests
+from odiac.plan.planner import make_plan, value_digests
 from odiac.redact import redact
 
 if TYPE_CHECKING:
@@ -83,6 +83,10 @@ def load(path: str | os.PathLike[str]) -> Plan:
 def check_stale(plan: Plan, desired: DesiredState, live: LiveState, hmac_key: bytes) -> list[str]:
     """Name everything that changed since ``plan`` was made (empty list: still valid).
 
+    Any change of the configuration, the source or an env value (a rotated secret)
+    makes the plan stale. A change on the gateway makes it stale when planning now
+    would give other actions; the message names the resources that changed.
+
     Args:
         plan: The saved plan.
         desired: The desired state rebuilt now (secrets resolved again).
@@ -108,9 +112,25 @@ def check_stale(plan: Plan, desired: DesiredState, live: LiveState, hmac_key: by
             reasons.append(f"{path} was added")
         elif now[path] != plan.value_digests[path]:
             reasons.append(f"the value of {path} changed (secret rotated?)")
-    if live.fingerprint(hmac_key) != plan.live_fingerprint:
+    if live.fingerprint(hmac_key) != plan.live_fingerprint and _replans_differently(
+        plan, desired, live, hmac_key
+    ):
         reasons.extend(_live_changes(plan.live_resources, live.resource_fingerprints(hmac_key)))
     return reasons
+
+
+def _replans_differently(plan: Plan, desired: DesiredState, live: LiveState, key: bytes) -> bool:
+    """Live changes that leave the plan's actions as they were are harmless.
+
+    Statuses move on their own (a dependency reaches ``running``, an auto domain
+    appears); refusing a plan for that would make saved plans useless right after
+    an apply. The plan is stale only if planning now would do something else.
+    """
+    try:
+        now = make_plan(desired, live, hmac_key=key)
+    except PlanError:
+        return True
+    return now.actions != plan.actions
 
 
 def _live_changes(then: dict[str, str], now: dict[str, str]) -> list[str]:

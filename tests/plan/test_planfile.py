@@ -97,3 +97,22 @@ def test_stale_with_another_plan_key(tmp_path: Path) -> None:
     path, desired, live = _saved(tmp_path)
     reasons = planfile.check_stale(planfile.load(path), desired, live, b"another key")  # type: ignore[arg-type]
     assert any("API_KEY" in r for r in reasons)
+
+
+def test_live_status_moving_on_does_not_make_the_plan_stale(tmp_path: Path) -> None:
+    """A dependency reaching ``running`` changes the fingerprint but not the plan."""
+    desired, live = sc.env_rotation()
+    provisioning = {"db": live.dependencies["db"].model_copy(update={"status": "provisioning"})}
+    live_then = live.model_copy(update={"dependencies": provisioning})
+    plan = make_plan(desired, live_then, hmac_key=sc.HMAC_KEY)
+    assert live.fingerprint(sc.HMAC_KEY) != plan.live_fingerprint
+    assert planfile.check_stale(plan, desired, live, sc.HMAC_KEY) == []
+
+
+def test_live_change_that_alters_the_plan_is_named(tmp_path: Path) -> None:
+    desired, live = sc.no_changes()
+    plan = make_plan(desired, live, hmac_key=sc.HMAC_KEY)
+    drifted = sc.live_service(live, "web", cpu_limit="2")
+    assert planfile.check_stale(plan, desired, drifted, sc.HMAC_KEY) == [
+        "service.web changed on the gateway"
+    ]
