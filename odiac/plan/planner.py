@@ -17,6 +17,7 @@ from odiac.plan.model import (
     BindSource,
     CreateDependency,
     CreateProject,
+    FieldChange,
     Plan,
     SourceSummary,
     UploadSource,
@@ -55,6 +56,11 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
                 id=PROJECT_ID,
                 address=f"project.{desired.project.name}",
                 impact="create",
+                changes=_created(
+                    name=desired.project.name,
+                    region=desired.project.region,
+                    description=desired.project.description,
+                ),
                 name=desired.project.name,
                 region=desired.project.region,
                 description=desired.project.description,
@@ -74,6 +80,7 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
                 address=action_id,
                 depends_on=project_deps,
                 impact="create",
+                changes=_created(engine=dep.engine, display_name=dep.display_name),
                 name=name,
                 engine=dep.engine,
                 display_name=dep.display_name,
@@ -112,6 +119,14 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
         actions=actions,
         warnings=warnings,
     )
+
+
+def _created(**fields: str | None) -> list[FieldChange]:
+    return [
+        FieldChange(path=name, after=value, before_absent=True, impact="create")
+        for name, value in sorted(fields.items())
+        if value is not None
+    ]
 
 
 def _source_actions(desired: DesiredState, project_deps: list[str]) -> list[Action]:

@@ -62,7 +62,9 @@ def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:
     styled = f"[{_STYLE[symbol]}]{escape(symbol)}[/] {escape(text)}"
     lines = [f"  {styled if markup else f'{symbol} {text}'}"]
     body: list[str] = []
-    if action.kind == "create_service":
+    if action.kind in ("create_project", "create_dependency"):
+        body = []  # the headline already says it all
+    elif action.kind == "create_service":
         width = max((len(c.path) for c in action.changes), default=0)
         body = [f"{c.path.ljust(width)} = {format_after(c)}" for c in action.changes]
     elif action.kind == "set_env":
