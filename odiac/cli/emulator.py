@@ -64,6 +64,9 @@ def group() -> None:
     default=None,
     help="Public base URL (ending /api) that register reports as 'gateway'.",
 )
+@click.option(
+    "--access-log", is_flag=True, help="Log every request (method, path, status) to stderr."
+)
 def serve_command(
     host: str,
     port: int,
@@ -73,6 +76,7 @@ def serve_command(
     latency_ms: int | None,
     key: str | None,
     public_url: str | None,
+    access_log: bool,
 ) -> None:
     """Serve the emulator until interrupted (SIGINT/SIGTERM stop it cleanly).
 
@@ -106,6 +110,7 @@ def serve_command(
         key=key,
         public_url=public_url.rstrip("/") if public_url else None,
         settings=settings,
+        access_log=access_log,
     )
 
     def ready(url: str) -> None:
