@@ -93,6 +93,14 @@ def hint_for(
             "to be collected after 6 idle hours, or bind the agent and use a personal "
             "access key.",
         )
+    if status == 409 and path.startswith("/v1/deployments") and "retry_after" in fields:
+        return (
+            "F31",
+            "The gateway is still extracting the new source: poll the project until its "
+            "source_status is ready, then deploy.",
+        )
+    if status == 422 and "extraction_error" in fields:
+        return ("F32", "The gateway could not extract the archive; build and upload it again.")
     if status == 429:
         wait = fields.get("retry_after")
         when = f"in {wait} s" if isinstance(wait, int) else "later"

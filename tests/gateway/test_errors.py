@@ -374,3 +374,28 @@ def test_transport_errors_on_mutations_say_whether_they_may_have_committed(
         run(gw.client().update_service("s1", {"cpu_limit": "1"}))
     assert info.value.ambiguous
     assert "lost the connection" in str(info.value)
+
+
+def test_f31_newer_gateway_409_while_extracting_carries_retry_after(gw: ScriptedGateway) -> None:
+    gw.on(
+        "POST",
+        "/v1/deployments/",
+        reply(409, {"error": "source extraction in progress"}, headers={"Retry-After": "5"}),
+    )
+    with pytest.raises(Conflict) as info:
+        run(gw.client().create_deployment(PID, "s1"))
+    assert info.value.fields["retry_after"] == 5
+    assert info.value.playbook == "F31"
+
+
+def test_f32_newer_gateway_422_extraction_failed(gw: ScriptedGateway) -> None:
+    gw.on(
+        "POST",
+        "/v1/deployments/",
+        reply(422, {"error": "source extraction failed", "extraction_error": "bad zip"}),
+    )
+    with pytest.raises(GatewayHTTPError) as info:
+        run(gw.client().create_deployment(PID, "s1"))
+    assert info.value.status == 422
+    assert info.value.fields["extraction_error"] == "bad zip"
+    assert info.value.playbook == "F32"
