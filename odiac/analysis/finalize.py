@@ -218,6 +218,7 @@ def _env_vars(ctx: AnalysisContext, svc: ServiceDraft) -> tuple[list[EnvVarSpec]
     return runtime, build
 
 
+_CREDENTIALS = re.compile(r"://[^/@\s]*:[^/@\s]*@")
 _PUBLIC = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "EXPO_PUBLIC_", "GATSBY_", "VUE_APP_")
 
 

@@ -106,10 +106,10 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft, parsed: df.Dockerfile, stage
             continue
         svc.add_port(1, port, file=parsed.path, line=line, note="EXPOSE")
     for inst in stage.all("ENV"):
-        port = df.key_values(inst.args).get("PORT", "")
-        if port.isdigit():
+        value = df.key_values(inst.args).get("PORT", "")
+        if value.isdigit():
             svc.add_port(
-                3, int(port), file=parsed.path, line=inst.line, note="ENV PORT", honours_port=True
+                3, int(value), file=parsed.path, line=inst.line, note="ENV PORT", honours_port=True
             )
     base = stage.base.lower()
     if re.match(r"^(nginx|httpd|caddy)(:|$)|.*php:.*-apache", base):

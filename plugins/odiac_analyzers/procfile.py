@@ -5,21 +5,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, Role, ServiceDraft
+from odiac.analysis.commands import apply_command
 from odiac.analysis.ports import command_ports
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from odiac.analysis.context import AnalysisContext, Role, ServiceDraft
+
 WORKER_TYPES = frozenset({"worker", "queue", "jobs", "sidekiq", "celery", "rq", "consumer"})
 CRON_TYPES = frozenset({"scheduler", "clock", "beat", "cron"})
 _LINE = re.compile(r"^([A-Za-z0-9_-]+)\s*:\s*(.+)$")
-MIGRATION = re.compile(
-    r"(python\s+manage\.py\s+migrate[^;&]*|alembic\s+upgrade\s+head|flask\s+db\s+upgrade"
-    r"|(?:bundle\s+exec\s+)?(?:bin/)?rails\s+db:(?:migrate|prepare)|(?:bundle\s+exec\s+)?rake\s+db:migrate"
-    r"|php\s+artisan\s+migrate(?:\s+--force)?|(?:npx\s+)?prisma\s+migrate\s+deploy|mix\s+ecto\.migrate)"
-)
 
 
 def parse_procfile(text: str) -> list[tuple[str, str, int]]:
@@ -44,23 +41,6 @@ def role_of(kind: str, command: str) -> Role:
     if kind in WORKER_TYPES:
         return "worker"
     return "web" if any(p for p, _ in command_ports(command)) else "worker"
-
-
-def apply_command(
-    ctx: AnalysisContext, svc: ServiceDraft, command: str, rel: str, line: int
-) -> None:
-    """A start command's facts: start, listener ports, embedded migrations (§2.3, §4.3)."""
-    svc.set("scripts_start", command, rank=RANK_DESCRIPTOR, file=rel, line=line, note="Procfile")
-    for port, honours in command_ports(command):
-        if port is not None:
-            svc.add_port(
-                3, port, file=rel, line=line, note="start command flag", honours_port=honours
-            )
-        elif honours:
-            svc.honours_port = True
-    migration = MIGRATION.search(command)
-    if migration and re.search(r"[;&]", command):
-        svc.add_release(migration[1].strip(), file=rel, line=line)
 
 
 def layout(ctx: AnalysisContext) -> None:

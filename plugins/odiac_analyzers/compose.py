@@ -1,0 +1,210 @@
+"""Compose analyzer (analysis-rules §2.1 rule 1, §2.2, §6.2 images)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from odiac.analysis import compose
+from odiac.analysis.commands import apply_command
+from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, ServiceDraft
+from odiac.analysis.databases import engine_of_image, image_kind
+from odiac.analysis.envfiles import parse_env_file
+from odiac.analysis.evidence import Evidence
+from odiac.analysis.pipeline import dns_label
+from odiac.analysis.walk import join, norm_dir
+from odiac.plugin import Analyzer, hookimpl
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+TOOLING = re.compile(
+    r"^(test|tests|e2e|mock|storybook|docs|benchmark|devcontainer|setup|init|migrate-once"
+    r"|fixtures?|seed|adminer|pgadmin|phpmyadmin|mongo-express|redis-commander)$"
+)
+ONE_SHOT = re.compile(
+    r"(?<![A-Za-z0-9])(migrate|migration|seed|init|setup|fixtures)(?![A-Za-z0-9])"
+)
+WORKER = re.compile(
+    r"\b(celery|rq\s+worker|sidekiq|bull|resque|horizon|queue:work|beat|cron|qcluster)\b"
+)
+
+
+def _command(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value or "")
+
+
+def _line(ctx: AnalysisContext, rel: str, name: str) -> int | None:
+    hit = ctx.index.find_line(rel, rf"^\s+{re.escape(name)}:\s*$")
+    return hit[0] if hit else None
+
+
+def _is_tooling(name: str, spec: dict[str, Any], completed: set[str]) -> bool:
+    if TOOLING.match(name) or spec.get("profiles") or name in completed:
+        return True
+    command = _command(spec.get("command")) + " " + _command(spec.get("entrypoint"))
+    return str(spec.get("restart", "")).strip("\"'") == "no" and bool(ONE_SHOT.search(command))
+
+
+def layout(ctx: AnalysisContext) -> None:
+    """Build the service graph from the selected compose file(s)."""
+    files, ignored = compose.select_files(ctx.index)
+    for rel in ignored:
+        ctx.decide(
+            "", "compose_ignored", rel, Evidence(file=rel, note="test/CI/override compose file")
+        )
+        for spec in compose.load(ctx.index, [rel]).values():
+            engine = engine_of_image(str(spec.get("image", "")))
+            if engine:
+                ctx.compose_images.setdefault(
+                    f"weak:{rel}:{engine}", (engine, Evidence(file=rel, note="weak"))
+                )
+    if not files:
+        return
+    services = compose.load(ctx.index, files)
+    rel = files[-1]
+    base_dir = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    completed = {
+        dep
+        for spec in services.values()
+        if isinstance(spec.get("depends_on"), dict)
+        for dep, cond in spec["depends_on"].items()
+        if isinstance(cond, dict) and cond.get("condition") == "service_completed_successfully"
+    }
+    apps: list[tuple[str, dict[str, Any]]] = []
+    for name, spec in services.items():
+        image = str(spec.get("image", ""))
+        engine = engine_of_image(image) if image and not spec.get("build") else None
+        if engine:
+            ctx.compose_images[name] = (
+                engine,
+                Evidence(file=rel, line=_line(ctx, rel, name), note=f"image {image}"),
+            )
+        elif _is_tooling(name, spec, completed):
+            ctx.decide("", "compose_tooling", name, Evidence(file=rel, line=_line(ctx, rel, name)))
+        elif spec.get("build") is not None:
+            apps.append((name, spec))
+        elif image:
+            kind = image_kind(image) or "sidecar"
+            ctx.external.append((name, image, kind, f"{rel}:{_line(ctx, rel, name) or 0}"))
+    if not apps:
+        return
+    ctx.layout_by = "compose"
+    ctx.compose_file = rel
+    has_ports = any(compose.container_ports(s)[0] for _, s in apps)
+    for name, spec in apps:
+        _app_service(ctx, rel, base_dir, name, spec, has_ports)
+
+
+def _app_service(
+    ctx: AnalysisContext, rel: str, base_dir: str, name: str, spec: dict[str, Any], has_ports: bool
+) -> None:
+    build = spec["build"]
+    context = build if isinstance(build, str) else str((build or {}).get("context", "."))
+    resolved = compose.interpolate(context)
+    line = _line(ctx, rel, name)
+    ev = Evidence(file=rel, line=line, note=f"compose service {name}")
+    if resolved is None:
+        ctx.flag(
+            dns_label(name),
+            "compose_unresolved",
+            f"build context {context!r} needs an env value",
+            ev,
+            blocking=True,
+        )
+        resolved = "."
+    source = norm_dir(join(base_dir, resolved).replace("/./", "/").removesuffix("/."))
+    svc = ctx.add_service(dns_label(name), source or ".")
+    svc.compose_name = name
+    ctx.decide(svc.name, "source_root", svc.source_path, ev)
+    if isinstance(build, dict):
+        if build.get("dockerfile"):
+            svc.dockerfile = join(svc.root, str(build["dockerfile"]))
+        if build.get("target"):
+            svc.dockerfile_target = str(build["target"])
+            ctx.decide(svc.name, "build_target", svc.dockerfile_target, ev)
+    command = _command(spec.get("command"))
+    ports, ranges = compose.container_ports(spec)
+    for port in ports:
+        svc.add_port(2, port, file=rel, line=line, note="compose container port")
+    for span in ranges:
+        ctx.decide(svc.name, "port_range", span, ev)
+    if command:
+        svc.start_override = (command, ev)
+        svc.set(
+            "scripts_start",
+            command,
+            rank=RANK_DESCRIPTOR - 1,
+            file=rel,
+            line=line,
+            note="compose command",
+        )
+        apply_command(ctx, svc, command, rel, line or 0)
+        svc.facts["scripts_start"].rank = RANK_DESCRIPTOR - 1
+    if WORKER.search(command) or (not ports and has_ports):
+        svc.set_role("worker", file=rel, line=line, note="compose worker command / no ports")
+    else:
+        svc.set_role("web", file=rel, line=line, note="compose app service")
+    for key, value in compose.as_mapping(spec.get("environment")).items():
+        svc.add_env(
+            EnvRead(
+                name=key,
+                source="compose",
+                evidence=ev,
+                fallback=compose.interpolate(value) if value else None,
+            )
+        )
+    env_files = spec.get("env_file")
+    for target in [env_files] if isinstance(env_files, str) else list(env_files or []):
+        path = join(
+            base_dir, str(target if not isinstance(target, dict) else target.get("path", ""))
+        )
+        for entry in parse_env_file(ctx.index.read(path) or ""):
+            svc.add_env(
+                EnvRead(
+                    name=entry.key,
+                    source="compose",
+                    evidence=Evidence(file=path, note="env_file key"),
+                )
+            )
+    deps = spec.get("depends_on") or []
+    svc.notes["depends_on"] = ",".join(deps if isinstance(deps, list) else list(deps))
+
+
+def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """Compose dependency images consumed by the service are strong signals (§6.4)."""
+    consumed = set(filter(None, svc.notes.get("depends_on", "").split(",")))
+    env_values = " ".join(r.fallback or "" for r in svc.env if r.source == "compose")
+    for name, (engine, ev) in ctx.compose_images.items():
+        if name.startswith("weak:"):
+            svc.add_db(engine, strong=False, file=ev.file, note="test/CI compose image")
+        elif name in consumed or re.search(rf"[@/]{re.escape(name)}(:|/|$)", env_values):
+            svc.add_db(
+                engine,
+                strong=True,
+                file=ev.file,
+                line=ev.line,
+                note=f"consumes compose service {name}",
+            )
+        elif not svc.compose_name:
+            svc.add_db(
+                engine,
+                strong=False,
+                orm=True,
+                file=ev.file,
+                line=ev.line,
+                note=f"compose image {name}",
+            )
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    yield Analyzer(
+        name="compose",
+        priority=10,
+        layout=layout,
+        enrich=enrich,
+        description="docker compose service graph",
+    )
