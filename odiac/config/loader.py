@@ -116,7 +116,11 @@ def load_config(
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         _fail(display, [_syntax_diagnostic(display, text, str(exc))])
-    positions = PositionIndex(text)
+    try:
+        positions = PositionIndex(text)
+    except (IndexError, ValueError):  # pragma: no cover - the parser accepted the text
+        # Diagnostics at 1:1 still beat a traceback over the whole file.
+        positions = PositionIndex("")
     evaluation = evaluate(document, environment, overrides)
     diagnostics = sort_diagnostics(_place(display, positions, p) for p in evaluation.problems)
     if evaluation.config is None:

@@ -130,3 +130,50 @@ def test_every_generated_key_is_found_where_it_is_written(
     for path, position in expected.items():
         assert index.value(path) == position
         assert index.key(path) == (position[0], 3)
+
+
+_leaf = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8),
+    st.integers(-(2**40), 2**40),
+    st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+_key = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=6
+)
+_tree = st.recursive(
+    _leaf,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_key, inner, max_size=3)),
+    max_leaves=12,
+)
+
+
+def _leaves(node: object, path: tuple[object, ...] = ()) -> list[tuple[tuple[object, ...], object]]:
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for n, value in enumerate(node) for leaf in _leaves(value, (*path, n))]
+    return [(path, node)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_key, _tree, min_size=1, max_size=4))
+def test_every_leaf_of_a_tomlkit_document_is_indexed(data: dict[str, object]) -> None:
+    """Documents written by another TOML library (escapes, nesting, inline tables)."""
+    import tomlkit
+
+    text = tomlkit.dumps(data)
+    assert tomllib.loads(text) == data
+    index = PositionIndex(text)
+    lines = text.split("\n")  # TOML breaks lines at LF only (not at U+0085)
+    for path, value in _leaves(data):
+        position = index.value(path)  # type: ignore[arg-type]
+        assert position is not None, path
+        line, column = position
+        start = lines[line - 1][column - 1 :]
+        if isinstance(value, str):
+            assert start[0] in "\"'", (path, start)
+        elif isinstance(value, bool):
+            assert start.startswith(str(value).lower())
+        elif isinstance(value, int):
+            assert start.startswith(str(value))
