@@ -1,0 +1,56 @@
+"""The public surface other parts of odiac (and users' scripts) rely on."""
+
+from __future__ import annotations
+
+import inspect
+
+import odiac.source
+from odiac.plan import model, planfile, planner
+
+
+def test_source_exports() -> None:
+    assert sorted(odiac.source.__all__) == [
+        "DEFAULT_EXCLUDED_DIRS",
+        "FIXED_TIME",
+        "SourceArchive",
+        "SourceFile",
+        "SourceListing",
+        "build_archive",
+        "is_env_file",
+        "is_secret_file",
+        "list_source",
+        "scan_source",
+    ]
+
+
+def test_action_kinds() -> None:
+    kinds = sorted(
+        cls.model_fields["kind"].default
+        for cls in vars(model).values()
+        if inspect.isclass(cls) and issubclass(cls, model._Action) and "kind" in cls.model_fields
+    )
+    assert kinds == [
+        "bind_source",
+        "create_dependency",
+        "create_project",
+        "create_service",
+        "deploy",
+        "manual",
+        "rename_subdomain",
+        "set_env",
+        "update_service",
+        "upload_source",
+    ]
+
+
+def test_entry_point_signatures() -> None:
+    assert str(inspect.signature(planner.make_plan)) == (
+        "(desired: 'DesiredState', live: 'LiveState', *, hmac_key: 'bytes') -> 'Plan'"
+    )
+    assert list(inspect.signature(planfile.check_stale).parameters) == [
+        "plan",
+        "desired",
+        "live",
+        "hmac_key",
+    ]
+    assert model.FORMAT_VERSION == 1
