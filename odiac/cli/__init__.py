@@ -11,7 +11,6 @@ import importlib.util
 import os
 import sys
 
-
 import click
 
 from odiac import __version__
@@ -19,16 +18,24 @@ from odiac.cli.context import GlobalOptions
 
 EXIT_USAGE = 64
 
-# name -> "module:attribute"; each module holds one click command (or group).
-COMMANDS: dict[str, str] = {
-    "validate": "odiac.cli.validate:command",
-    "schema": "odiac.cli.schema:command",
-    "auth": "odiac.cli.auth:group",
-    "emulator": "odiac.cli.emulator:group",
-    "plan": "odiac.cli.plan:command",
-    "apply": "odiac.cli.apply:command",
-    "init": "odiac.cli.init:command",
-    "plugins": "odiac.cli.plugins:command",
+# name -> ("module:attribute", one-line help). The help text lives here so that
+# `odiac --help` can list commands without importing them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("odiac.cli.validate:command", "Check opendeploy.toml offline."),
+    "schema": ("odiac.cli.schema:command", "Print the JSON Schema of opendeploy.toml."),
+    "auth": ("odiac.cli.auth:group", "Show the credential odiac would use."),
+    "emulator": ("odiac.cli.emulator:group", "Run the local OpenDeploy gateway emulator."),
+    "plan": ("odiac.cli.plan:command", "Show what apply would change (drift detection)."),
+    "apply": ("odiac.cli.apply:command", "Make the live project match opendeploy.toml."),
+    "init": ("odiac.cli.init:command", "Analyse an app and write opendeploy.toml."),
+    "plugins": ("odiac.cli.plugins:command", "List installed odiac plugins."),
+    "secrets": ("odiac.cli.secrets:group", "Check that every secret reference resolves."),
+    "status": ("odiac.cli.status:command", "Show services, deployments and URLs."),
+    "logs": ("odiac.cli.logs:command", "Show or follow deployment logs."),
+    "rollback": ("odiac.cli.rollback:command", "Roll a service back to an earlier deployment."),
+    "cancel": ("odiac.cli.cancel:command", "Cancel a running deployment."),
+    "redeploy": ("odiac.cli.redeploy:command", "Redeploy a service's current source."),
+    "import": ("odiac.cli.import_:command", "Write opendeploy.toml from a live project."),
 }
 
 
@@ -39,17 +46,23 @@ class LazyGroup(click.Group):
         return sorted(name for name in COMMANDS if _available(name))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None or not _available(cmd_name):
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or not _available(cmd_name):
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = entry[0].split(":")
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 def _available(name: str) -> bool:
-    module_name = COMMANDS[name].split(":")[0]
+    module_name = COMMANDS[name][0].split(":")[0]
     return importlib.util.find_spec(module_name) is not None
 
 
@@ -105,7 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     from odiac.errors import OdiacError
 
     try:
-        cli.main(args=argv, prog_name="odiac", standalone_mode=False)
+        # Without standalone mode, click returns the code of ctx.exit(n) instead of exiting.
+        rc = cli.main(args=argv, prog_name="odiac", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -122,6 +136,6 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
-    sys.exit(0)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
