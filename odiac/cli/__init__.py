@@ -51,7 +51,8 @@ class LazyGroup(click.Group):
             return None
         module_name, attr = entry[0].split(":")
         command = getattr(importlib.import_module(module_name), attr)
-        assert isinstance(command, click.Command)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{entry[0]} is not a click command")
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -137,5 +138,3 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
     sys.exit(rc if isinstance(rc, int) else 0)
-
-
