@@ -105,6 +105,10 @@ def cli(
     """Infrastructure-as-Code for OpenDeploy: keep your project in opendeploy.toml."""
     if chdir:
         os.chdir(chdir)
+    if verbose >= 2 and not quiet:
+        from odiac.gateway.traffic import enable_http_logging
+
+        enable_http_logging()
     ctx.obj = GlobalOptions(
         config_path=config_path,
         gateway=gateway,
