@@ -75,6 +75,7 @@ class ServiceDraft:
 
     name: str
     source_path: str = "."
+    app_dir: str = ""  # where the service's manifests live; differs in shared workspaces
     facts: dict[str, Fact] = field(default_factory=dict)
     role: Role | None = None
     role_evidence: tuple[Evidence, ...] = ()
@@ -93,14 +94,18 @@ class ServiceDraft:
     honours_port: bool = False
     notes: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not self.app_dir:
+            self.app_dir = norm_dir(self.source_path)
+
     def join(self, rel: str) -> str:
-        """Repository-relative path of ``rel`` inside this service's root."""
-        return join(self.source_path, rel)
+        """Repository-relative path of ``rel`` inside this service's app directory."""
+        return join(self.app_dir, rel)
 
     @property
     def root(self) -> str:
-        """The source path as an index directory (``""`` for the repository root)."""
-        return norm_dir(self.source_path)
+        """The app directory as an index directory (``""`` for the repository root)."""
+        return norm_dir(self.app_dir)
 
     def get(self, name: str) -> str:
         """Current value of field ``name`` (``""`` when unset)."""
@@ -192,12 +197,25 @@ class AnalysisContext:
         self.compose_images: dict[str, tuple[str, Evidence]] = {}  # compose name -> (engine, ev)
         self.compose_file: str = ""
 
-    def add_service(self, name: str, source_path: str = ".") -> ServiceDraft:
-        """Add (or return the existing) service draft called ``name``."""
+    def add_service(
+        self, name: str, source_path: str = ".", app_dir: str | None = None
+    ) -> ServiceDraft:
+        """Add (or return the existing) service draft called ``name``.
+
+        Args:
+            name: DNS-label service name.
+            source_path: What gets built and uploaded (§9.2 ``source_path``).
+            app_dir: Where the service's manifests live, when it differs
+                (a shared workspace builds from the root, §2.4).
+        """
         for svc in self.services:
             if svc.name == name:
                 return svc
-        draft = ServiceDraft(name=name, source_path=norm_dir(source_path) or ".")
+        draft = ServiceDraft(
+            name=name,
+            source_path=norm_dir(source_path) or ".",
+            app_dir=norm_dir(app_dir if app_dir is not None else source_path),
+        )
         self.services.append(draft)
         return draft
 

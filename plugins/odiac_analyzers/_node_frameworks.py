@@ -15,6 +15,23 @@ if TYPE_CHECKING:
 _SERVER_START = re.compile(r"^\s*(node|bun|tsx|ts-node|pm2-runtime|pm2\s+start|fastify\s+start)\b")
 
 
+FILTERED = {
+    "pnpm": ("pnpm --filter {pkg} {script}", "pnpm --filter {pkg} {script}"),
+    "npm": ("npm run {script} --workspace {pkg}", "npm run {script} --workspace {pkg}"),
+    "yarn": ("yarn workspace {pkg} {script}", "yarn workspace {pkg} {script}"),
+    "bun": ("bun run --filter {pkg} {script}", "bun run --filter {pkg} {script}"),
+}
+
+
+def run_script(svc: ServiceDraft, pm: str, script: str) -> str:
+    """Script invocation for ``svc`` (§2.4 filtered commands when the workspace is shared)."""
+    if svc.notes.get("workspace_shared"):
+        tool = svc.notes.get("workspace_tool") or pm
+        template = FILTERED.get(tool, FILTERED["npm"])[0]
+        return template.format(pkg=svc.notes["workspace_pkg"], script=script)
+    return f"{pm} run {script}"
+
+
 def _configs(ctx: AnalysisContext, svc: ServiceDraft, stem: str) -> list[str]:
     """§1.4: list what exists, then read only those."""
     return ctx.index.glob(svc.root, f"{stem}.config.*")
@@ -36,12 +53,16 @@ class _Writer:
         note = f"dependency {dep}" if dep else ""
         self.svc.set("framework", framework, rank=RANK_MANIFEST, file=src, line=line, note=note)
 
+    def run(self, script: str) -> str:
+        """``<pm> run <script>``, or the §2.4 filtered form in a shared workspace."""
+        return run_script(self.svc, self.pm, script)
+
     def build(self, command: str) -> None:
         if "build" in self.pkg.scripts:
             line = line_of(self.ctx.index, self.pkg.rel, '"build"')
             self.svc.set(
                 "scripts_build",
-                f"{self.pm} run build",
+                self.run("build"),
                 rank=RANK_MANIFEST,
                 file=self.pkg.rel,
                 line=line,
@@ -69,9 +90,7 @@ class _Writer:
 
     def script_start(self) -> bool:
         if self.prod:
-            self.start(
-                f"{self.pm} run {self.prod}", RANK_MANIFEST, f"script {self.prod}: {self.prod_cmd}"
-            )
+            self.start(self.run(self.prod), RANK_MANIFEST, f"script {self.prod}: {self.prod_cmd}")
             return True
         return False
 
@@ -100,7 +119,7 @@ def decide(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg, pm: str) -> None:
         if re.search(r"output\s*:\s*['\"]standalone['\"]", config):
             start("node .next/standalone/server.js", RANK_MANIFEST, "standalone output")
         elif not script_start():
-            start(f"{pm} run start" if "start" in pkg.scripts else "next start")
+            start(w.run("start") if "start" in pkg.scripts else "next start")
         default_port(3000, "Next.js")
         return
     if pkg.has("nuxt"):
