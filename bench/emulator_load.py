@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import random
 import re
 import statistics
@@ -54,6 +55,7 @@ class Result:
     server_errors: int = 0
     other_non_2xx: int = 0
     transport_errors: int = 0
+    server_cpu_s: float | None = None
 
     @property
     def requests(self) -> int:
@@ -68,7 +70,14 @@ class Result:
             return self.latencies[0] if self.latencies else 0.0
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(q) - 1]
 
-    def summary(self) -> dict[str, float | int | str]:
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        if self.server_cpu_s is None or not self.requests:
+            return None
+        return self.server_cpu_s * 1000 / self.requests
+
+    def summary(self) -> dict[str, float | int | str | None]:
+        per_request = self.cpu_ms_per_request
         return {
             "name": self.name,
             "requests": self.requests,
@@ -79,6 +88,8 @@ class Result:
             "status_5xx": self.server_errors,
             "other_non_2xx": self.other_non_2xx,
             "transport_errors": self.transport_errors,
+            "server_cpu_s": None if self.server_cpu_s is None else round(self.server_cpu_s, 3),
+            "server_cpu_ms_per_request": None if per_request is None else round(per_request, 3),
         }
 
 
@@ -115,6 +126,15 @@ class Server:
             self.stop()
             raise RuntimeError(f"server did not start: {' '.join(self.process.args)}")
         return found[0]
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time the server has used so far (Linux /proc; else None)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # Fields 14 and 15 of stat(5), counted after the ")" that ends the command name.
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -241,12 +261,18 @@ async def run_load(
     return result
 
 
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
 def describe(result: Result) -> str:
     s = result.summary()
+    cpu = s["server_cpu_ms_per_request"]
     return (
         f"{s['name']}: {s['requests']} requests in {s['seconds']} s = {s['requests_per_s']} req/s, "
         f"p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms, 5xx {s['status_5xx']}, "
-        f"other non-2xx {s['other_non_2xx']}, transport errors {s['transport_errors']}"
+        f"other non-2xx {s['other_non_2xx']}, transport errors {s['transport_errors']}, "
+        f"server CPU {'n/a' if cpu is None else f'{cpu} ms'}/request"
     )
 
 
@@ -274,9 +300,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         try:
             fake_ids = {"pid": "00000000-0000-4000-8000-00000000000a", "did": "0" * 8}
+            cpu_before = baseline.cpu_seconds()
             base = asyncio.run(
                 run_load("baseline", baseline.base_url, {}, fake_ids, args.clients, args.seconds)
             )
+            base.server_cpu_s = _delta(cpu_before, baseline.cpu_seconds())
         finally:
             baseline.stop()
 
@@ -288,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         try:
             headers, pid, did = seed(emulator.base_url)
+            cpu_before = emulator.cpu_seconds()
             emu = asyncio.run(
                 run_load(
                     "emulator",
@@ -298,11 +327,16 @@ def main(argv: list[str] | None = None) -> int:
                     args.seconds,
                 )
             )
+            emu.server_cpu_s = _delta(cpu_before, emulator.cpu_seconds())
         finally:
             emulator.stop()
 
     throughput_ratio = emu.rate / base.rate if base.rate else 0.0
     p50_ratio = emu.percentile(50) / base.percentile(50) if base.percentile(50) else 0.0
+    # Server CPU per request is the ratio that still means something when the
+    # load generator, not the server, is what saturates.
+    emu_cpu, base_cpu = emu.cpu_ms_per_request, base.cpu_ms_per_request
+    cpu_ratio = emu_cpu / base_cpu if emu_cpu is not None and base_cpu else None
     failed = bool(emu.server_errors or emu.other_non_2xx or emu.transport_errors)
     if args.json:
         report = {
@@ -311,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             "emulator": emu.summary(),
             "throughput_ratio": round(throughput_ratio, 3),
             "p50_latency_ratio": round(p50_ratio, 3),
+            "server_cpu_per_request_ratio": None if cpu_ratio is None else round(cpu_ratio, 3),
             "ok": not failed,
         }
         print(json.dumps(report, indent=2))
@@ -318,8 +353,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.clients} clients, read mix: " + ", ".join(t for _, t in MIX))
         print(describe(base) + "  (trivial Starlette app, same runner)")
         print(describe(emu))
+        cpu_text = "n/a" if cpu_ratio is None else f"{cpu_ratio:.2f}x"
         print(
-            f"emulator/baseline: throughput {throughput_ratio:.2f}x, p50 latency {p50_ratio:.2f}x"
+            f"emulator/baseline: throughput {throughput_ratio:.2f}x, "
+            f"p50 latency {p50_ratio:.2f}x, server CPU per request {cpu_text}"
         )
         if failed:
             print("FAIL: the emulator answered errors under load without faults", file=sys.stderr)
