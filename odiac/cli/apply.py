@@ -95,7 +95,7 @@ async def _apply(
     token: str | None,
 ) -> ApplyResult | None:
     async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
-        prepared = await session.prepare()
+        prepared = await session.prepare(plan_file=plan_file)
         print_findings(prepared, err=True)
         refuse_on_errors(prepared)
         plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan

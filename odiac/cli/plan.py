@@ -83,7 +83,7 @@ async def _plan(
     options: GlobalOptions, *, fmt: str, out_path: str | None, token: str | None
 ) -> bool:
     async with open_session(options, flag_token=token, allow_register=False, warn=_warn) as session:
-        prepared = await session.prepare()
+        prepared = await session.prepare(plan_file=out_path)
         print_findings(prepared, err=True)
         refuse_on_errors(prepared)
         _render(session, prepared, fmt)

@@ -71,10 +71,15 @@ class Session:
     scratch: Path
     hmac_key: bytes
 
-    async def prepare(self, *, with_checks: bool = True) -> Prepared:
-        """Archive the source, refresh, build the desired state, check, and plan."""
+    async def prepare(self, *, with_checks: bool = True, plan_file: str | None = None) -> Prepared:
+        """Archive the source, refresh, build the desired state, check, and plan.
+
+        Args:
+            with_checks: Run the plan-time checks and policies.
+            plan_file: A plan file written or read by this run (kept out of the source).
+        """
         config = self.loaded.config
-        archive, warnings = self._build_archive()
+        archive, warnings = self._build_archive([Path(plan_file)] if plan_file else [])
         snapshot = await read_snapshot(
             self.client,
             config.project.name,
@@ -109,7 +114,7 @@ class Session:
         where = self.loaded.locate(key_path)
         return (where.file, where.line) if where is not None and where.line else None
 
-    def _build_archive(self) -> tuple[Any | None, list[str]]:
+    def _build_archive(self, extra_excludes: list[Path]) -> tuple[Any | None, list[str]]:
         config = self.loaded.config
         if config.source.git:
             return None, []
@@ -117,7 +122,7 @@ class Session:
 
         archive = build_archive(
             source_root(config, self.loaded.path),
-            exclude=source_excludes(config, self.loaded.path),
+            exclude=source_excludes(config, self.loaded.path, extra_excludes),
             dest_dir=self.scratch,
         )
         return archive, [str(w) for w in archive.warnings]

@@ -23,7 +23,7 @@ from odiac.plan.inputs import (
 from odiac.plugin.types import SecretContext
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from odiac.config.model import Config, SecretRef, ServiceSection
@@ -58,17 +58,21 @@ def source_root(config: Config, config_path: Path) -> Path:
     return (base / (config.source.path or ".")).resolve()
 
 
-def source_excludes(config: Config, config_path: Path) -> list[str]:
-    """``[source].exclude`` plus ``opendeploy.toml`` itself when it lies in the source.
+def source_excludes(
+    config: Config, config_path: Path, extra_files: Sequence[Path] = ()
+) -> list[str]:
+    """``[source].exclude`` plus ``opendeploy.toml`` (and a saved plan file) when they lie
+    in the source folder.
 
-    The configuration is not part of the application: leaving it out keeps the source
-    identity stable, so a resize in the file never looks like new source (no redeploy).
+    They are not part of the application: leaving them out keeps the source identity
+    stable, so a resize in the file never looks like new source (no redeploy), and
+    writing ``plan.json`` next to the app does not make that very plan stale.
     """
     excludes = list(config.source.exclude)
     root = source_root(config, config_path)
-    with contextlib.suppress(ValueError):
-        relative = config_path.resolve().relative_to(root)
-        excludes.append("/" + relative.as_posix())
+    for path in (config_path, *extra_files):
+        with contextlib.suppress(ValueError):
+            excludes.append("/" + path.resolve().relative_to(root).as_posix())
     return excludes
 
 

@@ -1,0 +1,163 @@
+"""The ``odiac`` executable against ``odiac emulator serve`` on loopback.
+
+The emulator runs at time_scale 20 with an immediate auto domain, so a deployment's
+7 s timeline takes about 0.4 s of wall time; nothing here sleeps to hope.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from odiac.testing import EmulatorProcess, serve_emulator
+
+pytestmark = pytest.mark.e2e
+
+CONFIG = """
+    version = 1
+    [project]
+    name = "cli-shop"
+    [dependencies.db]
+    type = "postgres"
+    [services.web]
+    type = "web"
+    port = 8000
+    cpu = "1"
+    memory = "1Gi"
+    uses = ["db"]
+    subdomain = "cli-shop-web"
+    [services.web.env]
+    LOG_LEVEL = "info"
+"""
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    workdir = tmp_path_factory.mktemp("emulator")
+    with serve_emulator(workdir, extra_args=("--time-scale", "20")) as emu:
+        emu.control().configure(auto_domain_delay_s=0)
+        yield emu
+
+
+@pytest.fixture
+def token(emulator: EmulatorProcess, request: pytest.FixtureRequest) -> str:
+    user = emulator.control().create_user(f"{request.node.name[:40]}@example.test")
+    return str(user["api_key"])
+
+
+def make_app(root: Path, config: str = CONFIG) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "opendeploy.toml").write_text(textwrap.dedent(config).lstrip())
+    (root / "requirements.txt").write_text("flask\n")
+    (root / "app.py").write_text("print('hi')\n")
+    return root
+
+
+def odiac(
+    cwd: Path, emulator: EmulatorProcess, token: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
+    env.pop("CI", None)
+    return subprocess.run(
+        [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def api(emulator: EmulatorProcess, token: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=emulator.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=15
+    )
+
+
+def test_apply_then_plan_is_clean(tmp_path: Path, emulator: EmulatorProcess, token: str) -> None:
+    app = make_app(tmp_path / "app")
+    applied = odiac(app, emulator, token, "apply", "--auto-approve")
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    out = applied.stdout
+    assert "Plan: 3 to create" in out
+    assert "Apply: 7 done, 0 failed, 0 skipped, 0 manual." in out
+    assert "services:      web  " in out
+    assert "https://cli-shop-web.dev.opendeploy.run" in out
+    assert "status=success" in out
+    assert "claim:" not in out  # a PAT, not a freshly registered agent (contract 2.4)
+    assert token not in out + applied.stderr
+    planned = odiac(app, emulator, token, "plan", "--detailed-exitcode")
+    assert planned.returncode == 0, planned.stderr
+    assert "No changes. Live state matches opendeploy.toml." in planned.stdout
+
+
+def test_apply_without_a_terminal_or_auto_approve_refuses(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-refuse"))
+    refused = odiac(app, emulator, token, "apply")
+    assert refused.returncode == 1
+    assert "refusing to apply without confirmation" in refused.stderr
+    assert "--auto-approve" in refused.stderr
+    with api(emulator, token) as client:
+        projects = client.get("/v1/projects/").json()["data"]
+    assert projects == []
+
+
+def test_drift_exits_2_with_github_annotations_and_apply_restores(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-drift"))
+    assert odiac(app, emulator, token, "apply", "--auto-approve").returncode == 0
+    with api(emulator, token) as client:
+        project = client.get("/v1/projects/").json()["data"][0]
+        service = client.get(f"/v1/projects/{project['id']}/services/").json()["data"][0]
+        resized = client.put(f"/v1/services/{service['id']}", json={"cpu_limit": "250m"})
+        assert resized.status_code == 200
+    drift = odiac(app, emulator, token, "plan", "--detailed-exitcode", "--format", "github")
+    assert drift.returncode == 2, drift.stderr
+    assert "::warning file=opendeploy.toml,line=9::" in drift.stdout  # the cpu key
+    assert "cpu_limit" in drift.stdout
+    as_json = odiac(app, emulator, token, "plan", "--json")
+    assert as_json.returncode == 0
+    kinds = [c["kind"] for c in json.loads(as_json.stdout)["resource_changes"]]
+    assert kinds == ["update_service"]
+    assert odiac(app, emulator, token, "apply", "--auto-approve").returncode == 0
+    again = odiac(app, emulator, token, "plan", "--detailed-exitcode")
+    assert again.returncode == 0, again.stdout
+
+
+def test_stale_saved_plan_is_refused_naming_what_changed(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-stale"))
+    assert odiac(app, emulator, token, "apply", "--auto-approve").returncode == 0
+    (app / "app.py").write_text("print('v2')\n")
+    saved = odiac(app, emulator, token, "plan", "-o", "plan.json")
+    assert saved.returncode == 0, saved.stderr
+    assert "Saved the plan to plan.json" in saved.stdout
+    with api(emulator, token) as client:
+        project = client.get("/v1/projects/").json()["data"][0]
+        service = client.get(f"/v1/projects/{project['id']}/services/").json()["data"][0]
+        client.put(f"/v1/services/{service['id']}", json={"replicas": 1, "cpu_limit": "500m"})
+    stale = odiac(app, emulator, token, "apply", "plan.json")
+    assert stale.returncode == 1
+    assert "stale" in stale.stderr
+    assert "service.web changed on the gateway" in stale.stderr
+    fresh = odiac(app, emulator, token, "plan", "-o", "plan.json")
+    assert fresh.returncode == 0
+    # plan.json lies in the source folder; it is not part of the archive it describes.
+    applied = odiac(app, emulator, token, "apply", "plan.json")
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    (app / "plan.json").unlink()
+    assert odiac(app, emulator, token, "plan", "--detailed-exitcode").returncode == 0
