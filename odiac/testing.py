@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -80,7 +81,7 @@ class EmulatorProcess:
         self,
         workdir: Path,
         *,
-        db: str,
+        db: str = ":memory:",
         extra_args: Sequence[str] = (),
         start_timeout: float = START_TIMEOUT_S,
     ) -> None:
@@ -103,6 +104,8 @@ class EmulatorProcess:
         argv += ["--host", "127.0.0.1", "--port", str(port), "--db", self.db, *self.extra_args]
         env = dict(os.environ, PYTHONUNBUFFERED="1", NO_COLOR="1")
         self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()  # the previous run's pipe
         self._log = self._log or self.log_path.open("a", encoding="utf-8")
         self.process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
             argv,
@@ -125,9 +128,10 @@ class EmulatorProcess:
         # A thread keeps draining stdout for the life of the process so that a
         # chatty server can never block on a full pipe.
         threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
+        deadline = time.monotonic() + self.start_timeout
         try:
             while True:
-                line = lines.get(timeout=self.start_timeout)
+                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
                 if line is None:
                     break
                 match = READY_RE.search(line)

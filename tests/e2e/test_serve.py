@@ -227,3 +227,43 @@ def test_without_access_log_requests_are_not_logged(emulator: EmulatorProcess):
     httpx.get(f"{emulator.base_url}/v1/regions/")
     assert emulator.terminate() == 0
     assert "/api/v1/regions/" not in emulator.log_path.read_text()
+
+
+def test_an_open_log_stream_does_not_hold_the_shutdown_hostage(tmp_path):
+    """SIGTERM with an SSE watcher attached (3.8.6) still exits 0, within the grace bound."""
+    from odiac.emulator.serve import GRACEFUL_SHUTDOWN_S
+
+    with serve_emulator(tmp_path, extra_args=["--time-scale", "0.001"]) as emu:
+        agent = register_agent(emu.base_url)
+        with Api(emu.base_url, agent["api_key"]) as api:
+            region = api.get("/v1/regions/")[0]["id"]
+            project = api.post(
+                "/v1/projects/",
+                json={
+                    "name": "sse",
+                    "repo_url": "file://upload",
+                    "skip_validation": True,
+                    "region_id": region,
+                },
+                expect=201,
+            )
+            service = api.post(
+                f"/v1/projects/{project['id']}/services/",
+                json={"name": "web", "type": "web", **GUEST_SIZES},
+                expect=201,
+            )
+            deployment = api.post(
+                "/v1/deployments/",
+                json={
+                    "project_id": project["id"],
+                    "service_id": service["service_id"],
+                    "source": "zip",
+                },
+                expect=201,
+            )
+            # The clock is all but frozen: the deployment stays pending, the stream open.
+            with api.http.stream("GET", f"/v1/deployments/{deployment['id']}/logs/stream") as r:
+                assert r.status_code == 200
+                started = time.monotonic()
+                assert emu.terminate() == 0
+                assert time.monotonic() - started < GRACEFUL_SHUTDOWN_S + 5
