@@ -20,9 +20,11 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "flask-postgres"
@@ -44,7 +46,7 @@ def env_refs(node: Any) -> Iterator[str]:
 def run(step: str, args: list[str], cwd: Path, env: dict[str, str]) -> int:
     print(f"\n$ odiac {' '.join(args)}    # {step}", flush=True)
     started = time.monotonic()
-    code = subprocess.call([sys.executable, "-m", "odiac", *args], cwd=cwd, env=env)
+    code = subprocess.call([sys.executable, "-m", "odiac", *args], cwd=cwd, env=env)  # noqa: S603 - our own CLI
     print(f"[exit {code} after {time.monotonic() - started:.1f} s]", flush=True)
     return code
 
