@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from typing import TYPE_CHECKING, Any
 
@@ -62,12 +63,12 @@ def materialise(world: World, project: Doc, upload: Doc, injected_failure: bool)
             raise ArchiveError("injected extraction failure")
         shutil.copyfile(archive, stored)
         extract(stored, target, limits(world))
-    except ArchiveError as exc:
+    except (ArchiveError, OSError) as exc:
         stored.unlink(missing_ok=True)
-        raise bad_request(f"failed to extract archive: {exc}") from None
-    except OSError:
-        stored.unlink(missing_ok=True)
-        raise bad_request("failed to extract archive: uploaded file is unreadable") from None
+        with contextlib.suppress(OSError):
+            base.rmdir()  # only succeeds when the project has no other source
+        reason = str(exc) if isinstance(exc, ArchiveError) else "uploaded file is unreadable"
+        raise bad_request(f"failed to extract archive: {reason}") from None
     return {
         "source_dir": key, "source_kind": "zip", "source_public": public,
         "original_file_path": f"{PROJECT_ROOT}/{project['id']}/{key}.zip",
