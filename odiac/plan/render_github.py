@@ -49,7 +49,7 @@ def render_github(
                 lines.append(_command(level, where, f"{text} ({change.impact})"))
         else:
             where = locate(key_path(action, None)) or (config_file, 0)
-            lines.append(_command(level, where, f"{headline(plan, action)} ({action.impact})"))
+            lines.append(_command(level, where, headline(plan, action)))
     lines.append(_command("notice", None, plan.summary() if plan.has_changes else "No changes."))
     return "\n".join(lines) + "\n"
 
