@@ -13,6 +13,7 @@ import pytest
 from helpers.e2e import GUEST_SIZES, Api, register_agent
 
 import odiac.testing
+from odiac.emulator.serve import base_url, is_loopback
 from odiac.testing import READY_RE, EmulatorProcess, EmulatorProcessError, serve_emulator
 
 SERVE = [sys.executable, "-m", "odiac", "emulator", "serve"]
@@ -149,6 +150,8 @@ def test_latency_option_reaches_the_app(tmp_path):
         started = time.perf_counter()
         httpx.get(f"{emu.base_url}/v1/regions/")
         assert time.perf_counter() - started >= 0.3
+        with emu.control() as admin:
+            assert admin.configure()["latency_ms"] == 300
 
 
 def test_time_scale_option_reaches_the_clock(tmp_path):
@@ -186,6 +189,7 @@ def test_time_scale_option_reaches_the_clock(tmp_path):
             assert api.get(f"/v1/deployments/{deployment['id']}")["status"] == "pending"
             admin.advance(2)
             assert api.get(f"/v1/deployments/{deployment['id']}")["status"] == "failed"
+            assert admin.configure()["time_scale"] == 0.001
 
 
 def test_public_testing_api_is_pinned():
@@ -267,3 +271,33 @@ def test_an_open_log_stream_does_not_hold_the_shutdown_hostage(tmp_path):
                 started = time.monotonic()
                 assert emu.terminate() == 0
                 assert time.monotonic() - started < GRACEFUL_SHUTDOWN_S + 5
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.0.2.1", False),
+        ("gw.example.test", False),
+    ],
+)
+def test_loopback_detection(host: str, loopback: bool):
+    assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8787/api"),
+        ("::1", "http://[::1]:8787/api"),
+        ("0.0.0.0", "http://127.0.0.1:8787/api"),  # a wildcard bind is reached via loopback
+        ("::", "http://[::1]:8787/api"),
+    ],
+)
+def test_printed_base_url_is_connectable(host: str, url: str):
+    assert base_url(host, 8787) == url
