@@ -255,3 +255,15 @@ def test_empty_tree_gives_an_empty_valid_zip(tmp_path: Path) -> None:
     with build_archive(tree, dest_dir=tmp_path) as archive:
         assert archive.file_count == 0
         assert archive.path.read_bytes()[:4] == b"PK\x05\x06"  # contract §3.7.1 empty-archive magic
+
+
+def test_git_ignored_env_is_excluded_quietly_and_include_cannot_force_it(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "app", {".gitignore": ".env\n", ".env": "K=v", "app.py": ""})
+    listing = list_source(tree)
+    assert [f.arcname for f in listing.files] == [".gitignore", "app.py"]
+    assert listing.warnings == []
+    forced = list_source(tree, include=[".env"])
+    assert [f.arcname for f in forced.files] == [".gitignore", "app.py"]
+    assert forced.warnings == [
+        "excluded .env: secret-like file, never uploaded (set its values as env)"
+    ]
