@@ -1,10 +1,12 @@
 """A guestbook on Flask and PostgreSQL: the app behind the odiac demo."""
 
+import logging
 import os
 
 import psycopg
 from flask import Flask, redirect, render_template, request, url_for
 
+logging.basicConfig(level=os.environ.get("LOG_LEVEL", "info").upper())
 app = Flask(__name__)
 DATABASE_URL = os.environ["DATABASE_URL"]  # injected by the `db` dependency
 GREETING = os.environ.get("APP_GREETING", "Hello")
