@@ -20,11 +20,23 @@ from odiac.config.sensitive import is_sensitive_key
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLES = sorted(p.parent for p in EXAMPLES_DIR.glob("*/opendeploy.toml"))
-REQUIRED = {"flask-postgres", "nextjs-postgres", "fastapi-redis-worker", "static-site", "compose-multi"}
+REQUIRED = {
+    "flask-postgres",
+    "nextjs-postgres",
+    "fastapi-redis-worker",
+    "static-site",
+    "compose-multi",
+}
 # Applied by an unclaimed agent (the README demo): one project, one service.
 NO_ACCOUNT = {"flask-postgres", "static-site"}
 # Contract §5.1: what a pending agent may ask for, sent explicitly.
-CAPS = {"cpu": "1", "cpu_request": "500m", "memory": "1Gi", "memory_request": "512Mi", "replicas": 1}
+CAPS = {
+    "cpu": "1",
+    "cpu_request": "500m",
+    "memory": "1Gi",
+    "memory_request": "512Mi",
+    "replicas": 1,
+}
 SOURCE_SUFFIXES = {".py", ".js", ".ts", ".tsx", ".prisma", ".html"}
 # Connection variables a dependency injects (contract §3.4.2) and the engine that provides them.
 INJECTED = {"DATABASE_URL": "postgres", "REDIS_URL": "redis"}
