@@ -7,81 +7,15 @@ The emulator runs at time_scale 20 with an immediate auto domain, so a deploymen
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from odiac.testing import EmulatorProcess, serve_emulator
+from odiac.testing import EmulatorProcess
+
+from .cli_kit import CONFIG, api, make_app, odiac
 
 pytestmark = pytest.mark.e2e
-
-CONFIG = """
-    version = 1
-    [project]
-    name = "cli-shop"
-    [dependencies.db]
-    type = "postgres"
-    [services.web]
-    type = "web"
-    port = 8000
-    cpu = "1"
-    memory = "1Gi"
-    uses = ["db"]
-    subdomain = "cli-shop-web"
-    [services.web.env]
-    LOG_LEVEL = "info"
-"""
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    workdir = tmp_path_factory.mktemp("emulator")
-    with serve_emulator(workdir, extra_args=("--time-scale", "20")) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu
-
-
-@pytest.fixture
-def token(emulator: EmulatorProcess, request: pytest.FixtureRequest) -> str:
-    user = emulator.control().create_user(f"{request.node.name[:40]}@example.test")
-    return str(user["api_key"])
-
-
-def make_app(root: Path, config: str = CONFIG) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "opendeploy.toml").write_text(textwrap.dedent(config).lstrip())
-    (root / "requirements.txt").write_text("flask\n")
-    (root / "app.py").write_text("print('hi')\n")
-    return root
-
-
-def odiac(
-    cwd: Path, emulator: EmulatorProcess, token: str, *args: str
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
-    env.pop("CI", None)
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-
-
-def api(emulator: EmulatorProcess, token: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=emulator.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=15
-    )
 
 
 def test_apply_then_plan_is_clean(tmp_path: Path, emulator: EmulatorProcess, token: str) -> None:
