@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING
 
 from odiac.analysis.context import AnalysisContext
+from odiac.analysis.evidence import Refusal
 from odiac.analysis.finalize import finalize_service
 from odiac.analysis.refusal import scan_for_mining
 from odiac.analysis.result import ExternalService, ProjectAnalysisResult
@@ -73,6 +74,16 @@ def run_analysis(root: Path, analyzers: list[Analyzer]) -> ProjectAnalysisResult
             if analyzer.enrich is not None:
                 _call(analyzer, "enrich", analyzer.enrich, ctx, svc)
 
+    refusal = _no_entrypoint(ctx)
+    if refusal is not None:
+        return ProjectAnalysisResult(
+            project_name=ctx.project_name,
+            refusal=refusal,
+            ledger=ctx.ledger,
+            review=ctx.review,
+            files_walked=len(index.files),
+            files_read=index.reads,
+        )
     services = []
     extras = {}
     for svc in ctx.services:
@@ -92,6 +103,32 @@ def run_analysis(root: Path, analyzers: list[Analyzer]) -> ProjectAnalysisResult
         files_walked=len(index.files),
         files_read=index.reads,
     )
+
+
+MANIFESTS = (
+    "package.json", "pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup.cfg",
+    "Gemfile", "composer.json", "go.mod", "Cargo.toml", "pom.xml", "build.gradle",
+    "build.gradle.kts", "mix.exs", "deno.json", "deno.jsonc",
+)  # fmt: skip
+
+
+def _no_entrypoint(ctx: AnalysisContext) -> Refusal | None:
+    """§11: a web service with no runnable entrypoint stops the analysis."""
+    for svc in ctx.services:
+        if (
+            svc.role not in (None, "web")
+            or svc.runtime
+            or svc.dockerfile
+            or svc.get("scripts_start")
+        ):
+            continue
+        evidence = tuple(svc.join(m) for m in MANIFESTS if ctx.index.exists(svc.join(m)))
+        where = f" ({', '.join(evidence)})" if evidence else ""
+        return Refusal(
+            reason=f"Refusing to deploy: no runnable entrypoint for service {svc.name}{where}.",
+            evidence=evidence,
+        )
+    return None
 
 
 def _call(analyzer: Analyzer, phase: str, fn: object, *args: object) -> bool:

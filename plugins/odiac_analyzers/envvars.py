@@ -7,7 +7,13 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis.context import AnalysisContext, EnvRead, ServiceDraft
-from odiac.analysis.envfiles import classify_env_file, parse_env_file
+from odiac.analysis.envfiles import (
+    EnvLine,
+    classify_env_file,
+    is_placeholder,
+    is_secret_name,
+    parse_env_file,
+)
 from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scannable
 from odiac.analysis.evidence import Evidence
 from odiac.plugin import Analyzer, hookimpl
@@ -64,7 +70,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                     )
                 )
         elif kind == "real" and not index.is_ignored(rel):
-            _flag_dev_switches(ctx, svc, rel)
+            _committed_env_file(ctx, svc, rel)
     framework = svc.get("framework")
     for name, required in CONVENTIONS.get(framework, []):
         if (
@@ -83,10 +89,39 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         )
 
 
-def _flag_dev_switches(ctx: AnalysisContext, svc: ServiceDraft, rel: str) -> None:
+def _committed_env_file(ctx: AnalysisContext, svc: ServiceDraft, rel: str) -> None:
+    """§1.5: a committed ``.env``: key names only; classify, never copy a value."""
+    lines = [line for line in parse_env_file(ctx.index.read(rel) or "") if not line.commented]
+    for line in lines:
+        svc.add_env(
+            EnvRead(
+                name=line.key,
+                source="template",
+                evidence=Evidence(file=rel, line=line.line, note="key of a committed env file"),
+                optional=True,
+            )
+        )
+    secrets = [
+        line for line in lines if is_secret_name(line.key) and not is_placeholder(line.value)
+    ]
+    if secrets:
+        ctx.flag(
+            svc.name,
+            "env_file_secret_material",
+            f"{rel} is not git-ignored and holds values for "
+            + ", ".join(line.key for line in secrets)
+            + "; it is never uploaded, move the values to secrets",
+            Evidence(file=rel),
+        )
+    _flag_dev_switches(ctx, svc, rel, lines)
+
+
+def _flag_dev_switches(
+    ctx: AnalysisContext, svc: ServiceDraft, rel: str, lines: list[EnvLine]
+) -> None:
     # Values are inspected only to classify the file; none is kept or shown.
-    for line in parse_env_file(ctx.index.read(rel) or ""):
-        if not line.commented and _DEV_SWITCH.match(line.key) and _DEV_VALUE.match(line.value):
+    for line in lines:
+        if _DEV_SWITCH.match(line.key) and _DEV_VALUE.match(line.value):
             ctx.flag(
                 svc.name,
                 "env_file_dev_switch",

@@ -191,6 +191,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     pm = _package_manager(ctx, svc, pkg)
     _language(ctx, svc, pkg)
     _dependencies(svc, pkg)
+    prisma_provider(ctx, svc)
     _node_frameworks.decide(ctx, svc, pkg, pm)
     _node_ports.listeners(ctx, svc, pkg)
     for hook in ("postinstall", "prepare"):
@@ -214,6 +215,31 @@ def _dependencies(svc: ServiceDraft, pkg: _Pkg) -> None:
     for name, provider in AI_SDKS.items():
         if name in pkg.deps:
             svc.ai_providers.setdefault(provider, Evidence(file=pkg.rel, note=f"dependency {name}"))
+
+
+_PRISMA_PROVIDERS = {
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "mysql": "mysql",
+    "mongodb": "mongodb",
+}
+
+
+def prisma_provider(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """Record the Prisma datasource provider as an ORM signal."""
+    for rel in (svc.join("prisma/schema.prisma"), svc.join("schema.prisma")):
+        hit = ctx.index.find_line(rel, r'provider\s*=\s*"(postgresql|postgres|mysql|mongodb)"')
+        if hit is not None:
+            engine = _PRISMA_PROVIDERS[hit[1][1]]
+            svc.add_db(
+                engine,
+                strong=False,
+                orm=True,
+                file=rel,
+                line=hit[0],
+                note=f"Prisma provider {hit[1][1]}",
+            )
+            return
 
 
 @hookimpl

@@ -1,0 +1,93 @@
+"""Deno analyzer (analysis-rules §3.10): Fresh, Hono, Oak."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.evidence import Evidence
+from odiac.plugin import Analyzer, hookimpl
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+FRAMEWORKS = (("$fresh", "fresh"), ("fresh", "fresh"), ("hono", "hono"), ("oak", "oak"))
+
+
+def _jsonc(text: str) -> dict[str, Any]:
+    stripped = re.sub(r"(?m)^\s*//.*$|/\*.*?\*/", "", text, flags=re.S)
+    stripped = re.sub(r",(\s*[}\]])", r"\1", stripped)
+    try:
+        data = json.loads(stripped)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
+    """Claim services with deno.json / deno.jsonc."""
+    rel = next(
+        (svc.join(n) for n in ("deno.json", "deno.jsonc") if ctx.index.exists(svc.join(n))), None
+    )
+    if rel is None:
+        return False
+    data = _jsonc(ctx.index.read(rel) or "")
+    svc.set("language", "typescript", rank=RANK_MANIFEST, file=rel)
+    for field in ("package_manager", "build_tool"):
+        svc.set(field, "deno", rank=RANK_MANIFEST, file=rel)
+    lock = svc.join("deno.lock")
+    if ctx.index.exists(lock):
+        svc.set("lockfile", "deno.lock", rank=RANK_MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+    else:
+        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+    imports = json.dumps(data.get("imports") or {})
+    for needle, framework in FRAMEWORKS:
+        if (
+            f'"{needle}' in imports
+            or f"/{needle}@" in imports
+            or f"jsr:@{needle}" in imports
+            or f"@{needle}/" in imports
+        ):
+            svc.set("framework", framework, rank=RANK_MANIFEST, file=rel, note=f"import {needle}")
+            break
+    tasks = data.get("tasks") or {}
+    main = next(
+        (n for n in ("main.ts", "main.js", "mod.ts", "server.ts") if ctx.index.exists(svc.join(n))),
+        None,
+    )
+    if isinstance(tasks.get("start"), str):
+        svc.set(
+            "scripts_start", "deno task start", rank=RANK_MANIFEST, file=rel, note=tasks["start"]
+        )
+    elif main:
+        svc.set(
+            "scripts_start",
+            f"deno run --allow-net --allow-env --allow-read {main}",
+            rank=RANK_DEFAULT,
+            file=svc.join(main),
+        )
+    if main:
+        svc.set("entry_point", main, rank=RANK_MANIFEST, file=svc.join(main))
+        text = ctx.index.read(svc.join(main)) or ""
+        port = re.search(r"port\s*:\s*(\d{2,5})", text)
+        if port:
+            svc.add_port(
+                3,
+                int(port[1]),
+                file=svc.join(main),
+                line=ctx.index.line_of(svc.join(main), port.start()),
+                note="serve port",
+            )
+        if "Deno.serve" in text:
+            svc.set_default_port(8000, file=svc.join(main), note="Deno.serve default")
+    if not svc.get("scripts_start"):
+        ctx.flag(svc.name, "no_entrypoint", "no start task or main module", Evidence(file=rel))
+    return bool(svc.get("scripts_start"))
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    yield Analyzer(name="deno", priority=90, detect=detect, description="Deno apps (deno.json)")

@@ -1,0 +1,186 @@
+"""JVM analyzer (analysis-rules §3.7, §13): Spring Boot, Quarkus, Micronaut."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.databases import DRIVERS
+from odiac.analysis.miniyaml import YamlError, loads
+from odiac.plugin import Analyzer, hookimpl
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+FRAMEWORKS = (
+    ("org.springframework.boot", "spring-boot"),
+    ("io.quarkus", "quarkus"),
+    ("io.micronaut", "micronaut"),
+)
+_JDBC = (("jdbc:postgresql:", "postgres"), ("jdbc:mysql:", "mysql"), ("jdbc:mariadb:", "mysql"))
+
+
+def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
+    """Claim services with pom.xml / build.gradle(.kts) / gradlew."""
+    index = ctx.index
+    pom = svc.join("pom.xml")
+    gradle = next(
+        (svc.join(n) for n in ("build.gradle.kts", "build.gradle") if index.exists(svc.join(n))),
+        None,
+    )
+    if not index.exists(pom) and gradle is None and not index.exists(svc.join("gradlew")):
+        return False
+    use_gradle = index.exists(svc.join("gradlew")) or (gradle is not None and not index.exists(pom))
+    manifest = gradle or svc.join("gradlew") if use_gradle else pom
+    text = index.read(manifest) or ""
+    tool = "gradle" if use_gradle else "maven"
+    for field in ("package_manager", "build_tool"):
+        svc.set(field, tool, rank=RANK_MANIFEST, file=manifest)
+    kotlin = (
+        index.dir_exists(svc.join("src/main/kotlin"))
+        or "kotlin(" in text
+        or "org.jetbrains.kotlin" in text
+    )
+    svc.set("language", "kotlin" if kotlin else "java", rank=RANK_MANIFEST, file=manifest)
+    version = re.search(
+        r"languageVersion\.set\(JavaLanguageVersion\.of\((\d+)\)\)|<java\.version>(\d+)<|<maven\.compiler\.release>(\d+)<|sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['\"]?(\d+)",
+        text,
+    )
+    if version:
+        svc.set(
+            "language_version",
+            next(g for g in version.groups() if g),
+            rank=RANK_MANIFEST,
+            file=manifest,
+        )
+    wrapper = svc.join(
+        "gradle/wrapper/gradle-wrapper.properties"
+        if use_gradle
+        else ".mvn/wrapper/maven-wrapper.properties"
+    )
+    wrapped = re.search(r"(?:gradle|apache-maven)-([\d.]+)-(?:bin|all)", index.read(wrapper) or "")
+    if wrapped:
+        svc.set("package_manager_version", wrapped[1], rank=RANK_MANIFEST, file=wrapper)
+    if use_gradle and index.exists(svc.join("gradle.lockfile")):
+        svc.set("lockfile", "gradle.lockfile", rank=RANK_MANIFEST, file=svc.join("gradle.lockfile"))
+        svc.set(
+            "dependency_resolution", "locked", rank=RANK_MANIFEST, file=svc.join("gradle.lockfile")
+        )
+    framework = next((fid for marker, fid in FRAMEWORKS if marker in text), "")
+    if framework:
+        svc.set(
+            "framework",
+            framework,
+            rank=RANK_MANIFEST,
+            file=manifest,
+            line=_line(text, framework_marker(framework)),
+        )
+        svc.set_default_port(8080, file=manifest, note=f"{framework} default")
+    if use_gradle:
+        svc.set(
+            "scripts_build",
+            "./gradlew build -x test"
+            if index.exists(svc.join("gradlew"))
+            else "gradle build -x test",
+            rank=RANK_DEFAULT,
+            file=manifest,
+        )
+        jar = "build/libs/*.jar (not *-plain.jar)"
+        start = "java $JAVA_OPTS -jar $(ls build/libs/*.jar | grep -v plain | head -n1)"
+        svc.set("output_directory", "build/libs", rank=RANK_DEFAULT, file=manifest)
+    else:
+        svc.set(
+            "scripts_build",
+            "./mvnw -B -DskipTests package"
+            if index.exists(svc.join("mvnw"))
+            else "mvn -B -DskipTests package",
+            rank=RANK_DEFAULT,
+            file=manifest,
+        )
+        jar = "target/*.jar"
+        start = "java $JAVA_OPTS -jar target/*.jar"
+        svc.set("output_directory", "target", rank=RANK_DEFAULT, file=manifest)
+    if framework == "spring-boot":
+        start = start.replace("-jar", "-Dserver.port=$PORT -jar", 1)
+        svc.honours_port = True
+    svc.set("scripts_start", start, rank=RANK_DEFAULT, file=manifest, note=jar)
+    for artifact, engine in DRIVERS["jvm"].items():
+        group, _, name = artifact.partition(":")
+        if re.search(rf"{re.escape(group)}[\"':<>/\w\s.-]{{0,40}}{re.escape(name)}", text):
+            svc.add_db(
+                engine,
+                strong=True,
+                file=manifest,
+                line=_line(text, name),
+                note=f"dependency {artifact}",
+            )
+    _application_config(ctx, svc)
+    return True
+
+
+def framework_marker(framework: str) -> str:
+    return next(marker for marker, fid in FRAMEWORKS if fid == framework)
+
+
+def _line(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """``server.port`` (including ``${PORT:8080}``) and JDBC URLs in application.*."""
+    base = svc.join("src/main/resources")
+    for rel in sorted(
+        ctx.index.glob(base, "application*.properties") + ctx.index.glob(base, "application*.y*ml")
+    ):
+        if re.search(r"application-(dev|test|local)", rel):
+            continue
+        text = ctx.index.read(rel) or ""
+        port: str | None = None
+        match = re.search(r"^server\.port\s*[=:]\s*(\S+)", text, re.M)
+        if match:
+            port = match[1]
+        elif rel.endswith(("yml", "yaml")):
+            try:
+                data = loads(text)
+            except YamlError:
+                data = None
+            server = data.get("server") if isinstance(data, dict) else None
+            if isinstance(server, dict) and server.get("port") is not None:
+                port = str(server["port"])
+        if port is not None:
+            line = _line(text, "port")
+            env = re.fullmatch(r"\$\{(\w+):(\d+)\}", port)
+            if env:
+                svc.add_port(
+                    3,
+                    int(env[2]),
+                    file=rel,
+                    line=line,
+                    note="server.port",
+                    honours_port=env[1] == "PORT",
+                )
+            elif port.isdigit():
+                svc.add_port(3, int(port), file=rel, line=line, note="server.port")
+        for needle, engine in _JDBC:
+            if needle in text:
+                svc.add_db(
+                    engine,
+                    strong=False,
+                    orm=True,
+                    file=rel,
+                    line=_line(text, needle),
+                    note="JDBC URL",
+                )
+        if "jdbc:" in text:
+            svc.notes["jdbc"] = rel
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    yield Analyzer(
+        name="jvm", priority=40, detect=detect, description="Java/Kotlin apps (Maven, Gradle)"
+    )

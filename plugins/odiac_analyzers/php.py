@@ -1,0 +1,150 @@
+"""PHP analyzer (analysis-rules §3.6, §13): Laravel, Symfony, generic PHP."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.databases import DRIVERS
+from odiac.analysis.envfiles import TEMPLATE_RE, parse_env_file
+from odiac.analysis.evidence import Evidence
+from odiac.plugin import Analyzer, hookimpl
+from odiac_analyzers._util import line_of, load_json
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+_CONNECTIONS = {"pgsql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+_DRIVER_BLOCK = re.compile(r"['\"](sqlite|mysql|mariadb|pgsql|sqlsrv)['\"]\s*=>")
+
+
+def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
+    """Claim services with composer.json (or a root index.php) that yield an app."""
+    rel = svc.join("composer.json")
+    data = load_json(ctx.index, rel)
+    index_php = next(
+        (svc.join(p) for p in ("public/index.php", "index.php") if ctx.index.exists(svc.join(p))),
+        None,
+    )
+    if data is None and index_php is None:
+        return False
+    require = dict((data or {}).get("require") or {})
+    evidence = rel if data is not None else str(index_php)
+    artisan = svc.join("artisan")
+    if "laravel/framework" in require or ctx.index.exists(artisan):
+        file = rel if "laravel/framework" in require else artisan
+        svc.set(
+            "framework",
+            "laravel",
+            rank=RANK_MANIFEST,
+            file=file,
+            line=line_of(ctx.index, rel, '"laravel/framework"'),
+        )
+        svc.add_release(
+            "php artisan migrate --force", file=artisan if ctx.index.exists(artisan) else rel
+        )
+    elif "symfony/framework-bundle" in require or (
+        any(k.startswith("symfony/") for k in require) and ctx.index.exists(svc.join("bin/console"))
+    ):
+        svc.set(
+            "framework",
+            "symfony",
+            rank=RANK_MANIFEST,
+            file=rel,
+            line=line_of(ctx.index, rel, '"symfony/framework-bundle"'),
+        )
+        if (
+            ctx.index.dir_exists(svc.join("migrations"))
+            and "doctrine/doctrine-migrations-bundle" in require
+        ):
+            svc.add_release(
+                "php bin/console doctrine:migrations:migrate --no-interaction", file=rel
+            )
+    elif index_php is None and not svc.get("scripts_start"):
+        return False  # §3.1: composer.json with dev tools only does not count
+    svc.set("language", "php", rank=RANK_MANIFEST, file=evidence)
+    for field in ("package_manager", "build_tool"):
+        svc.set(field, "composer", rank=RANK_MANIFEST, file=evidence)
+    if isinstance(require.get("php"), str):
+        svc.set(
+            "language_version",
+            require["php"],
+            rank=RANK_MANIFEST,
+            file=rel,
+            line=line_of(ctx.index, rel, '"php"'),
+        )
+    lock = svc.join("composer.lock")
+    if ctx.index.exists(lock):
+        svc.set("lockfile", "composer.lock", rank=RANK_MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+    elif data is not None:
+        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        ctx.flag(svc.name, "missing_lockfile", "composer.lock is missing", Evidence(file=rel))
+    docroot = "public" if ctx.index.exists(svc.join("public/index.php")) else "."
+    svc.set(
+        "entry_point",
+        f"{docroot}/index.php" if docroot != "." else "index.php",
+        rank=RANK_DEFAULT,
+        file=evidence,
+    )
+    if ctx.index.exists(svc.join("package.json")):
+        svc.set(
+            "scripts_build",
+            "composer install --no-dev --optimize-autoloader && npm run build",
+            rank=RANK_DEFAULT,
+            file=svc.join("package.json"),
+            note="asset build",
+        )
+    for name, engine in DRIVERS["php"].items():
+        if name in require:
+            svc.add_db(
+                engine,
+                strong=True,
+                file=rel,
+                line=line_of(ctx.index, rel, f'"{name}"'),
+                note=f"require {name}",
+            )
+    _connection(ctx, svc)
+    _boilerplate(ctx, svc)
+    return True
+
+
+def _connection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """Laravel ``DB_CONNECTION`` template default selects the engine (§6.2, §6.3)."""
+    for rel in ctx.index.listdir(svc.root):
+        if not TEMPLATE_RE.match(rel) and rel != ".env":
+            continue
+        path = svc.join(rel)
+        for line in parse_env_file(ctx.index.read(path) or ""):
+            if line.key == "DB_CONNECTION" and not line.commented:
+                engine = _CONNECTIONS.get(line.value)
+                if engine:
+                    svc.add_db(
+                        engine,
+                        strong=False,
+                        orm=True,
+                        file=path,
+                        line=line.line,
+                        note=f"DB_CONNECTION={line.value}",
+                    )
+                elif line.value == "sqlite":
+                    svc.notes["sqlite"] = "DB_CONNECTION=sqlite"
+
+
+def _boilerplate(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """A multi-driver database config is weak evidence for every engine (§6.3)."""
+    rel = svc.join("config/database.php")
+    text = ctx.index.read(rel) or ""
+    if len(set(_DRIVER_BLOCK.findall(text))) >= 2:
+        svc.notes["db_boilerplate"] = rel
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    yield Analyzer(
+        name="php",
+        priority=10,
+        detect=detect,
+        description="PHP apps (composer.json): Laravel, Symfony",
+    )
