@@ -12,6 +12,8 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
+from odiac.errors import OdiacError
+
 NOT_FOUND_TEXT = "404 page not found"
 
 # next_action and retryable per gateway code (contract 1.5, newer keys).
@@ -41,8 +43,8 @@ class ApiError(Exception):
         return json_response(self.body, self.status, self.headers)
 
 
-class PlainNotFound(Exception):
-    """The route is not registered: plain-text 404 (contract 1.5)."""
+class EmulatorSettingsError(OdiacError):
+    """``create_app`` was given settings the emulator does not accept."""
 
 
 def json_response(

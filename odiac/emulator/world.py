@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from odiac.emulator import settings as settings_mod
 from odiac.emulator import tokens
 from odiac.emulator.clock import VirtualClock
+from odiac.emulator.errors import ApiError, EmulatorSettingsError
 from odiac.emulator.store import Store
 
 if TYPE_CHECKING:
@@ -51,7 +52,10 @@ class World:
         stored = self.store.meta_get("settings", {})
         self.settings: dict[str, Any] = {**settings_mod.DEFAULTS, **stored}
         if settings:
-            self.settings.update(settings_mod.validated(settings))
+            try:
+                self.settings.update(settings_mod.validated(settings))
+            except ApiError as exc:
+                raise EmulatorSettingsError(str(exc.body["error"])) from None
             self.store.meta_set("settings", self._overrides())
         self.clock = VirtualClock(self.store, float(self.settings["time_scale"]))
         if settings and "time_scale" in settings:
