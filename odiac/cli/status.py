@@ -1,0 +1,85 @@
+"""``odiac status``: services, their latest deployment and URL, and whether the live
+project still matches ``opendeploy.toml``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from odiac.cli.output import echo
+from odiac.errors import OdiacError
+from odiac.ops.interact import run_interruptible, warn
+
+if TYPE_CHECKING:
+    from odiac.cli.context import GlobalOptions
+    from odiac.cli.session import Session
+
+
+@click.command(
+    "status",
+    epilog="Example:\n\n  odiac status --env production\n  odiac status --json | jq '.services[].url'",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--no-plan", is_flag=True, help="Skip the drift check (no source archive is built).")
+@click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
+@click.pass_obj
+def command(options: GlobalOptions, as_json: bool, no_plan: bool, token: str | None) -> None:
+    """Show each service's size, latest deployment, URL and dependencies, and a
+    short plan summary telling whether the live project matches the file."""
+    document, text = run_interruptible(_status(options, token=token, with_plan=not no_plan))
+    echo(json.dumps(document, indent=2, sort_keys=True) if as_json else text.rstrip("\n"))
+
+
+async def _status(
+    options: GlobalOptions, *, token: str | None, with_plan: bool
+) -> tuple[dict[str, Any], str]:
+    from odiac.cli.session import open_session
+    from odiac.ops.status import gather_status, render_status
+
+    async with open_session(options, flag_token=token, allow_register=False, warn=warn) as session:
+        config = session.loaded.config
+        report = await gather_status(
+            session.client,
+            config.project.name,
+            session.loaded.environment,
+            now=datetime.now(UTC),
+        )
+        plan = await _plan_summary(session) if with_plan else _skipped()
+        return {**report.to_json(), "plan": plan}, render_status(report, _plan_line(plan))
+
+
+async def _plan_summary(session: Session) -> dict[str, Any]:
+    """The plan against the file, summarised; honest about why it may be unavailable."""
+    try:
+        prepared = await session.prepare(with_checks=False)
+    except OdiacError as exc:
+        return {"available": False, "has_changes": None, "summary": None, "error": exc.message}
+    plan = prepared.plan
+    return {
+        "available": True,
+        "has_changes": plan.has_changes,
+        "summary": plan.summary(),
+        "counts": plan.counts(),
+        "error": None,
+    }
+
+
+def _skipped() -> dict[str, Any]:
+    return {
+        "available": False,
+        "has_changes": None,
+        "summary": None,
+        "error": "skipped (--no-plan)",
+    }
+
+
+def _plan_line(plan: dict[str, Any]) -> str:
+    if not plan["available"]:
+        return f"Plan summary unavailable: {plan['error']}"
+    if not plan["has_changes"]:
+        return "In sync: live state matches opendeploy.toml (no changes)."
+    return f"Drift: {plan['summary']} Run `odiac plan` for details."

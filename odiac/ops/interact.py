@@ -1,0 +1,67 @@
+"""What every day-2 command shares with the person running it: confirmation
+before anything destructive, warnings, and a clean exit on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from odiac.ops.lookup import OperationError
+from odiac.redact import redact
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine
+    from typing import Any
+
+T = TypeVar("T")
+EXIT_INTERRUPTED = 130
+
+
+def can_ask() -> bool:
+    """Whether a person can answer a prompt (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def confirm_or_refuse(question: str, *, action: str, yes: bool) -> None:
+    """Return when the action may go ahead, else raise.
+
+    Args:
+        question: The prompt, shown on stderr so ``--json`` output stays clean.
+        action: What is being confirmed, for the refusal message ("roll back web").
+        yes: ``--yes`` was given: confirmed in advance.
+
+    Raises:
+        OperationError: No terminal to ask on and no ``--yes``, or the answer was no.
+    """
+    if yes:
+        return
+    if not can_ask():
+        raise OperationError(
+            f"refusing to {action} without confirmation: there is no terminal to ask on",
+            hint="Pass --yes to confirm in advance (CI).",
+        )
+    if not click.confirm(redact(question), default=False, err=True):
+        raise OperationError(f"did not {action}: not confirmed; nothing was changed")
+
+
+def warn(message: str) -> None:
+    """Print a redacted warning on stderr."""
+    click.echo(redact(f"Warning: {message}"), err=True)
+
+
+def note(message: str) -> None:
+    """Print a redacted progress note on stderr (keeps stdout for results)."""
+    click.echo(redact(message), err=True)
+
+
+def run_interruptible(coro: Coroutine[Any, Any, T], *, stopped: str = "Stopped.") -> T:
+    """Run ``coro``; Ctrl-C ends the command with exit code 130 and no traceback."""
+    try:
+        return asyncio.run(coro)
+    except KeyboardInterrupt:
+        click.echo(stopped, err=True)
+        sys.exit(EXIT_INTERRUPTED)  # SystemExit: the entry point runs click non-standalone
