@@ -108,7 +108,13 @@ RUBY = [
 ]
 PHP = [
     _p(r"getenv\(\s*[\"'](?P<name>\w+)[\"']\s*\)"),
-    _p(r"\$_(?:ENV|SERVER)\[\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"),
+    _p(r"\$_ENV\[\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"),
+    # $_SERVER also carries the CGI request; those names are not configuration.
+    _p(
+        r"\$_SERVER\[\s*[\"'](?!(?:REQUEST_|HTTP_|SERVER_|SCRIPT_|REMOTE_|QUERY_STRING|DOCUMENT_ROOT"
+        r"|PHP_SELF|PHP_AUTH_|CONTENT_|PATH_INFO|HTTPS|ORIG_PATH|GATEWAY_INTERFACE|argv|argc))"
+        r"(?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"
+    ),
     _p(rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?"),
     _p(r"%env\((?:\w+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
 ]
@@ -183,11 +189,11 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             if fb is None and pattern.fallback_after is not None:
                 after = pattern.fallback_after.match(text, match.end())
                 fb = after["fb"] if after else None
-            found.append(
-                _read(
-                    match["name"], rel, index.line_of(rel, match.start()), fb, pattern, build_config
-                )
-            )
+            line = index.line_of(rel, match.start())
+            read = _read(match["name"], rel, line, fb, pattern, build_config)
+            if fb is None and _guarded(text, match.start(), match.end()):
+                read.required = False  # §7.4 feature_optional: read only inside a guard
+            found.append(read)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT):
@@ -247,6 +253,16 @@ def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]
                 )
             )
     return reads
+
+
+_GUARD_BEFORE = re.compile(r"\b(?:if|elif|unless)\s*\(?\s*!?\s*(?:not\s+)?$")
+_GUARD_AFTER = re.compile(r"\s*(?:&&|\?(?![?.])|and\b)")
+
+
+def _guarded(text: str, start: int, end: int) -> bool:
+    """Whether a read is a condition (``if (process.env.X)``, ``process.env.X && ...``)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_GUARD_BEFORE.search(text[line_start:start]) or _GUARD_AFTER.match(text, end))
 
 
 def _read(

@@ -218,6 +218,11 @@ def _env_vars(ctx: AnalysisContext, svc: ServiceDraft) -> tuple[list[EnvVarSpec]
     return runtime, build
 
 
+# Contract §9.5 connection keys: values are credentials, never defaults.
+_SENSITIVE = re.compile(
+    r"(DATABASE_URL|DB_URL|POSTGRES_URL|POSTGRESQL_URL|PG_URL|MYSQL_URL|MONGODB_URI|MONGO_URL"
+    r"|MONGO_URI|REDIS_URL|CLICKHOUSE_URL)$"
+)
 _CREDENTIALS = re.compile(r"://[^/@\s]*:[^/@\s]*@")
 _PUBLIC = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "EXPO_PUBLIC_", "GATSBY_", "VUE_APP_")
 
@@ -241,7 +246,7 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
         empty_template = bool(templates) and template_default is None and not code_fallback
         required = no_fallback_read or empty_template
     default = ""
-    if not is_secret_name(name):
+    if not is_secret_name(name) and not _SENSITIVE.search(name):
         for r in code:
             value = literal(r.fallback)
             if value is not None and not is_placeholder(value):

@@ -19,7 +19,11 @@ from odiac.analysis.result import ProjectAnalysisResult
 from odiac.plugin.manager import PluginManager
 
 APPS = Path(__file__).resolve().parents[1] / "fixtures" / "apps"
-NAMES = sorted(p.name for p in APPS.iterdir() if (p / "expected.toml").is_file()) if APPS.is_dir() else []
+NAMES = (
+    sorted(p.name for p in APPS.iterdir() if (p / "expected.toml").is_file())
+    if APPS.is_dir()
+    else []
+)
 
 
 @pytest.fixture
@@ -29,7 +33,9 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 def _analyse(pm: PluginManager, name: str, tmp_path: Path) -> ProjectAnalysisResult:
     copy = tmp_path / name
-    shutil.copytree(APPS / name, copy, ignore=shutil.ignore_patterns("expected.toml"), symlinks=True)
+    shutil.copytree(
+        APPS / name, copy, ignore=shutil.ignore_patterns("expected.toml"), symlinks=True
+    )
     return pm.analyze(copy)
 
 
