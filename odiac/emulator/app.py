@@ -34,6 +34,7 @@ from odiac.emulator import (
     routes_volumes,
 )
 from odiac.emulator.auth import authenticate
+from odiac.emulator.clock import rfc3339
 from odiac.emulator.errors import ApiError, gateway_error, json_response, plain_not_found
 from odiac.emulator.lifecycle import tick
 from odiac.emulator.logs import access_log, install_filter
@@ -124,12 +125,27 @@ class Gateway:
             if found is None:
                 response = plain_not_found()
             else:
+                self._check_consent(request, found[0].consent)
                 ctx = Ctx(request, self.world, caller, found[1], now)
                 response = await self._run(ctx, found[0].handler)
         except ApiError as exc:
             response = exc.response()
         response.headers["X-Tenant-Type"] = caller.tenant_type
         return response
+
+    def _check_consent(self, request: Request, kind: str) -> None:
+        """Newer profile: live-service and custom-domain actions need explicit consent."""
+        if not kind or self.world.settings["profile"] != "newer":
+            return
+        given = request.headers.get("x-opendeploy-consent", "")
+        if kind not in {part.strip() for part in given.split(",")}:
+            raise gateway_error(
+                403,
+                "consent_required",
+                f"This action needs X-OpenDeploy-Consent: {kind}",
+                required_consent=kind,
+                next_action="ask_user",
+            )
 
     async def _run(self, ctx: Ctx, handler: object) -> Response:
         request = ctx.request
@@ -170,7 +186,7 @@ class Gateway:
             "method": request.method,
             "path": request.url.path,
             "status": status,
-            "time": self.world.now(),
+            "time": rfc3339(self.world.now()),
             "duration_ms": round((time.monotonic() - started) * 1000, 3),
         }
         self.world.record_request(entry)

@@ -35,7 +35,7 @@ def tick(world: World) -> float:
 
 
 def _settle_sources(store: Store, now: float) -> None:
-    for project in store.find("project"):
+    for project in store.find("project", source_status="extracting"):
         if project.get("pending_source") and sources.finish_pending(project, now):
             store.put("project", project)
 
@@ -83,11 +83,12 @@ def _finish(store: Store, dep: Doc, at: float, delay: float) -> None:
     done = service.setdefault("auto_domain_done", [])
     if dep["environment"] not in done and dep["environment"] not in pending:
         pending[dep["environment"]] = at + delay
+        service["domain_pending"] = True
     store.put("service", service)
 
 
 def _write_auto_domains(store: Store, now: float) -> None:
-    for service in store.find("service"):
+    for service in store.find("service", domain_pending=True):
         pending: dict[str, float] = service.get("auto_domain_due") or {}
         ready = {env: due for env, due in pending.items() if due <= now}
         if not ready:
@@ -113,6 +114,7 @@ def _write_auto_domains(store: Store, now: float) -> None:
             )
             del pending[env]
             service["auto_domain_done"].append(env)
+        service["domain_pending"] = bool(pending)
         store.put("service", service)
 
 

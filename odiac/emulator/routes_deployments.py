@@ -184,5 +184,5 @@ def routes(table: RouteTable) -> None:
     table.add("GET", "/v1/deployments/", list_deployments)
     table.add("GET", "/v1/deployments/{did}", get_deployment)
     table.add("GET", "/v1/projects/{pid}/deployments", list_project_deployments)
-    table.add("POST", "/v1/deployments/{did}/cancel", cancel)
-    table.add("POST", "/v1/deployments/{did}/rollback", rollback)
+    table.add("POST", "/v1/deployments/{did}/cancel", cancel, consent="live_service_change")
+    table.add("POST", "/v1/deployments/{did}/rollback", rollback, consent="live_service_change")

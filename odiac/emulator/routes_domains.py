@@ -232,12 +232,12 @@ def routes(table: RouteTable) -> None:
     """Add this module's routes."""
     for root in ("/v1/service-domains", "/v1/service-domains/"):
         table.add("GET", root, list_domains)
-        table.add("POST", root, create_custom)
+        table.add("POST", root, create_custom, consent="custom_domain")
     table.add("GET", "/v1/service-domains/check-subdomain/{label}", check_subdomain)
     table.add("PUT", "/v1/service-domains/{id}/subdomain", rename)
     table.add("GET", "/v1/service-domains/{id}", get_domain)
     table.add("PUT", "/v1/service-domains/{id}", update_domain)
     table.add("DELETE", "/v1/service-domains/{id}", delete_domain)
-    table.add("POST", "/v1/service-domains/{id}/retry", retry)
-    table.add("POST", "/v1/service-domains/{id}/ssl", upload_ssl)
+    table.add("POST", "/v1/service-domains/{id}/retry", retry, consent="custom_domain")
+    table.add("POST", "/v1/service-domains/{id}/ssl", upload_ssl, consent="security_sensitive")
     table.add("GET", "/v1/dns/check", dns_check)

@@ -61,6 +61,7 @@ class Route:
     path: str
     handler: Handler
     anonymous: bool = False
+    consent: str = ""
     regex: re.Pattern[str] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,9 +80,17 @@ class RouteTable:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, method: str, path: str, handler: Handler, *, anonymous: bool = False) -> None:
-        """Register one route."""
-        self.routes.append(Route(method, path, handler, anonymous))
+    def add(
+        self,
+        method: str,
+        path: str,
+        handler: Handler,
+        *,
+        anonymous: bool = False,
+        consent: str = "",
+    ) -> None:
+        """Register one route; ``consent`` names the newer-profile consent kind it needs."""
+        self.routes.append(Route(method, path, handler, anonymous, consent))
 
     def lookup(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         """The route for ``method`` and ``path``; literal segments win over parameters."""

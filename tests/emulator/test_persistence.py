@@ -80,3 +80,13 @@ def test_in_process_asgi_transport_and_concurrent_requests(tmp_path: Path) -> No
             assert sorted(race) == [201, 409, 409, 409, 409]
 
     asyncio.run(scenario())
+
+
+def test_time_scale_drives_the_clock(gw: Gateway) -> None:
+    first = gw.client.get("/_emulator/clock").json()["epoch"]
+    assert gw.client.get("/_emulator/clock").json()["epoch"] == first  # frozen at scale 0
+    gw.config(time_scale=1000.0)
+    gw.get("/api/v1/regions/")
+    later = gw.client.get("/_emulator/clock").json()
+    assert later["epoch"] > first
+    assert later["time_scale"] == 1000.0

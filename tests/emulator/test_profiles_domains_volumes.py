@@ -200,3 +200,26 @@ def test_pending_agent_volume_rules(gw: Gateway) -> None:
     ]
     assert gw.delete(f"/api/v1/volumes/{vid}", token).json()["error"] == "agent_delete_forbidden"
     assert len(gw.get(base, token).json()["volumes"]) == 1
+
+
+def test_newer_profile_consent_gate(gw: Gateway) -> None:
+    gw.config(profile="newer")
+    token = gw.agent()
+    pid, sid = gw.stack(token)
+    gw.advance(2)  # asynchronous extraction settles
+    did = gw.deploy(token, pid, sid)["id"]
+    r = gw.post(f"/api/v1/deployments/{did}/cancel", token)
+    assert r.status_code == 403
+    assert (r.json()["error_code"], r.json()["required_consent"]) == (
+        "consent_required",
+        "live_service_change",
+    )
+    ok = gw.post(
+        f"/api/v1/deployments/{did}/cancel",
+        token,
+        headers={"X-OpenDeploy-Consent": "paid, live_service_change"},
+    )
+    assert ok.status_code == 200
+    gw.config(profile="primary")
+    other = gw.deploy(token, pid, sid)["id"]
+    assert gw.post(f"/api/v1/deployments/{other}/cancel", token).status_code == 200
