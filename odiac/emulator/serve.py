@@ -15,6 +15,7 @@ import ipaddress
 import logging
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -101,8 +102,21 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise EmulatorServeError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-    sock.set_inheritable(True)
     return sock
+
+
+class _RedactFilter(logging.Filter):
+    """Mask registered secrets and token-shaped strings in server log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from odiac.redact import redact
+
+        message = record.getMessage()
+        record.msg, record.args = redact(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
 
 
 def run_app(
@@ -157,6 +171,10 @@ def run_app(
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         server_header=False,
     )
+    # uvicorn installed its handlers in Config(); its tracebacks get the same masking.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        for log_handler in logging.getLogger(name).handlers:
+            log_handler.addFilter(_RedactFilter())
     server = _Server(config)
     try:
         server.run(sockets=[sock])
@@ -196,11 +214,14 @@ def serve(options: ServeOptions, *, on_ready: Callable[[str], None] | None = Non
         options.data_dir.mkdir(parents=True, exist_ok=True)
     if options.db != MEMORY_DB:
         Path(options.db).parent.mkdir(parents=True, exist_ok=True)
-    app = create_app(
-        options.db,
-        data_dir=options.data_dir,
-        key=options.key,
-        public_base_url=options.public_url,
-        settings=dict(options.settings) or None,
-    )
+    try:
+        app = create_app(
+            options.db,
+            data_dir=options.data_dir,
+            key=options.key,
+            public_base_url=options.public_url,
+            settings=dict(options.settings) or None,
+        )
+    except (OSError, sqlite3.Error) as exc:
+        raise EmulatorServeError(f"cannot open the emulator database {options.db}: {exc}") from exc
     run_app(app, host=options.host, port=options.port, on_ready=on_ready)

@@ -301,3 +301,11 @@ def test_loopback_detection(host: str, loopback: bool):
 )
 def test_printed_base_url_is_connectable(host: str, url: str):
     assert base_url(host, 8787) == url
+
+
+def test_unusable_database_is_a_clear_error(tmp_path):
+    result = _run_serve(tmp_path, "--port", "0", "--db", str(tmp_path))  # a directory
+    assert result.returncode == 1
+    assert f"cannot open the emulator database {tmp_path}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
