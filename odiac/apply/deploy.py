@@ -136,7 +136,8 @@ async def deploy(rt: Runtime, action: Deploy) -> str:
         found = await find_new()
         created = found if found is not None else await create()
     rt.deployments[action.name] = created
-    result = await _watch(rt, action.name, created)
+    async with rt.slots.released():
+        result = await _watch(rt, action.name, created)
     if result.interrupted:
         raise ApplyError(f"stopped watching deployment {created.id} (it continues on the gateway)")
     final = result.deployment
@@ -152,9 +153,10 @@ async def deploy(rt: Runtime, action: Deploy) -> str:
             log_tail=tail,
         )
     if rt.desired.services[action.name].type in DOMAIN_TYPES:
-        domain = await wait_for_auto_domain(
-            client, sid, environment=rt.environment, timing=rt.timing
-        )
+        async with rt.slots.released():
+            domain = await wait_for_auto_domain(
+                client, sid, environment=rt.environment, timing=rt.timing
+            )
         if domain is None:
             rt.reporter.note(
                 f"service {action.name}: deployed, but no auto domain appeared within 30 s "

@@ -1,7 +1,8 @@
 """Walk the plan's dependency graph with bounded concurrency.
 
 Actions start as soon as everything they depend on is done, at most
-``parallelism`` at a time. A failed action's dependents are skipped (they name
+``parallelism`` working at a time (a deployment watch gives its slot back while
+it only polls). A failed action's dependents are skipped (they name
 the failure); independent branches carry on. A stop request (Ctrl-C) starts
 nothing new, lets running actions end, and reports the rest as skipped.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from odiac.apply import deploy, resources
 from odiac.apply.deploy import DeploymentFailed
 from odiac.apply.events import ActionResult, Outcome
+from odiac.apply.runtime import Slots
 from odiac.errors import OdiacError
 
 if TYPE_CHECKING:
@@ -43,32 +45,29 @@ async def run_actions(
     plan: Plan, rt: Runtime, *, parallelism: int = DEFAULT_PARALLELISM
 ) -> list[ActionResult]:
     """Execute every action of ``plan`` in dependency order; never raises for an action."""
-    if parallelism < 1:
-        raise ValueError("parallelism must be at least 1")
+    rt.slots = Slots(parallelism)
     ids = {a.id for a in plan.actions}
     graph = {a.id: {d for d in a.depends_on if d in ids} for a in plan.actions}
     sorter: TopologicalSorter[str] = TopologicalSorter(graph)
     sorter.prepare()
     results: dict[str, ActionResult] = {}
-    ready: list[str] = []
-    running: dict[asyncio.Task[ActionResult], str] = {}
+    running: dict[asyncio.Task[ActionResult | None], str] = {}
     stop = rt.timing.stop
     try:
         while True:
             if not stop.is_set():
-                ready.extend(sorter.get_ready())
-                while ready and len(running) < parallelism:
-                    action = plan.action(ready.pop(0))
-                    rt.reporter.started(action)
-                    running[asyncio.create_task(_run_one(rt, action))] = action.id
+                for action_id in sorter.get_ready():
+                    task = asyncio.create_task(_run_slotted(rt, plan.action(action_id)))
+                    running[task] = action_id
             if not running:
                 break
             done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 action_id = running.pop(task)
                 result = task.result()
+                if result is None:  # stopped before it started
+                    continue
                 results[action_id] = result
-                rt.reporter.finished(result)
                 if result.outcome in ("done", "manual"):
                     sorter.done(action_id)
     finally:
@@ -80,6 +79,16 @@ async def run_actions(
             results[action.id] = result
             rt.reporter.finished(result)
     return [results[a.id] for a in plan.actions]
+
+
+async def _run_slotted(rt: Runtime, action: Action) -> ActionResult | None:
+    async with rt.slots.hold():
+        if rt.timing.stop.is_set():
+            return None
+        rt.reporter.started(action)
+        result = await _run_one(rt, action)
+        rt.reporter.finished(result)  # inside the slot, so progress reads in order
+        return result
 
 
 async def _run_one(rt: Runtime, action: Action) -> ActionResult:

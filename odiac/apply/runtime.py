@@ -7,6 +7,8 @@ loop, so plain attributes suffice; each action writes only its own entries.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from odiac.plan.inputs import FromDependency
 from odiac.redact import register
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
     from pathlib import Path
 
     from odiac.apply.events import Reporter
@@ -22,6 +25,33 @@ if TYPE_CHECKING:
     from odiac.gateway.client import GatewayClient
     from odiac.gateway.models import Deployment, ServiceDomain
     from odiac.plan.inputs import DesiredState, DesiredValue, LiveState
+
+
+class Slots:
+    """At most ``size`` actions work at once; waiting on a deployment gives a slot back.
+
+    ``--parallelism`` bounds the requests odiac has in flight, not how many
+    deployments may build at the same time on the gateway: a watch only polls.
+    """
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError("parallelism must be at least 1")
+        self._sem = asyncio.Semaphore(size)
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        async with self._sem:
+            yield
+
+    @contextlib.asynccontextmanager
+    async def released(self) -> AsyncIterator[None]:
+        """Give the held slot back for the duration of the block (a long wait)."""
+        self._sem.release()
+        try:
+            yield
+        finally:
+            await self._sem.acquire()
 
 
 @dataclass
@@ -37,6 +67,7 @@ class Runtime:
     archive_path: Path | None = None
     git_token: str | None = None
     follow_logs: bool = False
+    slots: Slots = field(default_factory=lambda: Slots(4))
     project_id: str | None = None
     region_id: str | None = None
     dependency_ids: dict[str, str] = field(default_factory=dict)

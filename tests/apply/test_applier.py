@@ -83,7 +83,8 @@ def test_drop_after_commit_on_every_create_never_duplicates_f30(tmp_path: Path) 
     asyncio.run(scenario())
 
 
-def test_parallelism_bounds_actions_in_flight(tmp_path: Path) -> None:
+def test_parallelism_bounds_work_but_deployments_build_together(tmp_path: Path) -> None:
+    """At most 2 actions work at once; a deployment watch gives its slot back."""
     services = "\n".join(
         f'[services.s{i}]\ntype = "worker"\nstart_command = "run"\n' for i in range(6)
     )
@@ -92,21 +93,44 @@ def test_parallelism_bounds_actions_in_flight(tmp_path: Path) -> None:
         '[project]\nname = "many"\n[gateway]\nurl = "local"\n' + services,
     )
 
-    async def scenario() -> None:
+    class Watching(SilentReporter):
+        """Counts actions working (started, not finished, not waiting on a deployment)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.working: set[str] = set()
+            self.building: set[str] = set()
+            self.peak_working = self.peak_building = 0
+
+        def started(self, action):  # type: ignore[no-untyped-def]
+            super().started(action)
+            self.working.add(action.id)
+            self.peak_working = max(self.peak_working, len(self.working))
+
+        def deployment(self, service, deployment):  # type: ignore[no-untyped-def]
+            action_id = f"service.{service}.deploy"
+            self.working.discard(action_id)
+            if deployment.terminal:
+                self.building.discard(service)
+            else:
+                self.building.add(service)
+            self.peak_building = max(self.peak_building, len(self.building))
+
+        def finished(self, result):  # type: ignore[no-untyped-def]
+            super().finished(result)
+            self.working.discard(result.action_id)
+
+    async def scenario() -> Watching:
         async with running_emulator(tmp_path) as emu:
             client = emu.client(await emu.user_token())
-            reporter = SilentReporter()
+            await emu.configure(latency_ms=20)  # requests overlap only when they take time
+            reporter = Watching()
             _, result = await apply_config(
                 client, config, tmp_path / "s", VirtualTime(emu), parallelism=2, reporter=reporter
             )
-            assert result.ok
-            in_flight = peak = 0
-            for kind, _ in reporter.events:
-                if kind == "started":
-                    in_flight += 1
-                elif kind in ("done", "failed"):
-                    in_flight -= 1
-                peak = max(peak, in_flight)
-            assert peak == 2
+            assert result.ok, [r.detail for r in result.results]
+            return reporter
 
-    asyncio.run(scenario())
+    reporter = asyncio.run(scenario())
+    assert reporter.peak_working == 2
+    assert reporter.peak_building == 6

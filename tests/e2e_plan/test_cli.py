@@ -7,6 +7,7 @@ The emulator runs at time_scale 20 with an immediate auto domain, so a deploymen
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,61 @@ def test_stale_saved_plan_is_refused_naming_what_changed(
     assert applied.returncode == 0, applied.stderr + applied.stdout
     (app / "plan.json").unlink()
     assert odiac(app, emulator, token, "plan", "--detailed-exitcode").returncode == 0
+
+
+def agent_odiac(
+    cwd: Path, emulator: EmulatorProcess, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run without OPENDEPLOY_TOKEN: odiac registers (or reuses) a client agent."""
+    return odiac(cwd, emulator, "", *args)
+
+
+@pytest.fixture
+def fresh_emulator(emulator: EmulatorProcess) -> EmulatorProcess:
+    """Registration replays per source IP and User-Agent (Q27): start from a clean slate."""
+    control = emulator.control()
+    control.reset()
+    control.configure(auto_domain_delay_s=0, time_scale=20)
+    return emulator
+
+
+def test_fresh_agent_prints_the_claim_url_with_the_app_url_once_2_4(
+    tmp_path: Path, fresh_emulator: EmulatorProcess
+) -> None:
+    emulator = fresh_emulator
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-agent"))
+    first = agent_odiac(app, emulator, "apply", "--auto-approve")
+    assert first.returncode == 0, first.stderr + first.stdout
+    claim = next(line for line in first.stdout.splitlines() if line.startswith("claim:"))
+    assert f"{emulator.origin}/claim/" in claim
+    assert "?h=" in claim
+    assert claim.endswith("&url=https%3A%2F%2Fcli-agent-web.dev.opendeploy.run")
+    assert "expires:       6h" in first.stdout
+    second = agent_odiac(app, emulator, "apply", "--auto-approve")
+    assert second.returncode == 0, second.stderr
+    assert "claim:" not in second.stdout  # the auth file was loaded, not registered
+
+
+def test_pending_agent_quota_refusal_is_shown_cleanly_f4(
+    tmp_path: Path, fresh_emulator: EmulatorProcess
+) -> None:
+    emulator = fresh_emulator
+    app = make_app(
+        tmp_path / "app", CONFIG.replace("cli-shop", "cli-quota").replace('cpu = "1"', 'cpu = "2"')
+    )
+    result = agent_odiac(app, emulator, "apply", "--auto-approve")
+    assert result.returncode == 1
+    assert "services.web.cpu = 2 is above the pending-agent cap 1" in result.stderr
+    assert "agent_quota_exceeded" in result.stderr
+    assert "Hint: F4" in result.stderr or "F4" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "skipped: depends on service.web" in result.stdout
+
+
+def test_follow_logs_streams_deployment_logs(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-logs"))
+    result = odiac(app, emulator, token, "apply", "--auto-approve", "--follow-logs")
+    assert result.returncode == 0, result.stderr
+    assert "[web] buildctl:" in result.stdout
