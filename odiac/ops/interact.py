@@ -14,8 +14,10 @@ from odiac.ops.lookup import OperationError
 from odiac.redact import redact
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine
     from typing import Any
+
+    from odiac.gateway.models import Deployment
 
 T = TypeVar("T")
 EXIT_INTERRUPTED = 130
@@ -65,3 +67,16 @@ def run_interruptible(coro: Coroutine[Any, Any, T], *, stopped: str = "Stopped."
     except KeyboardInterrupt:
         click.echo(stopped, err=True)
         sys.exit(EXIT_INTERRUPTED)  # SystemExit: the entry point runs click non-standalone
+
+
+def progress_printer(*, loud: bool) -> Callable[[Deployment], None]:
+    """A watch callback printing each status change (with progress) on stderr."""
+    last: list[str] = []
+
+    def show(deployment: Deployment) -> None:
+        if not loud or (last and last[-1] == deployment.status):
+            return
+        last.append(deployment.status)
+        note(f"  {deployment.status} ({deployment.progress}%)")
+
+    return show
