@@ -1,0 +1,155 @@
+"""Turn a ``ProjectAnalysisResult`` into a commented ``opendeploy.toml`` (``odiac init``).
+
+Every written value carries the evidence that supports it as a comment.
+Required secrets become ``{ secret = "env:NAME" }`` references (never values);
+where the evidence is ambiguous the key is left as a commented TODO.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import tomlkit
+
+from odiac.analysis.envfiles import is_secret_name
+
+if TYPE_CHECKING:
+    from tomlkit.items import InlineTable, Table
+
+    from odiac.analysis.evidence import Decision
+    from odiac.analysis.result import EnvVarSpec, ProjectAnalysisResult, ServiceAnalysis
+
+# Env names a managed dependency injects (contract §9.8; analysis-rules §6.6).
+DEPENDENCY_ENV = re.compile(
+    r"^(DATABASE_URL|POSTGRES_\w+|PG(HOST|USER|PASSWORD|DATABASE|PORT)|MYSQL_\w+|MONGODB_URI"
+    r"|MONGO_URL|REDIS_URL|CLICKHOUSE_\w+)$"
+)
+_TODO_CODES = ("port_ambiguous", "port_unknown", "port_conflict")
+
+
+def _why(result: ProjectAnalysisResult, service: str, decision: str) -> str:
+    rows: list[Decision] = [
+        d for d in result.ledger if d.service == service and d.decision == decision
+    ]
+    if not rows or not rows[-1].evidence:
+        return ""
+    return ", ".join(str(ev) for ev in rows[-1].evidence[:2])
+
+
+def render(result: ProjectAnalysisResult, project: str) -> str:
+    """The ``opendeploy.toml`` text for ``result`` (which must not be refused)."""
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("Written by `odiac init` from a local analysis of the source tree."))
+    doc.add(tomlkit.comment("Comments name the evidence; review every value before `odiac apply`."))
+    doc.add("version", 1)
+    doc.add(tomlkit.nl())
+    gateway = tomlkit.table()
+    gateway.add("url", "local")
+    gateway["url"].comment(
+        '"local" runs the embedded gateway; use your gateway URL (…/api) to deploy'
+    )
+    doc.add("gateway", gateway)
+    proj = tomlkit.table()
+    proj.add("name", project)
+    doc.add("project", proj)
+    engines = result.databases
+    if engines:
+        deps = tomlkit.table(is_super_table=True)
+        for engine in engines:
+            table = tomlkit.table()
+            table.add("type", engine)
+            users = [s.name for s in result.services if engine in s.dependencies]
+            evidence = "; ".join(filter(None, (_why_dep(result, s, engine) for s in users)))
+            if evidence:
+                table["type"].comment(evidence)
+            deps.add(engine, table)
+        doc.add("dependencies", deps)
+    services = tomlkit.table(is_super_table=True)
+    for svc in result.services:
+        services.add(svc.name, _service(result, svc))
+    doc.add("services", services)
+    return tomlkit.dumps(doc)
+
+
+def _why_dep(result: ProjectAnalysisResult, service: str, engine: str) -> str:
+    for row in result.ledger:
+        if (
+            row.service == service
+            and row.decision == "dependency"
+            and row.value == engine
+            and row.evidence
+        ):
+            return str(row.evidence[0])
+    return ""
+
+
+def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis) -> Table:
+    table = tomlkit.table()
+    extras = result.extras.get(svc.name)
+
+    def put(key: str, value: object, decision: str | None = None) -> None:
+        if value in ("", None, []):
+            return
+        table.add(key, value)
+        why = _why(result, svc.name, decision or key)
+        if why:
+            table[key].comment(why)
+
+    put("type", svc.project_type, "project_type")
+    put("path", svc.source_path, "source_root")
+    if svc.port is not None:
+        put("port", svc.port, "port")
+    elif svc.project_type in ("web", "static"):
+        for item in result.review:
+            if item.service == svc.name and item.code in _TODO_CODES:
+                table.add(tomlkit.comment(f"TODO port: {item.message}"))
+        table.add(tomlkit.comment("port = <the HTTP port the service listens on>"))
+    put("language", svc.language)
+    put("framework", svc.framework)
+    if extras is not None and extras.deploy_mode == "dockerfile" and extras.dockerfile:
+        dockerfile = extras.dockerfile
+        if svc.source_path != "." and dockerfile.startswith(svc.source_path + "/"):
+            dockerfile = dockerfile[len(svc.source_path) + 1 :]
+        put("dockerfile", dockerfile, "deploy_mode")
+    put("build_command", svc.scripts_build, "scripts_build")
+    put("start_command", svc.scripts_start, "scripts_start")
+    if extras is not None:
+        for command in extras.release_commands:
+            table.add(tomlkit.comment(f"release step to run before start: {command}"))
+        put("health_check_path", extras.health_check_path)
+    put("uses", list(svc.dependencies), "dependency")
+    env = _env_table(svc.runtime_vars, svc, extras.late_bound_vars if extras else [])
+    if env is not None:
+        table.add("env", env)
+    build = _env_table(svc.build_time_vars, svc, extras.late_bound_vars if extras else [])
+    if build is not None:
+        table.add("build_env", build)
+    return table
+
+
+def _env_table(variables: list[EnvVarSpec], svc: ServiceAnalysis, late: list[str]) -> Table | None:
+    if not variables:
+        return None
+    table = tomlkit.table()
+    for var in variables:
+        if DEPENDENCY_ENV.match(var.name) and svc.dependencies:
+            table.add(tomlkit.comment(f"{var.name}: injected by the dependency in `uses`"))
+            continue
+        if var.name in late:
+            table.add(
+                tomlkit.comment(f"TODO {var.name}: the public URL, known after the first deploy")
+            )
+            continue
+        if var.required or is_secret_name(var.name):
+            ref: InlineTable = tomlkit.inline_table()
+            ref.append("secret", f"env:{var.name}")
+            table.add(var.name, ref)
+            if var.required:
+                table[var.name].comment("required: export it before plan/apply")
+        elif var.default:
+            table.add(var.name, var.default)
+            table[var.name].comment("default found in the source")
+        else:
+            table.add(tomlkit.comment(f'{var.name} = "" (optional)'))
+    return table

@@ -1,0 +1,1 @@
+"""odiac's built-in policies: the refusal checklist and plan-time hints."""

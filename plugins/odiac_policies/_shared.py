@@ -1,0 +1,44 @@
+"""The source analysis a policy works from (computed once per source root)."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from odiac.analysis.result import ProjectAnalysisResult, ServiceAnalysis
+    from odiac.config.model import Config, ServiceSection
+    from odiac.plugin import PolicySubject
+
+
+def analysis_of(subject: PolicySubject) -> ProjectAnalysisResult | None:
+    """The subject's analysis, or one made now (None when the source is not a folder)."""
+    if subject.analysis is not None:
+        return subject.analysis
+    if not subject.root.is_dir():
+        return None
+    return _analyse(subject.root.resolve())
+
+
+@functools.lru_cache(maxsize=8)
+def _analyse(root: Path) -> ProjectAnalysisResult:
+    from odiac.plugin.manager import get_plugin_manager
+
+    return get_plugin_manager().analyze(root)
+
+
+def match_service(
+    name: str, section: ServiceSection, config: Config, analysis: ProjectAnalysisResult
+) -> ServiceAnalysis | None:
+    """The analysed service a configured one corresponds to: same name, else same path."""
+    by_name = {s.name: s for s in analysis.services}
+    if name in by_name:
+        return by_name[name]
+    same_path = [s for s in analysis.services if s.source_path == section.path]
+    if len(same_path) == 1:
+        return same_path[0]
+    if len(analysis.services) == 1 and len(config.services) == 1:
+        return analysis.services[0]
+    return None
