@@ -10,6 +10,7 @@ turns a clean stop into a non-zero exit status).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 import logging
@@ -105,6 +106,18 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _CancelledFilter(logging.Filter):
+    """Drop the traceback uvicorn logs for each stream cancelled at shutdown.
+
+    Its one-line "Cancel N running task(s)" message already says what happened;
+    a CancelledError traceback per open log stream only looks like a crash.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, asyncio.CancelledError)
+
+
 class _RedactFilter(logging.Filter):
     """Mask registered secrets and token-shaped strings in server log records."""
 
@@ -174,6 +187,7 @@ def run_app(
     # uvicorn installed its handlers in Config(); its tracebacks get the same masking.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         for log_handler in logging.getLogger(name).handlers:
+            log_handler.addFilter(_CancelledFilter())
             log_handler.addFilter(_RedactFilter())
     server = _Server(config)
     try:
