@@ -1,0 +1,297 @@
+"""A live project as an ``opendeploy.toml`` document (``odiac import``).
+
+Reading (:func:`read_live_project`) and writing (:func:`build_document`) are
+separate: the second is pure, so what the file says is decided from data alone.
+
+Secrets never enter the file. A sensitive value (contract §9.5) or a dependency
+connection key the service does not get through ``uses`` becomes a reference
+``{ secret = "env:NAME" }`` and NAME is listed for the user to provide. A
+dependency whose whole connection env the service carries is written as
+``uses``: odiac injects that env itself, so the values are not repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import tomlkit
+
+from odiac.config import rules
+from odiac.config.model import DEFAULT_GATEWAY
+from odiac.config.sensitive import is_sensitive_key
+from odiac.ops.import_names import dependency_keys, secret_variable
+from odiac.ops.lookup import find_project
+from odiac.state.refresh import gateway_environment
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from tomlkit.items import Table
+
+    from odiac.gateway.client import GatewayClient
+    from odiac.gateway.models import DependencyStatus, Project, Service, ServiceDomain
+
+MAX_ORDERINGS = 6  # dependencies tried in every order up to this many (6! = 720)
+
+
+@dataclass(frozen=True)
+class LiveProjectData:
+    """Everything import reads from the gateway."""
+
+    project: Project
+    region_code: str | None
+    services: list[Service]
+    domains: dict[str, list[ServiceDomain]]
+    dependencies: list[DependencyStatus]
+
+
+async def read_live_project(client: GatewayClient, name: str, environment: str) -> LiveProjectData:
+    """Read the project, its services (decrypted env), dependencies, domains and region.
+
+    Raises:
+        OperationError: No project of that name is visible.
+    """
+    project = await find_project(client, name)
+    listed, deps, regions = await asyncio.gather(
+        client.list_services(project.id),
+        client.list_dependencies_status(project.id),
+        client.list_regions(),
+    )
+    env = gateway_environment(environment)
+    details, domain_lists = await asyncio.gather(
+        asyncio.gather(*(client.get_service(s.id) for s in listed)),
+        asyncio.gather(*(client.list_domains(s.id, environment=env) for s in listed)),
+    )
+    region = next((r.code for r in regions if r.id == project.region_id and r.code), None)
+    return LiveProjectData(
+        project=project,
+        region_code=region,
+        services=sorted(details, key=lambda s: s.name),
+        domains={s.id: list(d) for s, d in zip(listed, domain_lists, strict=True)},
+        dependencies=list(deps),
+    )
+
+
+@dataclass(frozen=True)
+class RequiredSecret:
+    """An environment variable the user must set: its name and the keys that read it."""
+
+    variable: str
+    used_by: list[str]
+
+
+@dataclass
+class ImportResult:
+    """The document and what the user must know about it."""
+
+    document: tomlkit.TOMLDocument
+    project: str
+    services: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    required: list[RequiredSecret] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return tomlkit.dumps(self.document)
+
+    def to_json(self, path: str) -> dict[str, Any]:
+        return {
+            "path": path,
+            "project": self.project,
+            "services": self.services,
+            "dependencies": self.dependencies,
+            "required_env": [{"variable": r.variable, "used_by": r.used_by} for r in self.required],
+            "notes": self.notes,
+        }
+
+
+class _Secrets:
+    """Names the ``env:`` variables, one per distinct (key, value), never the value."""
+
+    def __init__(self) -> None:
+        self._by_value: dict[tuple[str, str], str] = {}
+        self._taken: set[str] = set()
+        self.required: dict[str, list[str]] = {}
+
+    def reference(self, service: str, key: str, value: str, where: str) -> str:
+        name = self._by_value.get((key, value))
+        if name is None:
+            name = secret_variable(service, key, self._taken)
+            self._taken.add(name)
+            self._by_value[(key, value)] = name
+        self.required.setdefault(name, []).append(where)
+        return name
+
+
+def build_document(data: LiveProjectData, *, gateway: str) -> ImportResult:
+    """The ``opendeploy.toml`` describing ``data`` (pure: no I/O).
+
+    Args:
+        data: What :func:`read_live_project` read.
+        gateway: The gateway it was read from (written unless it is the default).
+    """
+    project = data.project
+    result = ImportResult(document=tomlkit.document(), project=project.name)
+    doc = result.document
+    doc.add(tomlkit.comment(f'Imported by `odiac import` from project "{project.name}".'))
+    doc.add(tomlkit.comment("Secret values are not in this file: see the env: references."))
+    doc.add("version", 1)
+    if gateway != DEFAULT_GATEWAY:
+        doc.add("gateway", _table({"url": gateway}))
+    doc.add(
+        "project",
+        _table(
+            {"name": project.name, "region": data.region_code, "description": project.description}
+        ),
+    )
+    if project.repo_url and not project.repo_url.startswith("file://"):
+        doc.add("source", _table({"git": project.repo_url, "branch": project.branch or None}))
+        result.notes.append(
+            "the source is a Git repository; for a private one add "
+            '[source].token = { secret = "env:GIT_TOKEN" }'
+        )
+    dep_names = dependency_keys(data.dependencies)
+    if data.dependencies:
+        deps = tomlkit.table(is_super_table=True)
+        for dep in sorted(data.dependencies, key=lambda d: dep_names[d.id][0]):
+            key, display = dep_names[dep.id]
+            engine = "mongodb" if dep.type == "mongo" else dep.type
+            deps.add(key, _table({"type": engine, "display_name": display}))
+            result.dependencies.append(key)
+        doc.add("dependencies", deps)
+    secrets = _Secrets()
+    if data.services:
+        services = tomlkit.table(is_super_table=True)
+        named = [(dep_names[d.id][0], d) for d in data.dependencies]
+        for svc in data.services:
+            services.add(
+                svc.name, _service(svc, data.domains.get(svc.id, []), named, secrets, result)
+            )
+            result.services.append(svc.name)
+        doc.add("services", services)
+    result.required = [RequiredSecret(v, sorted(w)) for v, w in sorted(secrets.required.items())]
+    return result
+
+
+def _table(values: Mapping[str, Any]) -> Table:
+    table = tomlkit.table()
+    for key, value in values.items():
+        if value not in (None, "", []):
+            table.add(key, value)
+    return table
+
+
+def _service(
+    svc: Service,
+    domains: list[ServiceDomain],
+    deps: list[tuple[str, DependencyStatus]],
+    secrets: _Secrets,
+    result: ImportResult,
+) -> Table:
+    where = f"services.{svc.name}"
+    fields: dict[str, Any] = {"type": svc.type}
+    path = (svc.source_path or "").strip().strip("/")
+    fields["path"] = None if path in ("", ".") else path
+    fields["port"] = svc.port if svc.port and 1 <= svc.port <= 65535 else None
+    fields["language"] = svc.language or None
+    fields["framework"] = svc.framework or None
+    for key, value, problem in (
+        ("cpu", svc.cpu_limit, rules.cpu_problem),
+        ("cpu_request", svc.cpu_request, rules.cpu_problem),
+        ("memory", svc.memory_limit, rules.memory_problem),
+        ("memory_request", svc.memory_request, rules.memory_problem),
+    ):
+        fields[key] = _checked(value, problem, f"{where}.{key}", result)
+    fields["replicas"] = svc.replicas
+    health = svc.health_check_path or None
+    fields["health_check_path"] = health if health is None or health.startswith("/") else None
+    fields["build_command"] = svc.build_command or None
+    fields["start_command"] = svc.start_command or None
+    fields["dockerfile"] = _checked(
+        svc.dockerfile, rules.relative_path_problem, f"{where}.dockerfile", result
+    )
+    uses, covered = detect_uses(svc.runtime_variables, deps)
+    fields["uses"] = uses
+    auto = next((d for d in domains if d.type == "auto" and d.label), None)
+    fields["subdomain"] = auto.label if auto and not rules.subdomain_problem(auto.label) else None
+    table = _table(fields)
+    dep_keys = {k for _, dep in deps for k in dep.env_vars}
+    for section, values, skip in (
+        ("env", svc.runtime_variables, covered),
+        ("build_env", svc.build_variables, set()),
+    ):
+        env = _env_table(svc.name, f"{where}.{section}", values, skip, dep_keys, secrets)
+        if env is not None:
+            table.add(section, env)
+    return table
+
+
+def _checked(value: str | None, problem: Any, where: str, result: ImportResult) -> str | None:
+    if not value:
+        return None
+    if "\n" in value or problem(value) is not None:
+        result.notes.append(f"{where}: live value cannot be written in opendeploy.toml; left out")
+        return None
+    return value
+
+
+def _env_table(
+    service: str,
+    where: str,
+    values: Mapping[str, str],
+    skip: set[str],
+    dep_keys: set[str],
+    secrets: _Secrets,
+) -> Table | None:
+    rows = {k: v for k, v in sorted(values.items()) if k not in skip}
+    if not rows:
+        return None
+    table = tomlkit.table()
+    for key, value in rows.items():
+        if is_sensitive_key(key) or key in dep_keys:
+            ref = tomlkit.inline_table()
+            ref.append("secret", f"env:{secrets.reference(service, key, value, f'{where}.{key}')}")
+            table.add(key, ref)
+        else:
+            table.add(key, value)
+    return table
+
+
+def detect_uses(
+    env: Mapping[str, str], deps: list[tuple[str, DependencyStatus]]
+) -> tuple[list[str], set[str]]:
+    """Which dependencies a service gets its connection env from, in merge order.
+
+    A dependency counts when every one of its connection keys is in the service env
+    and at least one value matches (other keys are overrides). The order is the one
+    whose later-wins merge (contract §9.8) reproduces most of the live values.
+
+    Returns:
+        The ``uses`` list and the env keys it reproduces exactly (not written again).
+    """
+    candidates = sorted(
+        (name, dep)
+        for name, dep in deps
+        if dep.env_vars
+        and all(k in env for k in dep.env_vars)
+        and any(env[k] == v for k, v in dep.env_vars.items())
+    )
+    if not candidates:
+        return [], set()
+    orders = (
+        itertools.permutations(candidates)
+        if len(candidates) <= MAX_ORDERINGS
+        else iter([tuple(candidates)])
+    )
+    best: tuple[int, list[str], set[str]] = (-1, [], set())
+    for order in orders:
+        merged: dict[str, str] = {}
+        for _, dep in order:
+            merged.update(dep.env_vars)
+        covered = {k for k, v in merged.items() if env.get(k) == v}
+        if len(covered) > best[0]:
+            best = (len(covered), [name for name, _ in order], covered)
+    return best[1], best[2]
