@@ -26,7 +26,8 @@ for tool in curl jq python3; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is required" >&2; exit 2; }
 done
 
-UA="conformance.sh/1 (curl)"
+# Register replays are keyed on source IP + User-Agent (Q27): one UA per run.
+UA="conformance.sh/1 (curl; run $$-$RANDOM)"
 AUTH_HDR="$WORK/auth.header"
 BODY="$WORK/response.body"
 HEADERS="$WORK/response.headers"
@@ -132,6 +133,7 @@ SIG=$(jv '.bind_sig // empty')
 AGENT=$(jv .agent_id)
 GATEWAY=$(jv .gateway)
 CLAIM=$(jv .claim_url)
+[ -n "$TOKEN" ] || fail "register: no api_key (a replay of an earlier register?)"
 [[ $TOKEN =~ ^od_a[0-9A-Za-z]{43}$ ]] || fail "register: api_key is not an od_a token"
 [ -n "$SIG" ] || fail "register: no bind_sig"
 [[ $GATEWAY == */api ]] || fail "register: gateway does not end with /api"
