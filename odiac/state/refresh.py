@@ -8,11 +8,12 @@ Round trips, for a project with N services (the critical path is three deep):
    ``GET /v1/dependencies/status/{pid}`` and one
    ``GET /v1/projects/{pid}/deployments`` (newest first, grouped per service here).
 3. As soon as the service list arrives, per service in parallel:
-   ``GET /v1/services/{sid}`` (decrypted runtime *and* build variables in one
-   answer; list views may mask encrypted rows, contract §9.6) and
-   ``GET /v1/service-domains?service_id=&environment=``.
+   ``GET /v1/service-domains?service_id=&environment=`` (the only per-service
+   read: the list already carries every Service object with its decrypted runtime
+   and build variables, contract §3.5 and §9.6, so ``GET /v1/services/{sid}`` or
+   ``GET .../env`` per service would be redundant).
 
-Total: ``4 + 2N`` requests, or 1 when the project does not exist yet.
+Total: ``4 + N`` requests, or 1 when the project does not exist yet.
 """
 
 from __future__ import annotations
@@ -133,11 +134,10 @@ async def _read_services(
 ) -> tuple[list[Any], dict[str, list[Any]]]:
     listed = await client.list_services(pid)
     ids = [svc.id for svc in listed]
-    details, domain_lists = await asyncio.gather(
-        asyncio.gather(*(client.get_service(sid) for sid in ids)),
-        asyncio.gather(*(client.list_domains(sid, environment=environment) for sid in ids)),
+    domain_lists = await asyncio.gather(
+        *(client.list_domains(sid, environment=environment) for sid in ids)
     )
-    return list(details), dict(zip(ids, domain_lists, strict=True))
+    return list(listed), dict(zip(ids, domain_lists, strict=True))
 
 
 def _newest_first(deployments: Sequence[Any]) -> list[Any]:

@@ -60,16 +60,15 @@ def _kind(path: str, pid: str) -> str:
     return "/v1/services/{sid}" if path.startswith("/v1/services/") else path
 
 
-def test_refresh_of_one_service_takes_six_round_trips(tmp_path: Path) -> None:
+def test_refresh_of_one_service_takes_five_round_trips(tmp_path: Path) -> None:
     total, kinds, live = _count(1, tmp_path)
-    assert total == 6
+    assert total == 5
     assert kinds == Counter(
         {
             "/v1/projects/": 1,
             "/v1/projects/{pid}/services/": 1,
             "/v1/dependencies/status/{pid}": 1,
             "/v1/projects/{pid}/deployments": 1,
-            "/v1/services/{sid}": 1,
             "/v1/service-domains": 1,
         }
     )
@@ -82,10 +81,10 @@ def test_refresh_of_one_service_takes_six_round_trips(tmp_path: Path) -> None:
     assert "DATABASE_URL" in live.dependencies["db"].env_vars
 
 
-def test_refresh_of_ten_services_takes_twenty_four_round_trips(tmp_path: Path) -> None:
+def test_refresh_of_ten_services_takes_fourteen_round_trips(tmp_path: Path) -> None:
     total, kinds, live = _count(10, tmp_path)
-    assert total == 4 + 2 * 10
-    assert kinds["/v1/services/{sid}"] == 10
+    assert total == 4 + 10
+    assert kinds["/v1/services/{sid}"] == 0  # the service list carries env and build env
     assert kinds["/v1/service-domains"] == 10
     assert kinds["/v1/projects/{pid}/deployments"] == 1
     assert sorted(live.services) == [f"svc{i}" for i in range(10)]
@@ -120,5 +119,5 @@ def test_refresh_reads_concurrently(tmp_path: Path) -> None:
             return loop.time() - started
 
     elapsed = asyncio.run(scenario())
-    # 14 requests sequentially would take 2.8 s; the critical path is 3 x 0.2 s.
+    # 9 requests sequentially would take 1.8 s; the critical path is 3 x 0.2 s.
     assert elapsed < 1.5
