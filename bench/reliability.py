@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -232,7 +233,9 @@ class Bench:
             lines = run.failure_lines()
             if not any(line.startswith("Error: ") for line in lines):
                 trial.problems.append("a failed run printed no 'Error:' line")
-            trial.failure_messages.extend(x.replace(str(self.workdir), "<work>") for x in lines[:4])
+            trial.failure_messages.extend(
+                re.sub(r"\S*/trial-\d+/", "<trial>/", x) for x in lines[:4]
+            )
 
     def converge(self, trial: Trial, app: Path, env: dict[str, str], canary: str) -> None:
         """Re-apply until one run succeeds (at most ``max_reapplies``)."""
