@@ -1,0 +1,40 @@
+"""Tiny runs of the plan/apply benchmarks so they don't rot (ratios are not judged here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+pytestmark = pytest.mark.e2e
+
+
+def _run(script: str, *args: str) -> object:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_plan_latency_bench_runs_and_counts_requests() -> None:
+    rows = _run("plan_latency.py", "--sizes", "1,2", "--repeat", "1")
+    assert isinstance(rows, list)
+    assert [(r["services"], r["requests"]) for r in rows] == [(1, 5), (2, 6)]
+    assert all(r["ratio"] > 0 and r["floor_s"] > 0 for r in rows)
+
+
+def test_apply_parallel_bench_runs() -> None:
+    report = _run("apply_parallel.py", "--services", "2", "--time-scale", "20")
+    assert isinstance(report, dict)
+    assert [r["services"] for r in report["runs"]] == [1, 2]
+    assert report["ratio"] > 0
