@@ -46,7 +46,7 @@ F27 = Hint(
     "cpu/memory in opendeploy.toml and run apply again.",
 )
 CANCELLED = Hint(
-    "F28",
+    "cancelled",
     "The deployment was cancelled outside this run; run apply again to redeploy.",
 )
 

@@ -168,6 +168,7 @@ async def _run(
                 desired=prepared.desired,
                 live=prepared.live,
                 archive_path=prepared.archive_path,
+                git_token=prepared.git_token,
                 reporter=reporter,
                 parallelism=parallelism,
                 follow_logs=follow_logs,

@@ -24,7 +24,7 @@ from odiac.desired import (
 )
 from odiac.errors import PlanError
 from odiac.plan.planner import make_plan
-from odiac.plugin.types import PolicySubject
+from odiac.plugin.types import PolicySubject, SecretContext
 from odiac.state.checks import Finding, run_checks
 from odiac.state.refresh import read_snapshot
 
@@ -53,6 +53,7 @@ class Prepared:
     findings: list[Finding]
     archive_path: Path | None
     source_warnings: list[str] = field(default_factory=list)
+    git_token: str | None = field(default=None, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -107,6 +108,7 @@ class Session:
             findings=sorted(findings, key=lambda f: f.severity != "error"),
             archive_path=archive.path if archive is not None else None,
             source_warnings=warnings,
+            git_token=self._git_token(),
         )
 
     def locate(self, key_path: tuple[str, ...]) -> tuple[str, int] | None:
@@ -126,6 +128,16 @@ class Session:
             dest_dir=self.scratch,
         )
         return archive, [str(w) for w in archive.warnings]
+
+    def _git_token(self) -> str | None:
+        """The resolved ``[source].token`` of a private Git source (registered for redaction)."""
+        ref = self.loaded.config.source.token
+        if not self.loaded.config.source.git or ref is None:
+            return None
+        ctx = SecretContext(
+            workdir=self.loaded.path.resolve().parent, environment=self.loaded.environment
+        )
+        return self.plugins.secret_backend(ref.scheme).resolve(ref.ref, ctx)
 
     def _policies(self) -> list[Finding]:
         subject = PolicySubject(

@@ -159,10 +159,14 @@ async def plan_for(
     loaded = load_config(config_path, environment)
     config = loaded.config
     scratch.mkdir(parents=True, exist_ok=True)
-    archive = build_archive(
-        source_root(config, config_path),
-        exclude=source_excludes(config, config_path),
-        dest_dir=scratch,
+    archive = (
+        None
+        if config.source.git
+        else build_archive(
+            source_root(config, config_path),
+            exclude=source_excludes(config, config_path),
+            dest_dir=scratch,
+        )
     )
     snapshot = await read_snapshot(
         client, config.project.name, environment, dependencies=desired_dependencies(config)
@@ -177,7 +181,7 @@ async def plan_for(
         plugins=get_plugin_manager(),
     )
     plan = make_plan(desired, snapshot.live, hmac_key=HMAC_KEY)
-    return Planned(desired, snapshot.live, plan, archive.path)
+    return Planned(desired, snapshot.live, plan, archive.path if archive else None)
 
 
 async def apply_config(

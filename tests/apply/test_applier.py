@@ -134,3 +134,36 @@ def test_parallelism_bounds_work_but_deployments_build_together(tmp_path: Path) 
     reporter = asyncio.run(scenario())
     assert reporter.peak_working == 2
     assert reporter.peak_building == 6
+
+
+def test_git_source_is_parked_bound_and_deployed(tmp_path: Path) -> None:
+    config = write_app(
+        tmp_path / "app",
+        """
+        [project]
+        name = "from-git"
+        [gateway]
+        url = "local"
+        [source]
+        git = "https://github.com/example/app.git"
+        branch = "main"
+        [services.web]
+        type = "web"
+        port = 8000
+        """,
+        files={},
+    )
+
+    async def scenario() -> None:
+        async with running_emulator(tmp_path) as emu:
+            client = emu.client(await emu.user_token())
+            time = VirtualTime(emu)
+            planned, result = await apply_config(client, config, tmp_path / "s", time)
+            assert planned.plan.source.kind == "git"
+            assert result.ok, [r.detail for r in result.results]
+            project = (await client.list_projects())[0]
+            assert project.repo_url == "https://github.com/example/app.git"
+            assert project.source_path
+            assert (await plan_for(client, config, tmp_path / "s2")).plan.actions == []
+
+    asyncio.run(scenario())
