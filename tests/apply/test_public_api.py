@@ -10,9 +10,9 @@ from odiac.state import refresh as refresh_module
 
 def test_apply_exports() -> None:
     assert sorted(odiac.apply.__all__) == [
-        "DEFAULT_PARALLELISM",
         "ActionResult",
         "ApplyResult",
+        "DEFAULT_PARALLELISM",
         "Reporter",
         "SilentReporter",
         "Timing",
