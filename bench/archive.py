@@ -5,7 +5,9 @@ bytes, nested folders), then reports:
 
 * odiac build time divided by ``zip -qr`` time on the same tree (target <= 1.2);
 * that two builds give the same digest, the second after every mtime changed;
-* peak RSS of the odiac build, measured in a child process (target < 150 MB).
+* peak RSS of the odiac build, measured in a child process (target < 150 MB);
+* the time of ``scan_source`` (the identity without an archive, what plan uses)
+  and that it gives the archive's digest.
 
 Usage: ``python bench/archive.py [--files N] [--megabytes M] [--json]``. Exit
 status 1 when a target is missed.
@@ -35,6 +37,14 @@ with build_archive(sys.argv[1], dest_dir=sys.argv[2]) as archive:
                       "bytes": archive.total_bytes, "archive_bytes": archive.archive_bytes,
                       "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
+SCAN_CHILD = """
+import json, resource, sys, time
+from odiac.source import scan_source
+start = time.perf_counter()
+scan = scan_source(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - start, "digest": scan.digest,
+                  "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
 WORDS = (
     b"deploy service plan apply source archive config env secret region port build start".split()
 )
@@ -56,9 +66,9 @@ def generate(root: Path, files: int, total_bytes: int, seed: int = 4) -> None:
         (folder / f"file{index:05d}.dat").write_bytes(data)
 
 
-def run_odiac(root: Path, scratch: Path) -> dict[str, float | int | str]:
+def run_odiac(root: Path, scratch: Path, child: str = CHILD) -> dict[str, float | int | str]:
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(root), str(scratch)],
+        [sys.executable, "-c", child, str(root), str(scratch)],
         check=True,
         capture_output=True,
         text=True,
@@ -102,6 +112,7 @@ def main() -> int:
         first = run_odiac(root, scratch)
         touch_all(root)
         second = run_odiac(root, scratch)
+        scan = run_odiac(root, scratch, SCAN_CHILD)
     odiac_seconds = min(float(first["seconds"]), float(second["seconds"]))
     report = {
         "files": first["files"],
@@ -111,11 +122,18 @@ def main() -> int:
         "odiac_seconds": round(odiac_seconds, 3),
         "ratio": round(odiac_seconds / zip_seconds, 3),
         "same_digest_after_touch": first["digest"] == second["digest"],
-        "peak_rss_mb": round(max(int(first["rss_kb"]), int(second["rss_kb"])) / 1024, 1),
+        "scan_seconds": round(float(scan["seconds"]), 3),
+        "scan_matches_archive": scan["digest"] == first["digest"],
+        "peak_rss_mb": round(
+            max(int(first["rss_kb"]), int(second["rss_kb"]), int(scan["rss_kb"])) / 1024, 1
+        ),
         "self_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     ok = (
-        report["ratio"] <= 1.2 and report["same_digest_after_touch"] and report["peak_rss_mb"] < 150
+        report["ratio"] <= 1.2
+        and report["same_digest_after_touch"]
+        and report["scan_matches_archive"]
+        and report["peak_rss_mb"] < 150
     )
     report["targets_met"] = ok
     if args.json:

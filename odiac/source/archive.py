@@ -1,11 +1,12 @@
-"""The deterministic source archive: same tree, same bytes, same sha256.
+"""The deterministic source archive: same tree, same bytes, same identity.
 
 Entries are sorted, timestamps fixed at 1980-01-01 00:00, modes fixed at 0644
 (0755 for executables), and nothing of the machine (owner, mtime, walk order)
 enters the file. The zip is streamed to a temporary file in chunks, so memory
-stays flat whatever the tree's size. Its sha256 is the source identity recorded
-in every deployment. (Deflate output depends on the zlib build; two machines
-with different zlib builds may produce different digests for the same tree.)
+stays flat whatever the tree's size. The source identity recorded in every
+deployment is the digest of the content manifest (:mod:`odiac.source.manifest`),
+computed in the same single pass that reads and compresses each file: it does
+not depend on the zlib build, so every machine agrees on it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from odiac.errors import SourceError
+from odiac.source.manifest import Manifest, ManifestEntry
 from odiac.source.walk import SourceFile, list_source
-from odiac.source.zipwriter import ZipWriter, deflate
+from odiac.source.zipwriter import LEVEL, ZipWriter, deflate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,10 +35,16 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _SMALL = 4 << 20  # files up to this size are deflated whole on a worker thread
 _WINDOW_BYTES = 32 << 20  # raw bytes read ahead of the writer, at most
 
+_Packed = tuple[int, bytes, ManifestEntry]  # crc32, raw deflate, manifest entry
+
 
 @dataclass(frozen=True)
 class SourceArchive:
-    """A built archive on disk; delete it with :meth:`cleanup` or a ``with`` block."""
+    """A built archive on disk; delete it with :meth:`cleanup` or a ``with`` block.
+
+    ``digest`` is the source identity (the manifest digest), not the sha256 of the
+    zip file; ``file_count`` and ``total_bytes`` count what was archived.
+    """
 
     path: Path
     digest: str
@@ -67,6 +75,8 @@ def build_archive(
     include: Sequence[str] = (),
     *,
     dest_dir: str | os.PathLike[str] | None = None,
+    compresslevel: int = LEVEL,
+    expect_digest: str | None = None,
 ) -> SourceArchive:
     """Zip ``root`` deterministically into a temporary ``.zip`` file.
 
@@ -75,93 +85,108 @@ def build_archive(
         exclude: ``[source].exclude`` globs.
         include: Globs that override default exclusions and ``.gitignore``.
         dest_dir: Where to put the temporary file (default: the system temp dir).
+        compresslevel: zlib level (0-9); changes the bytes, never the digest.
+        expect_digest: The identity a plan was made with; a different tree is
+            refused, so the archive uploaded is the one planned.
 
     Raises:
-        SourceError: The tree is hostile or a file cannot be read.
+        SourceError: The tree is hostile, a file cannot be read, or the tree no
+            longer matches ``expect_digest``.
     """
     listing = list_source(root, exclude, include)
     fd, name = tempfile.mkstemp(prefix="odiac-source-", suffix=".zip", dir=dest_dir)
     path = Path(name)
     try:
-        with os.fdopen(fd, "w+b") as handle:
-            write_zip(listing, handle)
-            handle.flush()
+        with os.fdopen(fd, "wb") as handle:
+            manifest = write_zip(listing, handle, compresslevel=compresslevel)
             size = handle.tell()
-            handle.seek(0)
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        if expect_digest is not None and manifest.digest != expect_digest:
+            raise SourceError(
+                f"the source changed after it was planned (planned {expect_digest[:19]}, "
+                f"now {manifest.digest[:19]})",
+                hint="Run odiac plan again.",
+            )
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     return SourceArchive(
         path=path,
-        digest=f"sha256:{digest}",
-        file_count=len(listing.files),
-        total_bytes=listing.total_bytes,
+        digest=manifest.digest,
+        file_count=manifest.file_count,
+        total_bytes=manifest.total_bytes,
         archive_bytes=size,
         warnings=tuple(listing.warnings),
     )
 
 
-def scan_source(
-    root: str | os.PathLike[str], exclude: Sequence[str] = (), include: Sequence[str] = ()
-) -> tuple[int, int, str]:
-    """``(file_count, total_bytes, digest)`` of ``root``'s archive, without keeping it."""
-    with build_archive(root, exclude, include) as archive:
-        return archive.file_count, archive.total_bytes, archive.digest
-
-
-def write_zip(listing: SourceListing, handle: IO[bytes], *, workers: int | None = None) -> None:
+def write_zip(
+    listing: SourceListing,
+    handle: IO[bytes],
+    *,
+    workers: int | None = None,
+    compresslevel: int = LEVEL,
+) -> Manifest:
     """Write the archive of ``listing`` to a seekable binary file, in listing order.
 
-    Small files are read and deflated on worker threads, a bounded window ahead of
-    the writer (memory stays flat); big files are streamed in chunks.
+    Small files are read, hashed and deflated on worker threads, a bounded window
+    ahead of the writer (memory stays flat); big files are streamed in chunks and
+    hashed on the way. Each file is read once.
+
+    Returns:
+        The manifest of exactly the bytes written (its ``digest`` is the identity).
     """
-    writer = ZipWriter(handle)
+    writer = ZipWriter(handle, level=compresslevel)
+    manifest = Manifest()
     threads = workers or min(8, os.cpu_count() or 1)
-    window: deque[tuple[SourceFile, Future[tuple[int, bytes, int]]]] = deque()
+    window: deque[tuple[SourceFile, Future[_Packed]]] = deque()
     in_flight = 0
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="odiac-zip") as pool:
         for item in listing.files:
             if item.size > _SMALL:
                 while window:
-                    in_flight -= _write_next(writer, window)
-                _stream(writer, item)
+                    in_flight -= _write_next(writer, manifest, window)
+                manifest.add(_stream(writer, item))
                 continue
-            window.append((item, pool.submit(_read_deflate, item)))
+            window.append((item, pool.submit(_read_deflate, item, compresslevel)))
             in_flight += item.size
             while window and (in_flight > _WINDOW_BYTES or len(window) > 4 * threads):
-                in_flight -= _write_next(writer, window)
+                in_flight -= _write_next(writer, manifest, window)
         while window:
-            in_flight -= _write_next(writer, window)
+            in_flight -= _write_next(writer, manifest, window)
     writer.close()
+    return manifest
 
 
 def _mode(item: SourceFile) -> int:
     return 0o100755 if item.executable else 0o100644
 
 
-def _read_deflate(item: SourceFile) -> tuple[int, bytes, int]:
+def _read_deflate(item: SourceFile, level: int) -> _Packed:
     try:
         with open(item.path, "rb") as src:
             data = src.read()
     except OSError as exc:
         raise SourceError(f"cannot read {item.arcname}: {exc.strerror or exc}") from exc
-    crc, compressed = deflate(data)
-    return crc, compressed, len(data)
+    crc, compressed = deflate(data, level)
+    sha = hashlib.sha256(data).hexdigest()
+    return crc, compressed, ManifestEntry(item.arcname, item.executable, len(data), sha)
 
 
 def _write_next(
-    writer: ZipWriter, window: deque[tuple[SourceFile, Future[tuple[int, bytes, int]]]]
+    writer: ZipWriter, manifest: Manifest, window: deque[tuple[SourceFile, Future[_Packed]]]
 ) -> int:
     item, future = window.popleft()
-    crc, compressed, size = future.result()
-    writer.add(item.arcname, _mode(item), crc, compressed, size)
+    crc, compressed, entry = future.result()
+    writer.add(item.arcname, _mode(item), crc, compressed, entry.size)
+    manifest.add(entry)
     return item.size
 
 
-def _stream(writer: ZipWriter, item: SourceFile) -> None:
+def _stream(writer: ZipWriter, item: SourceFile) -> ManifestEntry:
+    sha = hashlib.sha256()
     try:
         with open(item.path, "rb") as src:
-            writer.add_stream(item.arcname, _mode(item), src, item.size)
+            writer.add_stream(item.arcname, _mode(item), src, item.size, on_chunk=sha.update)
     except OSError as exc:
         raise SourceError(f"cannot read {item.arcname}: {exc.strerror or exc}") from exc
+    return ManifestEntry(item.arcname, item.executable, item.size, sha.hexdigest())

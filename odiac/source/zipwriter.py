@@ -12,7 +12,10 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -30,9 +33,9 @@ LEVEL = 6  # zlib's default, as `zip` uses
 CHUNK = 1 << 20
 
 
-def deflate(data: bytes) -> tuple[int, bytes]:
+def deflate(data: bytes, level: int = LEVEL) -> tuple[int, bytes]:
     """``(crc32, raw deflate)`` of ``data``."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return zlib.crc32(data), compressor.compress(data) + compressor.flush()
 
 
@@ -50,8 +53,9 @@ class _Entry:
 class ZipWriter:
     """Writes entries in call order to a seekable binary file; :meth:`close` ends it."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], *, level: int = LEVEL) -> None:
         self._out = handle
+        self._level = level
         self._entries: list[_Entry] = []
 
     def add(self, name: str, mode: int, crc: int, compressed: bytes, size: int) -> None:
@@ -62,16 +66,29 @@ class ZipWriter:
         self._out.write(compressed)
         self._entries.append(_Entry(encoded, flags, crc, len(compressed), size, offset, mode))
 
-    def add_stream(self, name: str, mode: int, source: IO[bytes], size: int) -> None:
-        """Add an entry by streaming ``source`` (``size`` bytes) through the compressor."""
+    def add_stream(
+        self,
+        name: str,
+        mode: int,
+        source: IO[bytes],
+        size: int,
+        on_chunk: Callable[[bytes], object] | None = None,
+    ) -> None:
+        """Add an entry by streaming ``source`` (``size`` bytes) through the compressor.
+
+        ``on_chunk`` sees every raw chunk read, so a caller can hash the content in
+        the same pass.
+        """
         offset = self._out.tell()
         encoded, flags = _name(name)
         # Sizes are patched afterwards; ZIP64 is decided up front from the file size.
         big = size >= _U32 - (size >> 8) - 1024
         self._out.write(_local_header(encoded, flags, 0, 0, size, force_zip64=big))
-        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        compressor = zlib.compressobj(self._level, zlib.DEFLATED, -15)
         crc, csize, usize = 0, 0, 0
         while chunk := source.read(CHUNK):
+            if on_chunk is not None:
+                on_chunk(chunk)
             crc = zlib.crc32(chunk, crc)
             usize += len(chunk)
             out = compressor.compress(chunk)

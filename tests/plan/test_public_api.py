@@ -12,13 +12,16 @@ def test_source_exports() -> None:
     assert sorted(odiac.source.__all__) == [
         "DEFAULT_EXCLUDED_DIRS",
         "FIXED_TIME",
+        "ManifestEntry",
         "SourceArchive",
         "SourceFile",
         "SourceListing",
+        "SourceScan",
         "build_archive",
         "is_env_file",
         "is_secret_file",
         "list_source",
+        "manifest_digest",
         "scan_source",
     ]
 

@@ -24,5 +24,7 @@ def test_archive_bench_reports_ratio_digest_and_rss(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["files"] == 300
     assert report["same_digest_after_touch"] is True
+    assert report["scan_matches_archive"] is True
+    assert report["scan_seconds"] > 0
     assert report["ratio"] > 0
     assert 0 < report["peak_rss_mb"] < 150
