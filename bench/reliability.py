@@ -58,6 +58,7 @@ RUN_TIMEOUT_S = 180.0
 # is armed for the next POST (the creates) at the same 10%.
 RATE_5XX, RATE_TIMEOUT, RATE_DROP = 0.10, 0.05, 0.10
 TIMEOUT_HOLD_S = 2.0
+TIMED_OUT = -999
 
 
 @dataclass
@@ -120,7 +121,7 @@ class OdiacRun:
             rc = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            rc = -999
+            rc = TIMED_OUT
         for pump in self._pumps:
             pump.join(timeout=10)
         return rc
@@ -176,10 +177,18 @@ class OdiacRun:
 class Bench:
     """Runs trials of one experiment against one served emulator."""
 
-    def __init__(self, workdir: Path, example: Path, *, max_reapplies: int = 6) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        example: Path,
+        *,
+        max_reapplies: int = 6,
+        run_timeout: float = RUN_TIMEOUT_S,
+    ) -> None:
         self.workdir = workdir
         self.example = example
         self.max_reapplies = max_reapplies
+        self.run_timeout = run_timeout
         config = tomllib.loads((example / "opendeploy.toml").read_text(encoding="utf-8"))
         self.project = str(config["project"]["name"])
         self.services = sorted(config.get("services", {}))
@@ -227,7 +236,9 @@ class Bench:
             trial.problems.append("the canary secret appeared in odiac's output")
         if killed:
             return
-        if rc not in (0, 1):
+        if rc == TIMED_OUT:
+            trial.problems.append(f"odiac did not finish within {self.run_timeout:.0f} s")
+        elif rc not in (0, 1):
             trial.problems.append(f"unexpected exit status {rc}")
         if rc == 1:
             lines = run.failure_lines()
@@ -242,7 +253,7 @@ class Bench:
         for _ in range(self.max_reapplies):
             trial.reapplies += 1
             run = self.odiac(app, env, "apply", "--auto-approve")
-            rc = run.wait()
+            rc = run.wait(self.run_timeout)
             self.check_run(trial, run, rc, canary, killed=False)
             if rc == 0:
                 trial.converged = True
@@ -273,7 +284,7 @@ class Bench:
         if len(projects) == 1:
             self._check_secret(trial, env, projects[0]["id"], canary)
         run = self.odiac(app, env, "plan", "--detailed-exitcode")
-        rc = run.wait()
+        rc = run.wait(self.run_timeout)
         self.check_run(trial, run, rc, canary, killed=False)
         if rc != 0:
             trial.problems.append(f"plan --detailed-exitcode exited {rc}: {run.text()[-300:]}")
@@ -319,7 +330,7 @@ class Bench:
         storm.start()
         try:
             run = self.odiac(app, env, "apply", "--auto-approve")
-            trial.first_exit = run.wait()
+            trial.first_exit = run.wait(self.run_timeout)
             self.check_run(trial, run, trial.first_exit, canary, killed=False)
             if trial.first_exit != 0:
                 self.converge(trial, app, env, canary)
@@ -338,7 +349,7 @@ class Bench:
         self.emulator.kill()
         time.sleep(rng.uniform(0.0, 1.0))  # an outage of random length
         self.emulator.start(self.emulator.port)
-        trial.first_exit = run.wait()
+        trial.first_exit = run.wait(self.run_timeout)
         self.check_run(trial, run, trial.first_exit, canary, killed=False)
         trial.last_mutation = self.last_mutation()  # since the restart
         if trial.first_exit != 0:
@@ -351,13 +362,13 @@ class Bench:
         app, env, canary = self.fresh_trial(trial)
         saved = app.parent / "before.plan.json"  # outside the app: not part of its source
         made = self.odiac(app, env, "plan", "-o", str(saved))
-        if made.wait() != 0:
+        if made.wait(self.run_timeout) != 0:
             trial.problems.append(f"could not save a plan: {made.text()[-300:]}")
             return
         first = self.odiac(app, env, "apply", "--auto-approve")
         time.sleep(rng.uniform(0.0, 0.3))  # a seeded head start
         second = self.odiac(app, env, "apply", "--auto-approve")
-        codes = [first.wait(), second.wait()]
+        codes = [first.wait(self.run_timeout), second.wait(self.run_timeout)]
         trial.first_exit = max(codes)
         for run, rc in ((first, codes[0]), (second, codes[1])):
             self.check_run(trial, run, rc, canary, killed=False)
@@ -367,7 +378,7 @@ class Bench:
         else:
             trial.converged = True
         stale = self.odiac(app, env, "apply", str(saved))
-        rc = stale.wait()
+        rc = stale.wait(self.run_timeout)
         self.check_run(trial, stale, rc, canary, killed=False)
         if rc != 1 or "stale" not in stale.text():
             trial.problems.append(f"the stale saved plan was not refused (exit {rc})")
@@ -480,11 +491,12 @@ def run_experiment(
     workdir: Path,
     example: Path = DEFAULT_EXAMPLE,
     max_reapplies: int = 6,
+    run_timeout: float = RUN_TIMEOUT_S,
 ) -> dict[str, Any]:
     """Run ``trials`` trials of experiment ``name``; return the report as a dict."""
     if name not in EXPERIMENTS:
         raise ValueError(f"unknown experiment {name!r}")
-    bench = Bench(workdir, example, max_reapplies=max_reapplies)
+    bench = Bench(workdir, example, max_reapplies=max_reapplies, run_timeout=run_timeout)
     results: list[Trial] = []
     started = time.monotonic()
     with serve_emulator(
