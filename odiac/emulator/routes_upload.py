@@ -17,6 +17,7 @@ from odiac.emulator.errors import ApiError, bad_request, json_response
 from odiac.emulator.tokens import new_id
 
 if TYPE_CHECKING:
+    from odiac.emulator.auth import Caller
     from odiac.emulator.routing import Ctx, RouteTable
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -25,6 +26,12 @@ ACCEPTED = "Source upload accepted, extraction in progress"
 
 def _edge_timeout() -> Response:
     return PlainTextResponse("504 Gateway Time-out", status_code=504)
+
+
+def _identities(caller: Caller) -> list[str]:
+    """Who may bind a temp upload: its uploader, as agent and (once bound) as user."""
+    ids = [f"agent:{caller.agent_id}"] if caller.agent_id else []
+    return [*ids, f"user:{caller.user_id}"] if caller.user_id else ids
 
 
 async def upload_only(ctx: Ctx) -> Response:
@@ -55,6 +62,7 @@ async def upload_only(ctx: Ctx) -> Response:
         "is_git": False,
         "git_url": "",
         "branch": "",
+        "owners": _identities(ctx.me),
     }
     if isinstance(file, UploadFile):
         filename = _SAFE_NAME.sub("_", (file.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
@@ -102,6 +110,8 @@ async def update_source(ctx: Ctx) -> Response:
     validate(schemas.UPDATE_SOURCE, values)
     project = load_project(store, ctx.me, values["project_id"])
     upload = store.get("upload", values["temp_file_path"])
+    if upload is not None and not set(upload.get("owners", [])) & set(_identities(ctx.me)):
+        upload = None  # another tenant's temp file is as good as missing
     services = [
         views.service(s, world.secret) for s in store.find("service", project_id=project["id"])
     ]

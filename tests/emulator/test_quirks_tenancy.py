@@ -97,3 +97,20 @@ def test_q43_unknown_ids_are_json_404(gw: Gateway) -> None:
         r = gw.get(path, token)
         assert r.status_code == 404, path
         assert r.json() == {"error": text}
+
+
+def test_q43_temp_upload_of_another_tenant_cannot_be_bound(gw: Gateway) -> None:
+    owner = gw.agent()
+    temp = gw.upload(owner)
+    intruder = gw.agent()
+    pid = gw.project(intruder)["id"]
+    r = gw.post(
+        "/api/v1/upload/update-source", intruder, json={"project_id": pid, "temp_file_path": temp}
+    )
+    assert r.status_code == 400
+    assert r.json() == {"error": "Uploaded file not found or expired, please re-upload"}
+    mine = gw.project(owner)["id"]
+    ok = gw.post(
+        "/api/v1/upload/update-source", owner, json={"project_id": mine, "temp_file_path": temp}
+    )
+    assert ok.status_code == 200
