@@ -266,6 +266,26 @@ def env_drift_out_of_band() -> tuple[DesiredState, LiveState]:
     return desired, live_service(live, "web", env=env)
 
 
+DESIRED_CANARY = "canary-desired-4b1e8f0c2a"
+LIVE_CANARY = "canary-live-93d7a61e55"
+DEP_CANARY = "canary-dep-0f2c7e9b31"
+
+
+def canary_secrets() -> tuple[DesiredState, LiveState]:
+    """Secrets on both sides and in a dependency's env: none may ever be rendered."""
+    desired, live = secret_rotated()
+    env = {
+        **desired.services["web"].env,
+        "API_KEY": LiteralValue.of(DESIRED_CANARY, sensitive=True),
+        "STRIPE_KEY": LiteralValue.of(DESIRED_CANARY + "-2", sensitive=True),
+    }
+    desired = with_service(desired, "web", env=env)
+    live_env = {**live.services["web"].env, "API_KEY": LIVE_CANARY, "OLD_SECRET": LIVE_CANARY}
+    live = live_service(live, "web", env=live_env)
+    dep = LiveDependency(id="dep-db", engine="postgres", env_vars={"DATABASE_URL": DEP_CANARY})
+    return desired, live.model_copy(update={"dependencies": {"db": dep}})
+
+
 SCENARIOS: dict[str, Callable[[], tuple[DesiredState, LiveState]]] = {
     f.__name__: f
     for f in (

@@ -12,30 +12,21 @@ from rich.console import Console
 from odiac import redact
 from odiac.errors import PlanError
 from odiac.plan import planfile
-from odiac.plan.inputs import LiteralValue, LiveDependency
+from odiac.plan.inputs import LiteralValue
 from odiac.plan.planner import make_plan
 from odiac.plan.render_github import key_path, render_github
 from odiac.plan.render_json import render_json
+from odiac.plan.render_markdown import render_markdown, render_step_summary
 from odiac.plan.render_text import human_size, render_text
 from plan import scenarios as sc
 
-DESIRED_CANARY = "canary-desired-4b1e8f0c2a"
-LIVE_CANARY = "canary-live-93d7a61e55"
-DEP_CANARY = "canary-dep-0f2c7e9b31"
+DESIRED_CANARY = sc.DESIRED_CANARY
+LIVE_CANARY = sc.LIVE_CANARY
+DEP_CANARY = sc.DEP_CANARY
 
 
 def _canary_plan(tmp_path: Path) -> tuple[list[str], Path]:
-    desired, live = sc.secret_rotated()
-    env = {
-        **desired.services["web"].env,
-        "API_KEY": LiteralValue.of(DESIRED_CANARY, sensitive=True),
-        "STRIPE_KEY": LiteralValue.of(DESIRED_CANARY + "-2", sensitive=True),
-    }
-    desired = sc.with_service(desired, "web", env=env)
-    live_env = {**live.services["web"].env, "API_KEY": LIVE_CANARY, "OLD_SECRET": LIVE_CANARY}
-    live = sc.live_service(live, "web", env=live_env)
-    dep = LiveDependency(id="dep-db", engine="postgres", env_vars={"DATABASE_URL": DEP_CANARY})
-    live = live.model_copy(update={"dependencies": {"db": dep}})
+    desired, live = sc.canary_secrets()
     plan = make_plan(desired, live, hmac_key=sc.HMAC_KEY)
     path = tmp_path / "plan.json"
     planfile.save(plan, path)
@@ -44,6 +35,8 @@ def _canary_plan(tmp_path: Path) -> tuple[list[str], Path]:
         render_text(plan, markup=True),
         render_json(plan),
         render_github(plan, lambda _key: ("opendeploy.toml", 3)),
+        render_markdown(plan),
+        render_step_summary(plan),
         path.read_text(),
         repr(plan),
         repr(planfile.load(path)),
