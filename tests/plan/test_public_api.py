@@ -57,3 +57,39 @@ def test_entry_point_signatures() -> None:
         "hmac_key",
     ]
     assert model.FORMAT_VERSION == 1
+
+
+def test_markdown_renderer_signatures() -> None:
+    from odiac.plan import render_markdown
+
+    assert str(inspect.signature(render_markdown.render_markdown)) == (
+        "(plan: 'Plan', *, limit: 'int' = 60000) -> 'str'"
+    )
+    assert str(inspect.signature(render_markdown.render_step_summary)) == (
+        "(plan: 'Plan') -> 'str'"
+    )
+    assert render_markdown.DEFAULT_LIMIT == 60_000
+
+
+def test_source_identity_signatures() -> None:
+    params = inspect.signature(odiac.source.build_archive).parameters
+    assert list(params) == [
+        "root",
+        "exclude",
+        "include",
+        "dest_dir",
+        "compresslevel",
+        "expect_digest",
+    ]
+    assert list(inspect.signature(odiac.source.scan_source).parameters) == [
+        "root",
+        "exclude",
+        "include",
+        "workers",
+    ]
+    assert [f for f in odiac.source.SourceScan.__dataclass_fields__] == [
+        "digest",
+        "file_count",
+        "total_bytes",
+        "warnings",
+    ]
