@@ -145,7 +145,7 @@ def _expire_uploads(world: World, now: float) -> None:
 def delete_project(world: World, pid: str) -> None:
     """Remove a project and everything under it; frees its labels and agent slot."""
     store = world.store
-    for kind in ("service", "deployment", "dependency", "domain", "volume"):
+    for kind in ("service", "deployment", "dependency", "domain", "volume", "mpupload"):
         for row in store.find(kind, project_id=pid):
             store.delete(kind, row["id"])
     store.delete("project", pid)

@@ -17,7 +17,20 @@ def two_tenants(gw: Gateway) -> dict[str, str]:
     )
     assert dep.status_code == 200
     row = gw.auto_domain(owner, sid)
-    return {"owner": owner, "pid": pid, "sid": sid, "did": did, "domain": row["id"]}
+    volume = gw.post(
+        f"/api/v1/services/{sid}/volumes",
+        owner,
+        json={"name": "data", "mount_path": "/data", "size": "1Gi"},
+    )
+    assert volume.status_code == 201
+    return {
+        "owner": owner,
+        "pid": pid,
+        "sid": sid,
+        "did": did,
+        "domain": row["id"],
+        "volume": volume.json()["volume_id"],
+    }
 
 
 def _foreign_calls(t: dict[str, str]) -> list[tuple[str, str, dict[str, object] | None]]:
@@ -50,6 +63,8 @@ def _foreign_calls(t: dict[str, str]) -> list[tuple[str, str, dict[str, object] 
             f"/api/v1/services/{sid}/volumes",
             {"name": "data", "mount_path": "/data", "size": "1Gi"},
         ),
+        ("PATCH", f"/api/v1/volumes/{t['volume']}/size", {"size": "2Gi"}),
+        ("POST", f"/api/v1/volumes/{t['volume']}/restore", None),
     ]
 
 
@@ -77,11 +92,15 @@ def test_q43_user_cannot_touch_pending_agents_rows(
         gw.request("DELETE", f"/api/v1/service-domains/{two_tenants['domain']}", pat).status_code
         == 403
     )
+    volume = two_tenants["volume"]
+    assert gw.request("DELETE", f"/api/v1/volumes/{volume}", pat).status_code == 403
     # Nothing changed for the owner.
     owner = two_tenants["owner"]
     assert gw.get(f"/api/v1/projects/{two_tenants['pid']}", owner).status_code == 200
     assert gw.deployment(owner, two_tenants["did"])["status"] == "success"
     assert gw.auto_domain(owner, two_tenants["sid"])["domain"] != "stolen.dev.opendeploy.run"
+    volumes = gw.get(f"/api/v1/services/{two_tenants['sid']}/volumes", owner).json()["volumes"]
+    assert [(v["status"], v["size"]) for v in volumes] == [("active", "1Gi")]
 
 
 def test_q43_unknown_ids_are_json_404(gw: Gateway) -> None:
