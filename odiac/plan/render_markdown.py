@@ -53,12 +53,12 @@ def render_markdown(plan: Plan, *, limit: int = DEFAULT_LIMIT) -> str:
         out.force(f"**{_escape(plan.summary())}**\n\n" + _TABLE_HEAD)
         rows = [_row(plan, a) for a in _ordered(plan) if a.kind != "bind_source"]
         for row in rows:
-            out.add("table rows", row, reserve=1)
+            out.add("table row", row, reserve=1)
         out.force("\n")
     if plan.warnings:
-        out.add("warnings", _warnings(plan.warnings))
+        out.add("warnings block", _warnings(plan.warnings))
     for block in _details(plan):
-        out.add("resource details", block)
+        out.add("resource detail", block)
     return out.finish(limit)
 
 
@@ -91,7 +91,9 @@ class _Budget:
     def finish(self, limit: int) -> str:
         text = "".join(self._parts)
         if self.omitted:
-            left_out = ", ".join(f"{n} {what}" for what, n in self.omitted.items())
+            left_out = ", ".join(
+                f"{n} {what}{'' if n == 1 else 's'}" for what, n in self.omitted.items()
+            )
             text += (
                 "> [!NOTE]\n"
                 f"> Truncated to fit {limit:,} characters: {left_out} left out. "

@@ -186,8 +186,19 @@ def test_any_limit_is_respected_and_the_result_stays_valid(limit: int) -> None:
 
 def test_tiny_limit_cuts_table_rows_whole() -> None:
     text = render_markdown(big_plan(services=40, keys=10), limit=MIN_LIMIT)
-    assert re.search(r"\d+ table rows, \d+ resource details left out", text)
+    assert re.search(r"\d+ table rows?, \d+ resource details? left out", text)
     assert "<details>" not in text
+
+
+def test_oversized_warnings_are_left_out_as_one_block_and_counted() -> None:
+    plan = plan_of(*sc.resize_only())
+    plan = plan.model_copy(update={"warnings": [f"warning {i}: " + "w" * 80 for i in range(40)]})
+    text = render_markdown(plan, limit=2_000)
+    assert len(text) <= 2_000
+    assert_well_formed(text)
+    assert "| <code>service.web</code> | update" in text  # the table row still fits
+    assert "warning 0" not in text
+    assert "1 warnings block, 1 resource detail left out." in text
 
 
 def test_limit_below_the_minimum_is_refused() -> None:
