@@ -77,7 +77,7 @@ async def _rollback(
         )
         summary = (
             f"Roll back {svc.name} from {current}\n"
-            f"{' ' * (13 + len(svc.name))}to {describe(choice.target, choice.history, now)}."
+            f"{' ' * (10 + len(svc.name))}   to {describe(choice.target, choice.history, now)}."
         )
         _say(summary, as_json)
         confirm_or_refuse(
