@@ -134,6 +134,9 @@ async def put_part(ctx: Ctx) -> Response:
     if declared.isdigit() and int(declared) > row["part_size"]:
         return json_response({"error": "part too large", "limit": row["part_size"]}, 413)
     data = await ctx.body()
+    row = _load(ctx)  # fresh: other parts may have landed while the body streamed in
+    if row["status"] != "open":
+        raise conflict("upload is not open", status=row["status"])
     if len(data) > row["part_size"]:
         return json_response({"error": "part too large", "limit": row["part_size"]}, 413)
     if len(data) != expected:
@@ -154,10 +157,11 @@ async def put_part(ctx: Ctx) -> Response:
 async def complete(ctx: Ctx) -> Response:
     world, store, now = ctx.world, ctx.world.store, ctx.now
     key = _idempotency_key(ctx)
+    raw = await ctx.body()  # read before loading: no await between the checks and the write
     row = _load(ctx)
     if key in row["keys"]:
         return json_response(row["keys"][key])
-    values = decode(schemas.MULTIPART_COMPLETE, await ctx.body())
+    values = decode(schemas.MULTIPART_COMPLETE, raw)
     validate(schemas.MULTIPART_COMPLETE, values)
     if row["status"] != "open":
         raise conflict("upload is not open", status=row["status"])

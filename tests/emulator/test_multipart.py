@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
+from pathlib import Path
 
+import httpx
 from emulator_helpers import REGION, Gateway, make_zip
+
+from odiac.emulator import create_app
 
 
 def _init(
@@ -93,3 +98,54 @@ def test_multipart_errors(gw: Gateway) -> None:
     assert _put(gw, token, uid, 2, data[1024:2048]).status_code == 409  # type: ignore[attr-defined]
     r = gw.post("/api/v1/upload/multipart/init", token, json={})
     assert r.status_code == 400
+
+
+def test_concurrent_parts_are_all_kept(tmp_path: Path) -> None:
+    app = create_app(data_dir=tmp_path / "d", settings={"time_scale": 0.0})
+    noise = b"".join(hashlib.sha256(str(i).encode()).digest() for i in range(300))
+    data = make_zip({"index.html": noise})
+    part = 1024
+    chunks = [data[i : i + part] for i in range(0, len(data), part)]
+
+    async def scenario() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw.test") as client:
+            token = (await client.post("/api/v1/client-agents/register")).json()["api_key"]
+            auth = {"Authorization": f"Bearer {token}"}
+            body = {"name": "a", "repo_url": "file://upload", "skip_validation": True}
+            pid = (await client.post("/api/v1/projects/", headers=auth, json=body)).json()["id"]
+            init = {
+                "project_id": pid,
+                "project_name": "a",
+                "region_id": REGION,
+                "total_size": len(data),
+                "part_size": part,
+                "total_parts": len(chunks),
+                "total_sha256": hashlib.sha256(data).hexdigest(),
+            }
+            uid = (
+                await client.post(
+                    "/api/v1/upload/multipart/init",
+                    headers={**auth, "Idempotency-Key": "i"},
+                    json=init,
+                )
+            ).json()["upload_id"]
+
+            async def put(n: int) -> int:
+                chunk = chunks[n - 1]
+                headers = {**auth, "X-Part-SHA256": hashlib.sha256(chunk).hexdigest()}
+                r = await client.put(
+                    f"/api/v1/upload/multipart/{uid}/parts/{n}", headers=headers, content=chunk
+                )
+                return r.status_code
+
+            codes = await asyncio.gather(*(put(n) for n in range(1, len(chunks) + 1)))
+            assert set(codes) == {200}
+            done = await client.post(
+                f"/api/v1/upload/multipart/{uid}/complete",
+                headers={**auth, "Idempotency-Key": "c"},
+                json={"total_sha256": init["total_sha256"]},
+            )
+            assert done.status_code == 200, done.text
+
+    asyncio.run(scenario())
