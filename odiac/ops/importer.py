@@ -252,12 +252,16 @@ def _env_table(
     table = tomlkit.table()
     for key, value in rows.items():
         if is_sensitive_key(key) or key in dep_keys:
-            ref = tomlkit.inline_table()
-            ref.append("secret", f"env:{secrets.reference(service, key, value, f'{where}.{key}')}")
-            table.add(key, ref)
+            name = secrets.reference(service, key, value, f"{where}.{key}")
+            table.add(key, _secret_ref(name))
         else:
             table.add(key, value)
     return table
+
+
+def _secret_ref(variable: str) -> Any:
+    """``{ secret = "env:NAME" }`` in the documented spacing (``variable`` is [A-Za-z0-9_])."""
+    return tomlkit.parse(f'v = {{ secret = "env:{variable}" }}\n')["v"]
 
 
 def detect_uses(
