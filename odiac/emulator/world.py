@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import collections
 import logging
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +51,9 @@ class World:
         self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
         self.data_dir = Path(data_dir) if data_dir else _default_data_dir(db_path)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if data_dir is None and db_path in (":memory:", ""):
+            # A throw-away emulator leaves nothing behind once it is garbage-collected.
+            weakref.finalize(self, shutil.rmtree, str(self.data_dir), True)
         stored = self.store.meta_get("settings", {})
         self.settings: dict[str, Any] = {**settings_mod.DEFAULTS, **stored}
         if settings:
@@ -142,6 +147,4 @@ def _default_data_dir(db_path: str) -> Path:
 
 
 def _rmtree(path: Path) -> None:
-    import shutil
-
     shutil.rmtree(path, ignore_errors=True)
