@@ -77,7 +77,7 @@ def _make_tree(base: Path, files: list[tuple[str, str]], link: str) -> Path:
 
 
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(files=trees, link=st.sampled_from(LINKS))
 def test_hostile_trees_are_refused_and_others_archived_faithfully(

@@ -78,7 +78,6 @@ def _field_paths() -> list[tuple[str, ...]]:
         ("services", "web", "env", "API_KEY", "secret"),
         ("services", "web", "build_env", "NODE_ENV"),
         ("source", "token", "secret"),
-        ("services", "web", "uses", "0"),
     ]
     return sorted(set(paths))
 
@@ -104,20 +103,15 @@ toml_values = st.recursive(
 
 
 def _set(document: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    node: Any = document
+    """Write ``value`` at ``path``, turning whatever lies on the way into tables."""
+    node = document
     for key in path[:-1]:
-        if isinstance(node, list):
-            node = node[int(key)] if key.isdigit() and int(key) < len(node) else node[0]
-            continue
         child = node.get(key)
-        if not isinstance(child, dict | list):
+        if not isinstance(child, dict):
             child = {}
             node[key] = child
         node = child
-    if isinstance(node, list):
-        node[0] = value
-    else:
-        node[path[-1]] = value
+    node[path[-1]] = value
 
 
 def _copy(value: Any) -> Any:
@@ -186,7 +180,7 @@ def test_every_section_model_is_mutated() -> None:
     assert reachable - {SecretRef} == {model for _, model in SECTIONS}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     edits=st.lists(st.tuples(st.sampled_from(FIELD_PATHS), toml_values), min_size=1, max_size=3),
     environment=st.sampled_from(["staging", "production"]),
@@ -202,7 +196,7 @@ def test_arbitrary_values_in_any_field_give_diagnostics(
         _load(text, environment)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(document=st.dictionaries(st.text(max_size=12), toml_values, max_size=6))
 def test_arbitrary_toml_documents_give_diagnostics(document: dict[str, Any]) -> None:
     text = _dump(document)
@@ -210,7 +204,7 @@ def test_arbitrary_toml_documents_give_diagnostics(document: dict[str, Any]) -> 
         _load(text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     raw=st.binary(max_size=200)
     | st.text(max_size=200).map(str.encode)

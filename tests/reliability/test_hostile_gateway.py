@@ -169,7 +169,7 @@ def zip_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(name=st.sampled_from(sorted(CALLS)), status=statuses, payload=hostile_bodies())
 def test_hostile_answer_is_a_gateway_error_or_a_result(
