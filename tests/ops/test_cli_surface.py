@@ -1,0 +1,67 @@
+"""Help texts with examples, and click's shell completion for bash, zsh and fish."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from odiac.cli import cli
+
+DAY2 = ["status", "logs", "rollback", "cancel", "redeploy", "import"]
+
+
+@pytest.mark.parametrize("name", DAY2)
+def test_help_shows_an_example(name: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+    assert f"odiac {name}" in result.output.split("Example", 1)[1]
+
+
+@pytest.mark.parametrize("name", ["rollback", "cancel", "redeploy"])
+def test_destructive_commands_offer_yes_and_json(name: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert "--yes" in result.output
+    assert "--json" in result.output
+
+
+def _complete(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "odiac"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o nosort -F _odiac_completion odiac"),
+        ("zsh", "#compdef odiac"),
+        ("fish", "complete --no-files --command odiac"),
+    ],
+)
+def test_completion_script_generation(shell: str, marker: str) -> None:
+    done = _complete({"_ODIAC_COMPLETE": f"{shell}_source"})
+    assert done.returncode == 0, done.stderr
+    assert marker in done.stdout
+
+
+def test_bash_completion_lists_day2_commands() -> None:
+    done = _complete(
+        {"_ODIAC_COMPLETE": "bash_complete", "COMP_WORDS": "odiac re", "COMP_CWORD": "1"}
+    )
+    assert done.returncode == 0, done.stderr
+    words = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
+    assert words == {"redeploy"}
+    done = _complete(
+        {"_ODIAC_COMPLETE": "bash_complete", "COMP_WORDS": "odiac logs --f", "COMP_CWORD": "2"}
+    )
+    assert "plain,--follow" in done.stdout.splitlines()
