@@ -51,8 +51,14 @@ async def register(ctx: Ctx) -> Response:
         raise bad_request("name must be at most 64 characters")
     ip = source_ip(world, ctx)
     user_agent = ctx.request.headers.get("user-agent", "")
-    hits: dict[str, list[float]] = store.meta_get("register_hits", {})
-    recent = [t for t in hits.get(ip, []) if t > now - RATE_WINDOW_S]
+    stored: dict[str, list[float]] = store.meta_get("register_hits", {})
+    # Only hits inside the sliding window matter; older ones are dropped for every IP.
+    hits = {
+        key: kept
+        for key, times in stored.items()
+        if (kept := [t for t in times if t > now - RATE_WINDOW_S])
+    }
+    recent = hits.get(ip, [])
     if len(recent) >= RATE_LIMIT:
         wait = max(1, math.ceil(min(recent) + RATE_WINDOW_S - now))
         raise gateway_error(

@@ -64,8 +64,12 @@ async def create_deployment(ctx: Ctx) -> Response:
         "dependencies": values.get("dependencies", []),
         "is_rollback": False,
         "rollback_of": None,
-        "runtime_snapshot": runtime,
-        "build_snapshot": envvars.plain(service.get("build_variables", {}), world.secret),
+        "runtime_snapshot": envvars.seal(runtime, world.secret, encrypt_all=True),
+        "build_snapshot": envvars.seal(
+            envvars.plain(service.get("build_variables", {}), world.secret),
+            world.secret,
+            encrypt_all=True,
+        ),
         "source_code_info": {
             "builder": plan.get("builder", ""),
             "source_kind": project.get("source_kind", ""),
@@ -79,7 +83,7 @@ async def create_deployment(ctx: Ctx) -> Response:
     with store.transaction():
         store.put("deployment", row)
         store.put("project", project)
-    return json_response(views.deployment(row, now), 201)
+    return json_response(views.deployment(row, now, ctx.world.secret), 201)
 
 
 def _plan(ctx: Ctx, project: Doc, service: Doc) -> dict[str, Any]:
@@ -100,7 +104,7 @@ async def get_deployment(ctx: Ctx) -> Response:
     row, _project = load_child(
         ctx.world.store, ctx.me, "deployment", ctx.params["did"], "deployment"
     )
-    return json_response(views.deployment(row, ctx.now))
+    return json_response(views.deployment(row, ctx.now, ctx.world.secret))
 
 
 def _listing(ctx: Ctx, projects: list[Doc]) -> Response:
@@ -108,7 +112,7 @@ def _listing(ctx: Ctx, projects: list[Doc]) -> Response:
     rows = [d for p in projects for d in ctx.world.store.find("deployment", project_id=p["id"])]
     out = []
     for row in sorted(rows, key=lambda d: (d["created_at"], d["id"]), reverse=True):
-        view = views.deployment(row, ctx.now)
+        view = views.deployment(row, ctx.now, ctx.world.secret)
         if service_id and view["service_id"] != service_id:
             continue
         if status and view["status"] != status:
@@ -140,7 +144,7 @@ async def cancel(ctx: Ctx) -> Response:
         message="Deployment cancelled",
     )  # fmt: skip
     store.put("deployment", row)
-    return json_response(views.deployment(row, now))
+    return json_response(views.deployment(row, now, ctx.world.secret))
 
 
 async def rollback(ctx: Ctx) -> Response:
@@ -173,7 +177,7 @@ async def rollback(ctx: Ctx) -> Response:
     with store.transaction():
         store.put("deployment", row)
         store.put("project", project)
-    body = views.deployment(row, now)
+    body = views.deployment(row, now, ctx.world.secret)
     body["deployment_id"] = row["id"]
     return json_response(body, 201)
 

@@ -211,6 +211,7 @@ async def complete(ctx: Ctx) -> Response:
         store.put("project", project)
         store.put("mpupload", row)
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(assembled.parent, ignore_errors=True)  # the project keeps its own copy
     return json_response(body)
 
 

@@ -6,7 +6,7 @@ import re
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from odiac.emulator import fixtures, gitrepos, schemas, views
+from odiac.emulator import envvars, fixtures, gitrepos, schemas, views
 from odiac.emulator.auth import Caller, load_project, visible_projects
 from odiac.emulator.decode import decode, validate
 from odiac.emulator.errors import bad_request, conflict, gateway_error, json_response
@@ -148,15 +148,18 @@ async def create_dependency(ctx: Ctx) -> Response:
         "host": host,
         "port": port,
         "username": user,
-        "password": password,
         "database_name": database,
-        "env_vars": _env_vars(engine, host, port, user, password, database),
+        "env_vars": envvars.seal(
+            _env_vars(engine, host, port, user, password, database),
+            ctx.world.secret,
+            encrypt_all=True,
+        ),
         "fail": fail is not None,
         "created_at": now,
         "ready_at": now + float(ctx.world.settings["dependency_ready_s"]),
     }
     store.put("dependency", row)
-    body = views.dependency(row, now)
+    body = views.dependency(row, now, ctx.world.secret)
     body["status"] = "failed" if row["fail"] else "provisioning"
     body["message"] = "Dependency created successfully"
     del body["connection_info"], body["error_msg"], body["created_at"]
@@ -198,7 +201,9 @@ def _env_vars(engine: str, host: str, port: int, user: str, pw: str, db: str) ->
 async def dependency_status(ctx: Ctx) -> Response:
     project = load_project(ctx.world.store, ctx.me, ctx.params["pid"])
     rows = ctx.world.store.find("dependency", project_id=project["id"])
-    return json_response({"dependencies": [views.dependency(r, ctx.now) for r in rows]})
+    return json_response(
+        {"dependencies": [views.dependency(r, ctx.now, ctx.world.secret) for r in rows]}
+    )
 
 
 def routes(table: RouteTable) -> None:

@@ -88,8 +88,8 @@ def deployment_state(row: Doc, now: float) -> tuple[str, int]:
     return timeline.state_at(row["plan"], now - row["created_at"])
 
 
-def deployment(row: Doc, now: float) -> dict[str, Any]:
-    """The Deployment object."""
+def deployment(row: Doc, now: float, secret: str) -> dict[str, Any]:
+    """The Deployment object (env snapshots are decrypted for the JSON strings)."""
     status, progress = deployment_state(row, now)
     return {
         "id": row["id"],
@@ -114,8 +114,12 @@ def deployment(row: Doc, now: float) -> dict[str, Any]:
         "dependencies": row.get("dependencies", []),
         "is_rollback": bool(row.get("is_rollback")),
         "rollback_of": row.get("rollback_of"),
-        "runtime_variables": json.dumps(row.get("runtime_snapshot", {}), sort_keys=True),
-        "build_variables": json.dumps(row.get("build_snapshot", {}), sort_keys=True),
+        "runtime_variables": json.dumps(
+            envvars.plain(row.get("runtime_snapshot", {}), secret), sort_keys=True
+        ),
+        "build_variables": json.dumps(
+            envvars.plain(row.get("build_snapshot", {}), secret), sort_keys=True
+        ),
         "source_code_info": json.dumps(row.get("source_code_info", {}), sort_keys=True),
         "runtime_logs_query": f"deployment_id={row['id']}",
         "created_at": rfc3339(row["created_at"]),
@@ -160,7 +164,7 @@ def custom_status(row: Doc, now: float) -> tuple[str, float | None]:
     return ("verified" if now >= start + 2.0 else "pending"), None
 
 
-def dependency(row: Doc, now: float) -> dict[str, Any]:
+def dependency(row: Doc, now: float, secret: str) -> dict[str, Any]:
     """A dependency instance as listed by the status route."""
     status = row_status = "failed" if row.get("fail") else "provisioning"
     if row_status != "failed" and now >= row["ready_at"]:
@@ -173,7 +177,7 @@ def dependency(row: Doc, now: float) -> dict[str, Any]:
         "type": row["type"],
         "status": status,
         "environment": row["environment"],
-        "env_vars": dict(row["env_vars"]),
+        "env_vars": envvars.plain(row["env_vars"], secret),
         "connection_info": {
             "host": row["host"],
             "port": row["port"],

@@ -72,10 +72,16 @@ def test_q35_plaintext_reads_and_sensitive_classification(gw: Gateway) -> None:
 
 def test_q35_values_are_not_stored_in_plaintext(gw: Gateway) -> None:
     token = gw.agent()
-    pid = gw.project(token)["id"]
-    sid = gw.service(token, pid)
+    pid, sid = gw.stack(token)
     _put(gw, token, pid, sid, {"variables": {"API_SECRET": "s3cr3t-value-xyz"}})
-    assert "s3cr3t-value-xyz" not in gw.client.get("/_emulator/state").text
+    did = gw.deploy(token, pid, sid)["id"]
+    dep = {"project_id": pid, "dependency_id": "postgres", "password": "db-pass-4242"}
+    created = gw.post("/api/v1/dependencies/create", token, json=dep).json()
+    assert "db-pass-4242" in created["env_vars"]["DATABASE_URL"]
+    assert "s3cr3t-value-xyz" in gw.deployment(token, did)["runtime_variables"]
+    state = gw.client.get("/_emulator/state").text
+    assert "s3cr3t-value-xyz" not in state
+    assert "db-pass-4242" not in state
 
 
 def test_q36_deployment_snapshots_env_as_json_string(gw: Gateway) -> None:
