@@ -226,8 +226,21 @@ class Bench:
 
     # Checks -----------------------------------------------------------------
 
-    def check_run(self, trial: Trial, run: OdiacRun, rc: int, canary: str, *, killed: bool) -> None:
-        """No traceback, no canary, a known exit code, and failures that say what failed."""
+    def check_run(
+        self,
+        trial: Trial,
+        run: OdiacRun,
+        rc: int,
+        canary: str,
+        *,
+        killed: bool,
+        explain: bool = True,
+    ) -> None:
+        """No traceback, no canary, a known exit code, and failures that say what failed.
+
+        ``explain``: a failure must name the failed action and the gateway error
+        (off for runs expected to fail for another reason, like a stale plan).
+        """
         text = run.text()
         if TRACEBACK in text:
             tail = redact(text[text.index(TRACEBACK) :][:600])
@@ -244,6 +257,9 @@ class Bench:
             lines = run.failure_lines()
             if not any(line.startswith("Error: ") for line in lines):
                 trial.problems.append("a failed run printed no 'Error:' line")
+            elif explain and not _explains(lines):
+                shown = redact(" | ".join(lines[:3]))[:400]
+                trial.problems.append(f"a failure names no action or gateway error: {shown}")
             trial.failure_messages.extend(
                 re.sub(r"\S*/trial-\d+/", "<trial>/", x) for x in lines[:4]
             )
@@ -380,7 +396,7 @@ class Bench:
             trial.converged = True
         stale = self.odiac(app, env, "apply", str(saved))
         rc = stale.wait(self.run_timeout)
-        self.check_run(trial, stale, rc, canary, killed=False)
+        self.check_run(trial, stale, rc, canary, killed=False, explain=False)
         if rc != 1 or "stale" not in stale.text():
             trial.problems.append(f"the stale saved plan was not refused (exit {rc})")
         self.verify(trial, app, env, canary)
@@ -453,6 +469,20 @@ class FaultStorm:
 
 
 _HTTP_5XX = ("http_500", "http_502", "http_503")
+
+
+# What a failure line must carry: the request or the gateway's answer.
+_GATEWAY_ERROR = re.compile(
+    r"\b(GET|POST|PUT|DELETE) /v1/|\b[45]\d\d\b|timed out|lost the connection|could not connect"
+)
+
+
+def _explains(lines: list[str]) -> bool:
+    """Every failed action names the gateway error; else the final error names the request."""
+    failed = [line for line in lines if ": FAILED - " in line]
+    if failed:
+        return all(_GATEWAY_ERROR.search(line) for line in failed)
+    return any(line.startswith("Error: ") and _GATEWAY_ERROR.search(line) for line in lines)
 
 
 def _faults(control: EmulatorControl) -> list[dict[str, Any]]:

@@ -90,6 +90,11 @@ class _Recorded(bench.OdiacRun):  # type: ignore[misc, name-defined]
         (["Error: x", "the value canary-1-abc leaked"], 1, "canary"),
         (["service.web: FAILED - 502"], 1, "no 'Error:' line"),
         (["Error: fine"], 3, "unexpected exit status 3"),
+        (
+            ["service.web: FAILED - read-back differs", "Error: apply did not finish"],
+            1,
+            "names no action or gateway error",
+        ),
     ],
 )
 def test_the_bench_detects_leaks_tracebacks_and_silent_failures(
@@ -99,3 +104,17 @@ def test_the_bench_detects_leaks_tracebacks_and_silent_failures(
     trial = bench.Trial(index=0, seed=0)
     checker.check_run(trial, _Recorded(lines), rc, "canary-1-abc", killed=False)
     assert any(problem in p for p in trial.problems), trial.problems
+
+
+def test_the_bench_accepts_failures_that_name_the_action_and_the_gateway_error(
+    tmp_path: Path,
+) -> None:
+    checker = bench.Bench(tmp_path, bench.DEFAULT_EXAMPLE)
+    trial = bench.Trial(index=0, seed=0)
+    lines = [
+        "service.web: FAILED - POST /v1/projects/p1/services/ failed: 502 Bad Gateway",
+        "Error: apply did not finish: Apply: 2 done, 1 failed, 1 skipped, 0 manual.",
+    ]
+    checker.check_run(trial, _Recorded(lines), 1, "canary-1-abc", killed=False)
+    assert trial.problems == []
+    assert trial.failure_messages == lines
