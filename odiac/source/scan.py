@@ -9,11 +9,12 @@ the same tree; apply builds the archive only when the plan uploads source.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from odiac.source.manifest import Manifest, hash_file
+from odiac.source.manifest import Manifest, ManifestEntry, hash_file
 from odiac.source.walk import list_source
 
 if TYPE_CHECKING:
@@ -51,11 +52,17 @@ def scan_source(
     listing = list_source(root, exclude, include)
     manifest = Manifest()
     threads = workers or min(8, os.cpu_count() or 1)
+    # A bounded window of futures, consumed in listing order (the manifest order):
+    # submitting every file at once would hold one future per file in memory.
+    window: deque[Future[ManifestEntry]] = deque()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="odiac-scan") as pool:
         try:
-            # map() yields in listing order, which is the manifest order.
-            for entry in pool.map(hash_file, listing.files):
-                manifest.add(entry)
+            for item in listing.files:
+                window.append(pool.submit(hash_file, item))
+                if len(window) > 4 * threads:
+                    manifest.add(window.popleft().result())
+            while window:
+                manifest.add(window.popleft().result())
         except BaseException:
             pool.shutdown(cancel_futures=True)  # don't hash the rest of a failed tree
             raise
