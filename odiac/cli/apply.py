@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -39,6 +40,13 @@ EXIT_INTERRUPTED = 130
     help="Maximum actions in flight.",
 )
 @click.option("--follow-logs", is_flag=True, help="Stream deployment logs while waiting.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another apply of this folder to finish.",
+)
 @click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
 @click.pass_obj
 def command(
@@ -47,6 +55,7 @@ def command(
     auto_approve: bool,
     parallelism: int,
     follow_logs: bool,
+    lock_timeout: float,
     token: str | None,
 ) -> None:
     """Apply the changes of a fresh plan (after confirmation) or of a saved PLAN_FILE.
@@ -64,16 +73,22 @@ def command(
             hint="Pass --auto-approve (CI), or apply a reviewed plan file: "
             "odiac plan -o plan.json && odiac apply plan.json",
         )
-    result = asyncio.run(
-        _apply(
-            options,
-            plan_file=plan_file,
-            auto_approve=auto_approve,
-            parallelism=parallelism,
-            follow_logs=follow_logs,
-            token=token,
+    from odiac.apply.lock import ApplyLock
+
+    # One apply per folder at a time; the lock dies with its holder (even SIGKILL).
+    with ApplyLock.acquire(Path.cwd(), wait=lock_timeout, command="odiac apply") as lock:
+        if lock.previous is not None:
+            echo(f"Warning: {lock.previous_note()}", err=True)
+        result = asyncio.run(
+            _apply(
+                options,
+                plan_file=plan_file,
+                auto_approve=auto_approve,
+                parallelism=parallelism,
+                follow_logs=follow_logs,
+                token=token,
+            )
         )
-    )
     if result is None:
         return
     if result.interrupted:

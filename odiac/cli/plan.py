@@ -7,6 +7,7 @@ Exit codes: 0 success (with ``--detailed-exitcode``: no changes), 1 error,
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from odiac.cli.session import open_session, print_findings, refuse_on_errors
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
     from odiac.cli.session import Prepared, Session
+    from odiac.plan.model import Plan
 
 EXIT_CHANGES = 2
 
@@ -41,10 +43,11 @@ EXIT_CHANGES = 2
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "markdown"]),
     default="text",
     show_default=True,
-    help="Output format; github prints workflow annotations for drifted keys.",
+    help="Output format: github prints workflow annotations for drifted keys (and writes "
+    "the Markdown summary to $GITHUB_STEP_SUMMARY when set); markdown suits PR comments.",
 )
 @click.option(
     "--parallelism",
@@ -106,10 +109,27 @@ def _render(session: Session, prepared: Prepared, fmt: str) -> None:
         from odiac.plan.render_github import render_github
 
         echo(render_github(plan, session.locate, config_file=str(session.loaded.path)).rstrip("\n"))
+        _step_summary(plan)
+    elif fmt == "markdown":
+        from odiac.plan.render_markdown import render_markdown
+
+        echo(render_markdown(plan).rstrip("\n"))
     else:
         from odiac.plan.render_text import render_text
 
         echo(render_text(plan).rstrip("\n"))
+
+
+def _step_summary(plan: Plan) -> None:
+    """Append the Markdown plan to the GitHub Actions job summary, when running there."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from odiac.plan.render_markdown import render_step_summary
+    from odiac.redact import redact
+
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(redact(render_step_summary(plan)))
 
 
 def _warn(message: str) -> None:

@@ -39,10 +39,16 @@ def make_app(root: Path, config: str = CONFIG) -> Path:
 
 
 def odiac(
-    cwd: Path, emulator: EmulatorProcess, token: str, *args: str
+    cwd: Path,
+    emulator: EmulatorProcess,
+    token: str,
+    *args: str,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
-    env.pop("CI", None)
+    for name in ("CI", "GITHUB_STEP_SUMMARY"):  # the runner's own, if any
+        env.pop(name, None)
+    env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, *args],
         cwd=cwd,

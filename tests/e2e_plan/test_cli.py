@@ -154,3 +154,40 @@ def test_follow_logs_streams_deployment_logs(
     result = odiac(app, emulator, token, "apply", "--auto-approve", "--follow-logs")
     assert result.returncode == 0, result.stderr
     assert "[web] buildctl:" in result.stdout
+
+
+def test_markdown_format_and_github_step_summary(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-md"))
+    markdown = odiac(app, emulator, token, "plan", "--format", "markdown")
+    assert markdown.returncode == 0, markdown.stderr
+    assert "| Resource | Action | Impact |" in markdown.stdout
+    summary = tmp_path / "summary.md"
+    github = odiac(
+        app,
+        emulator,
+        token,
+        "plan",
+        "--format",
+        "github",
+        extra_env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert github.returncode == 0, github.stderr
+    assert "::notice" in github.stdout
+    assert "| Resource | Action | Impact |" in summary.read_text()
+
+
+def test_a_second_apply_of_the_same_folder_waits_for_the_lock(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    from odiac.apply.lock import ApplyLock
+
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-lock"))
+    with ApplyLock.acquire(app, command="odiac apply"):
+        locked = odiac(app, emulator, token, "apply", "--auto-approve")
+    assert locked.returncode == 1
+    assert "Traceback" not in locked.stderr
+    with api(emulator, token) as client:
+        assert client.get("/v1/projects/").json()["data"] == []
+    assert odiac(app, emulator, token, "apply", "--auto-approve").returncode == 0
