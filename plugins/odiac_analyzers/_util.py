@@ -8,7 +8,6 @@ import tomllib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from odiac.analysis.context import AnalysisContext, ServiceDraft
     from odiac.analysis.walk import SourceIndex
 
 # §3.2 / §5: development servers are never production starts.
@@ -53,15 +52,6 @@ def line_of(index: SourceIndex, rel: str, needle: str) -> int | None:
 def is_dev_start(command: str) -> bool:
     """Whether a command starts a development server (§3.2, §5)."""
     return bool(DEV_START.search(command.strip()))
-
-
-def first_existing(ctx: AnalysisContext, svc: ServiceDraft, names: list[str]) -> str | None:
-    """Repository path of the first of ``names`` that exists in the service root."""
-    for name in names:
-        rel = svc.join(name)
-        if ctx.index.exists(rel):
-            return rel
-    return None
 
 
 def version_from_tool_versions(

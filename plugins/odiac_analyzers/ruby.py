@@ -85,17 +85,20 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
             )
         _puma(ctx, svc)
         _database_yml(ctx, svc)
-    else:
-        svc.set(
-            "scripts_start",
-            "bundle exec rackup config.ru -o 0.0.0.0 -p $PORT",
-            rank=RANK_DEFAULT,
-            file=config_ru,
-        )
-        svc.set_default_port(
-            9292, file=config_ru if ctx.index.exists(config_ru) else rel, note="rackup default"
-        )
+    elif ctx.index.exists(config_ru):
+        start = "bundle exec rackup config.ru -o 0.0.0.0 -p $PORT"
+        svc.set("scripts_start", start, rank=RANK_DEFAULT, file=config_ru)
+        svc.set_default_port(9292, file=config_ru, note="rackup default")
         svc.set("entry_point", "config.ru", rank=RANK_MANIFEST, file=config_ru)
+    else:
+        # Sinatra run directly (`ruby app.rb`) listens on 4567 (§3.5).
+        names = ("app.rb", "server.rb", "main.rb")
+        main = next((n for n in names if ctx.index.exists(svc.join(n))), None)
+        if main is not None:
+            start = f"bundle exec ruby {main} -o 0.0.0.0 -p $PORT"
+            svc.set("scripts_start", start, rank=RANK_DEFAULT, file=svc.join(main))
+            svc.set("entry_point", main, rank=RANK_MANIFEST, file=svc.join(main))
+        svc.set_default_port(4567, file=rel, note="Sinatra default")
     return True
 
 

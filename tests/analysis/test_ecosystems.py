@@ -148,3 +148,16 @@ def test_public_folder_without_index_is_not_static(analyze: Analyze) -> None:
     """§3.12: a public/ folder alone is not enough."""
     r = analyze({"public/logo.png": "png"})
     assert r.refusal is not None
+
+
+def test_sinatra_direct_and_under_rackup(analyze: Analyze) -> None:
+    """§3.5 sinatra row: 4567 when run directly, 9292 under rackup."""
+    direct = analyze({"Gemfile": 'gem "sinatra"\n', "app.rb": "require 'sinatra'\n"}, name="direct")
+    assert (direct.services[0].port, direct.services[0].scripts_start) == (
+        4567,
+        "bundle exec ruby app.rb -o 0.0.0.0 -p $PORT",
+    )
+    rack = analyze(
+        {"Gemfile": 'gem "sinatra"\n', "app.rb": "", "config.ru": "run App\n"}, name="rack"
+    )
+    assert rack.services[0].port == 9292
