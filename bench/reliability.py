@@ -59,6 +59,8 @@ RUN_TIMEOUT_S = 180.0
 RATE_5XX, RATE_TIMEOUT, RATE_DROP = 0.10, 0.05, 0.10
 TIMEOUT_HOLD_S = 2.0
 TIMED_OUT = -999
+# The example's fresh plan has six actions (project, db, upload, bind, service, deploy).
+KILL_AFTER_ACTIONS_MAX = 6
 
 
 @dataclass
@@ -90,6 +92,9 @@ class OdiacRun:
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
         self.lines: list[tuple[str, str]] = []  # (stream, line)
         self.plan_shown = threading.Event()
+        self.reached = threading.Event()  # the armed number of actions has started
+        self._started = 0
+        self._target: int | None = None
         self._lock = threading.Lock()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "odiac", *args],
@@ -112,9 +117,22 @@ class OdiacRun:
         for line in stream:
             with self._lock:
                 self.lines.append((name, line.rstrip("\n")))
+                if name == "out" and line.endswith(": started\n"):
+                    self._started += 1
+                    if self._target is not None and self._started >= self._target:
+                        self.reached.set()
             if line.startswith("Plan: "):
                 self.plan_shown.set()
-        self.plan_shown.set()  # the process ended: nobody waits forever
+        # The process ended: nobody waits forever.
+        self.plan_shown.set()
+        self.reached.set()
+
+    def arm(self, actions: int) -> None:
+        """Set :attr:`reached` once ``actions`` actions have printed ``started``."""
+        with self._lock:
+            self._target = actions
+            if self._started >= actions:
+                self.reached.set()
 
     def wait(self, timeout: float = RUN_TIMEOUT_S) -> int:
         try:
@@ -491,12 +509,22 @@ def _faults(control: EmulatorControl) -> list[dict[str, Any]]:
 
 
 def _wait_for_kill_moment(run: OdiacRun, rng: random.Random) -> None:
-    """Sleep to a seeded random moment: mostly after the plan is shown, sometimes before."""
-    if rng.random() < 0.15:
+    """Wait for a seeded random moment of the run.
+
+    Mostly just after the n-th action started (n random; fast creates would rarely
+    be hit by a random time alone), sometimes at a random time while loading and
+    planning, or anywhere in the apply phase.
+    """
+    draw = rng.random()
+    if draw < 0.15:
         time.sleep(rng.uniform(0.0, 1.0))  # while loading, refreshing or planning
-        return
-    run.plan_shown.wait(timeout=RUN_TIMEOUT_S)
-    time.sleep(rng.uniform(0.0, 1.6))
+    elif draw < 0.3:
+        run.plan_shown.wait(timeout=RUN_TIMEOUT_S)
+        time.sleep(rng.uniform(0.0, 1.6))
+    else:
+        run.arm(rng.randint(1, KILL_AFTER_ACTIONS_MAX))
+        run.reached.wait(timeout=RUN_TIMEOUT_S)
+        time.sleep(rng.uniform(0.0, 0.08))  # into the action's request
 
 
 def _plant_canary(config: Path) -> None:
