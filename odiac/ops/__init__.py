@@ -10,5 +10,6 @@ modules here read and change the live project through the gateway client only.
 * :mod:`odiac.ops.status`: gather per-service status into plain data.
 * :mod:`odiac.ops.logs`: one-shot and streamed deployment logs, filters, durations.
 * :mod:`odiac.ops.deploys`: rollback target selection, cancel, redeploy, watching.
-* :mod:`odiac.ops.importer`: a live project as an ``opendeploy.toml`` document.
+* :mod:`odiac.ops.importer`: a live project as an ``opendeploy.toml`` document
+  (:mod:`odiac.ops.import_names` names its dependencies and secret variables).
 """

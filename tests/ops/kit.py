@@ -165,26 +165,28 @@ class Live:
 
 
 def read_until(stream: IO[str], needle: str, timeout: float = 30.0) -> list[str]:
-    """Lines of ``stream`` up to and including the first containing ``needle``."""
-    lines: queue.Queue[str | None] = queue.Queue()
+    """Text of ``stream`` up to the first ``needle`` (a prompt may end without a newline),
+    split into lines."""
+    chunks: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:
-        for line in iter(stream.readline, ""):
-            lines.put(line)
-            if needle in line:
-                break
-        else:
-            lines.put(None)
+        seen = ""
+        while needle not in seen:
+            char = stream.read(1)
+            if not char:
+                chunks.put(None)
+                return
+            seen += char
+            chunks.put(char)
 
     threading.Thread(target=pump, daemon=True).start()
-    seen: list[str] = []
-    while True:
-        line = lines.get(timeout=timeout)
-        if line is None:
-            raise AssertionError(f"stream ended before {needle!r}: {''.join(seen)}")
-        seen.append(line)
-        if needle in line:
-            return seen
+    text = ""
+    while needle not in text:
+        char = chunks.get(timeout=timeout)
+        if char is None:
+            raise AssertionError(f"stream ended before {needle!r}: {text}")
+        text += char
+    return text.splitlines(keepends=True)
 
 
 _MASKS = [

@@ -7,7 +7,7 @@ import json
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from .kit import Live, mask
+from .kit import Live, mask, read_until
 
 pytestmark = pytest.mark.e2e
 
@@ -59,3 +59,43 @@ def test_redeploy_of_an_unknown_service_names_the_live_ones(live: Live) -> None:
     done = live.odiac("redeploy", "api", "--yes")
     assert done.returncode == 1
     assert 'has no service "api" (services: web)' in done.stderr
+
+
+def _answer(live: Live, answer: str, *args: str) -> tuple[int, str]:
+    """Run odiac with a terminal on stdin (a pty) and type ``answer`` at the prompt."""
+    import os
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            live.argv(*args),
+            cwd=live.app,
+            env=live.env(),
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stderr is not None
+        read_until(proc.stderr, "[y/N]")
+        os.write(master, f"{answer}\n".encode())
+        out, err = proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+        os.close(slave)
+    return proc.returncode, out + err
+
+
+def test_redeploy_asks_on_a_terminal_and_no_changes_nothing(live: Live) -> None:
+    live.apply()
+    before = len(live.deployments())
+    code, output = _answer(live, "n", "redeploy", "web")
+    assert code == 1
+    assert "did not redeploy web: not confirmed; nothing was changed" in output
+    assert len(live.deployments()) == before
+    code, output = _answer(live, "y", "redeploy", "web")
+    assert code == 0, output
+    assert "Redeployed web" in output
+    assert len(live.deployments()) == before + 1
