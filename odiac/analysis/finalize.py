@@ -20,6 +20,7 @@ from odiac.analysis.envfiles import (
 )
 from odiac.analysis.envrefs import literal
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.planmeta import env_aliases, storage_reasons
 from odiac.analysis.ports import choose_http_port
 from odiac.analysis.result import AiConfig, EnvVarSpec, ServiceAnalysis, ServiceExtras
 
@@ -84,6 +85,8 @@ def finalize_service(
     late = [v.name for v in runtime + build if LATE_BOUND.match(v.name)]
     optional = sorted({r.name for r in svc.env if r.optional})
     extras = ServiceExtras(
+        storage=storage_reasons(ctx, svc),
+        env_aliases=env_aliases(ctx, svc, analysis),
         deploy_mode=mode,
         dockerfile=svc.dockerfile,
         release_commands=[c for c, _ in svc.release],

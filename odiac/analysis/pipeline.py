@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from odiac.analysis.context import AnalysisContext
 from odiac.analysis.evidence import Refusal
 from odiac.analysis.finalize import finalize_service
+from odiac.analysis.planmeta import complexity
 from odiac.analysis.refusal import scan_for_mining
 from odiac.analysis.result import ExternalService, ProjectAnalysisResult
 from odiac.analysis.walk import SourceIndex
@@ -90,6 +91,22 @@ def run_analysis(root: Path, analyzers: list[Analyzer]) -> ProjectAnalysisResult
         analysis, extra = finalize_service(ctx, svc)
         services.append(analysis)
         extras[analysis.name] = extra
+    webs = [s.name for s in services if s.project_type == "web"]
+    if len(webs) > 1:
+        ctx.flag(
+            "",
+            "several_web_services",
+            "several web services: only one gets the public domain by default ("
+            + ", ".join(webs)
+            + "); choose, or route the others",
+        )
+    level = complexity(
+        ctx,
+        services,
+        storage=any(e.storage for e in extras.values()),
+        dockerfile=any(e.deploy_mode == "dockerfile" for e in extras.values()),
+    )
+    ctx.decide("", "complexity", level)
     ctx.decide("", "wall_time_ms", str(round((time.perf_counter() - started) * 1000)))
     return ProjectAnalysisResult(
         project_name=ctx.project_name,
@@ -97,6 +114,7 @@ def run_analysis(root: Path, analyzers: list[Analyzer]) -> ProjectAnalysisResult
         extras=extras,
         ledger=ctx.ledger,
         review=ctx.review,
+        complexity=level,
         external=[
             ExternalService(name=n, image=i, kind=k, evidence=e) for n, i, k, e in ctx.external
         ],

@@ -78,6 +78,7 @@ class ServiceExtras(BaseModel):
     env_aliases: dict[str, str] = Field(default_factory=dict)
     late_bound_vars: list[str] = Field(default_factory=list)
     optional_vars: list[str] = Field(default_factory=list)
+    storage: list[str] = Field(default_factory=list)
 
 
 class ExternalService(BaseModel):
@@ -103,6 +104,7 @@ class ProjectAnalysisResult(BaseModel):
     review: list[ReviewItem] = Field(default_factory=list)
     external: list[ExternalService] = Field(default_factory=list)
     refusal: Refusal | None = None
+    complexity: str = ""
     files_walked: int = 0
     files_read: int = 0
 

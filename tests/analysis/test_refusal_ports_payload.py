@@ -111,3 +111,16 @@ def test_analysis_is_deterministic(analyze: Analyze) -> None:
     """§0.7: same tree in, same analysis out."""
     first = analyze(APP, name="same").payload()
     assert analyze(APP, name="same").payload() == first
+
+
+def test_complexity_storage_and_aliases(analyze: Analyze) -> None:
+    """§9.3 complexity class, §6.7 storage signals, §6.6 env aliases."""
+    r = analyze({
+        **APP, "a.js": "app.listen(3000); process.env.DB_HOST; process.env.POSTGRES_DB; process.env.APP_UPLOAD_DIR",
+        "Dockerfile": "FROM node\nEXPOSE 22 3000\nVOLUME /data\nCMD node a.js\n",
+    })  # fmt: skip
+    extras = r.extras["app"]
+    assert r.complexity == "multi_protocol"
+    assert extras.storage == ["VOLUME /data", "env APP_UPLOAD_DIR"]
+    assert extras.env_aliases == {"DB_HOST": "postgres:DATABASE_URL"}
+    assert analyze({"index.html": "<p>hi</p>"}, name="site").complexity == "static"
