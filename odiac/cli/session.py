@@ -29,7 +29,7 @@ from odiac.state.checks import Finding, run_checks
 from odiac.state.refresh import read_snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from odiac.cli.context import GlobalOptions
     from odiac.config.loader import LoadedConfig
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from odiac.plan.inputs import DesiredState, LiveState
     from odiac.plan.model import Plan
     from odiac.plugin.manager import PluginManager
+    from odiac.source import SourceArchive
 
 PLAN_KEY = Path(".opendeploy/plan-key")
 KEY_BYTES = 32
@@ -116,7 +117,7 @@ class Session:
         where = self.loaded.locate(key_path)
         return (where.file, where.line) if where is not None and where.line else None
 
-    def _build_archive(self, extra_excludes: list[Path]) -> tuple[Any | None, list[str]]:
+    def _build_archive(self, extra_excludes: list[Path]) -> tuple[SourceArchive | None, list[str]]:
         config = self.loaded.config
         if config.source.git:
             return None, []
@@ -183,7 +184,7 @@ async def open_session(
     *,
     flag_token: str | None,
     allow_register: bool,
-    warn: Any = None,
+    warn: Callable[[str], None] | None = None,
     client_options: dict[str, Any] | None = None,
 ) -> AsyncIterator[Session]:
     """Load the configuration and connect to its gateway.

@@ -12,7 +12,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any, Protocol
 
 from odiac.desired.auto import auto_fields, fill_auto
-from odiac.desired.env import ENGINE_ENV_KEYS, dependency_env, resolve_env_map
+from odiac.desired.env import ENGINE_ENV_KEYS, SecretResolver, dependency_env, resolve_env_map
 from odiac.plan.inputs import (
     DesiredDependency,
     DesiredProject,
@@ -159,7 +159,7 @@ def _analysis_if_needed(config: Config, config_path: Path, plugins: PluginManage
 def _service(
     name: str,
     svc: ServiceSection,
-    resolve: Any,
+    resolve: SecretResolver,
     engines: Mapping[str, str],
     live_dependencies: Mapping[str, LiveDependency],
     analysis: Any | None,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from odiac.gateway.client import GatewayClient
+    from odiac.gateway.models import DependencyStatus, Deployment, Service, ServiceDomain
     from odiac.plan.inputs import DesiredDependency
 
 GATEWAY_ENVIRONMENTS = ("staging", "production")
@@ -131,7 +132,7 @@ async def read_snapshot(
 
 async def _read_services(
     client: GatewayClient, pid: str, environment: str
-) -> tuple[list[Any], dict[str, list[Any]]]:
+) -> tuple[list[Service], dict[str, list[ServiceDomain]]]:
     listed = await client.list_services(pid)
     ids = [svc.id for svc in listed]
     domain_lists = await asyncio.gather(
@@ -140,12 +141,14 @@ async def _read_services(
     return list(listed), dict(zip(ids, domain_lists, strict=True))
 
 
-def _newest_first(deployments: Sequence[Any]) -> list[Any]:
+def _newest_first(deployments: Sequence[Deployment]) -> list[Deployment]:
     # The gateway already answers newest first; a stable sort keeps its order on ties.
     return sorted(deployments, key=lambda d: d.created_at or "", reverse=True)
 
 
-def _live_service(svc: Any, domains: Sequence[Any], deployments: Sequence[Any]) -> LiveService:
+def _live_service(
+    svc: Service, domains: Sequence[ServiceDomain], deployments: Sequence[Deployment]
+) -> LiveService:
     mine = [d for d in deployments if d.service_id == svc.id]
     latest = mine[0] if mine else None
     running = next((d for d in mine if d.status == "success"), None)
@@ -173,7 +176,7 @@ def _live_service(svc: Any, domains: Sequence[Any], deployments: Sequence[Any]) 
     )
 
 
-def _live_deployment(dep: Any, all_deployments: Sequence[Any]) -> LiveDeployment:
+def _live_deployment(dep: Deployment, all_deployments: Sequence[Deployment]) -> LiveDeployment:
     description = dep.description or ""
     if dep.is_rollback and parse_deployment_description(description) == (None, None):
         # A rollback runs its target's source; odiac's identity lives on the target.
@@ -190,7 +193,7 @@ def _live_deployment(dep: Any, all_deployments: Sequence[Any]) -> LiveDeployment
     )
 
 
-def _live_domain(row: Any) -> LiveDomain:
+def _live_domain(row: ServiceDomain) -> LiveDomain:
     fqdn = (row.domain or "").removeprefix("https://").removeprefix("http://")
     return LiveDomain(
         id=row.id,
@@ -200,7 +203,7 @@ def _live_domain(row: Any) -> LiveDomain:
     )
 
 
-def _bound_source_digest(deployments: Sequence[Any]) -> str | None:
+def _bound_source_digest(deployments: Sequence[Deployment]) -> str | None:
     for dep in deployments:
         if dep.is_rollback:
             continue
@@ -215,7 +218,7 @@ def _secret_map(values: Mapping[str, str] | None) -> dict[str, SecretStr]:
 
 
 def _name_dependencies(
-    live: Sequence[Any], desired: Mapping[str, DesiredDependency]
+    live: Sequence[DependencyStatus], desired: Mapping[str, DesiredDependency]
 ) -> dict[str, LiveDependency]:
     """Give each live dependency its name in the file.
 
@@ -227,7 +230,7 @@ def _name_dependencies(
     wanted = {name: (dep.display_name or name) for name, dep in desired.items()}
     by_label = {label: name for name, label in wanted.items()}
     named: dict[str, LiveDependency] = {}
-    unmatched: list[Any] = []
+    unmatched: list[DependencyStatus] = []
     for row in live:
         name = by_label.get(row.display_name or "")
         if name is not None and name not in named:
@@ -250,7 +253,7 @@ def _engine(value: str | None) -> str:
     return "mongodb" if value == "mongo" else (value or "")
 
 
-def _live_dependency(row: Any) -> LiveDependency:
+def _live_dependency(row: DependencyStatus) -> LiveDependency:
     return LiveDependency(
         id=row.id,
         engine=_engine(row.type),
