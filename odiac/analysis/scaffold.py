@@ -69,6 +69,13 @@ def render(result: ProjectAnalysisResult, project: str) -> str:
     for svc in result.services:
         services.add(svc.name, _service(result, svc))
     doc.add("services", services)
+    for ext in result.external:
+        if ext.kind in ("external", "sidecar"):
+            doc.add(
+                tomlkit.comment(
+                    f"not built by OpenDeploy: {ext.name} ({ext.image}, {ext.evidence}); supply it yourself"
+                )
+            )
     return tomlkit.dumps(doc)
 
 

@@ -63,6 +63,9 @@ def command(
         f"{s.name} ({s.framework or s.language or 'unknown'})" for s in result.services
     )
     echo(f"Wrote {target}: {services}.")
+    for ext in result.external:
+        if ext.kind in ("external", "sidecar"):
+            echo(f"  external: {ext.name} ({ext.image}) is not built; supply it yourself")
     todo = [item for item in result.review if item.severity == "blocking"]
     for item in todo:
         echo(f"  review: {item.service or 'project'}: {item.message}")

@@ -121,3 +121,17 @@ def test_multi_service_init_loads(tmp_path: Path) -> None:
     services = load_config(root / "opendeploy.toml").config.services
     assert (services["web"].type, services["worker"].type) == ("web", "worker")
     assert services["worker"].uses == ["redis"]
+
+
+def test_external_compose_services_are_named(tmp_path: Path) -> None:
+    """§2.2: unsupported dependencies are reported for the user to supply."""
+    root = _write(tmp_path / "q", {
+        "package.json": json.dumps({"scripts": {"start": "node a.js"}, "dependencies": {"express": "4"}}),
+        "a.js": "app.listen(3000)",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    ports: ['3000:3000']\n  mq:\n    image: rabbitmq:3\n",
+    })  # fmt: skip
+    result = CliRunner().invoke(cli, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "external: mq (rabbitmq:3)" in result.output
+    assert "# not built by OpenDeploy: mq (rabbitmq:3" in (root / "opendeploy.toml").read_text()
+    assert list(load_config(root / "opendeploy.toml").config.services) == ["web"]
