@@ -19,14 +19,10 @@ def analysis_of(subject: PolicySubject) -> ProjectAnalysisResult | None:
         return subject.analysis
     if not subject.root.is_dir():
         return None
-    return _analyse(subject.root.resolve())
-
-
-@functools.lru_cache(maxsize=8)
-def _analyse(root: Path) -> ProjectAnalysisResult:
+    # Not cached: the source may change between two plans of one process.
     from odiac.plugin.manager import get_plugin_manager
 
-    return get_plugin_manager().analyze(root)
+    return get_plugin_manager().analyze(subject.root.resolve())
 
 
 def match_service(
