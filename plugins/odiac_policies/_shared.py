@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from odiac.analysis.result import ProjectAnalysisResult, ServiceAnalysis
     from odiac.config.model import Config, ServiceSection
     from odiac.plugin import PolicySubject
