@@ -168,6 +168,8 @@ def _scalar(go_type: str, value: Any, struct: str, path: str) -> Any:
         if isinstance(value, _Float):
             raise _mismatch(value, struct, path, go_type, literal=value.literal)
         if isinstance(value, int) and not isinstance(value, bool):
+            if not -(2**63) <= value < 2**63:  # Go's int is 64 bits wide
+                raise _mismatch(value, struct, path, go_type, literal=str(value))
             return value
     elif go_type == FLOAT:
         if isinstance(value, int | float) and not isinstance(value, bool):

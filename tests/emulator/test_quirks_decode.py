@@ -136,3 +136,14 @@ def test_q53_analysis_object_stored_verbatim_and_non_objects_rejected(gw: Gatewa
             f"json: cannot unmarshal {kind} into Go struct field UpdateSourceRequest.analysis "
             "of type map[string]interface {}"
         )
+
+
+def test_integer_overflow_is_a_go_type_error(gw: Gateway) -> None:
+    token = gw.agent()
+    pid = gw.project(token)["id"]
+    body = {"name": "web", "type": "web", **GOOD_CAPS, "port": 2**64}
+    r = gw.post(f"/api/v1/projects/{pid}/services/", token, json=body)
+    assert r.status_code == 400
+    assert r.json()["error"] == (
+        f"json: cannot unmarshal number {2**64} into Go struct field CreateServiceRequest.port of type int"
+    )
