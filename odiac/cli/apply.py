@@ -79,16 +79,20 @@ def command(
     with ApplyLock.acquire(Path.cwd(), wait=lock_timeout, command="odiac apply") as lock:
         if lock.previous is not None:
             echo(f"Warning: {lock.previous_note()}", err=True)
-        result = asyncio.run(
-            _apply(
-                options,
-                plan_file=plan_file,
-                auto_approve=auto_approve,
-                parallelism=parallelism,
-                follow_logs=follow_logs,
-                token=token,
+        try:
+            result = asyncio.run(
+                _apply(
+                    options,
+                    plan_file=plan_file,
+                    auto_approve=auto_approve,
+                    parallelism=parallelism,
+                    follow_logs=follow_logs,
+                    token=token,
+                )
             )
-        )
+        except asyncio.CancelledError:
+            # A second Ctrl-C cancelled the run; the entry point reports it (exit 130).
+            raise KeyboardInterrupt from None
     if result is None:
         return
     if result.interrupted:

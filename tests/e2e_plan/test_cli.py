@@ -191,3 +191,50 @@ def test_a_second_apply_of_the_same_folder_waits_for_the_lock(
     with api(emulator, token) as client:
         assert client.get("/v1/projects/").json()["data"] == []
     assert odiac(app, emulator, token, "apply", "--auto-approve").returncode == 0
+
+
+def test_ctrl_c_stops_scheduling_reports_and_a_rerun_converges(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    """SIGINT while the deployment create is held by the gateway (an injected timeout)."""
+    import os
+    import signal
+    import sys
+
+    app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-sigint"))
+    control = emulator.control()
+    control.configure(timeout_hold_s=3)
+    control.fault("timeout", match={"method": "POST", "path": "/v1/deployments/"})
+    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
+    env.pop("CI", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, "apply", "--auto-approve"],
+        cwd=app,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("service.web.deploy: started"):
+                process.send_signal(signal.SIGINT)
+                break
+        lines.extend(process.stdout)
+        code = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        control.configure(timeout_hold_s=30)
+    output = "".join(lines)
+    assert code == 130, output
+    assert "Stopping: no new action starts" in output
+    assert "service.web.subdomain: skipped" in output
+    assert "Interrupted." in output
+    rerun = odiac(app, emulator, token, "apply", "--auto-approve")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert odiac(app, emulator, token, "plan", "--detailed-exitcode").returncode == 0
