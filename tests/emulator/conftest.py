@@ -16,8 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from emulator_helpers import Gateway
-
+from emulator.driver import Gateway
 from odiac.emulator import create_app
 
 

@@ -7,7 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from emulator_helpers import Gateway, make_zip
+
+from emulator.driver import Gateway, make_zip
 
 
 def _zip_with(

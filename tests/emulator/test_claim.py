@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from emulator_helpers import GOOD_CAPS, Gateway
+from emulator.driver import GOOD_CAPS, Gateway
 
 
 def _path(claim_url: str) -> str:

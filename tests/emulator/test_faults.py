@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from emulator_helpers import REGION, Gateway
+from emulator.driver import REGION, Gateway
 
 
 def test_http_fault_honours_count_and_match(gw: Gateway) -> None:

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from emulator_helpers import Gateway
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from emulator.driver import Gateway
 
 _scalars = (
     st.none()

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from emulator_helpers import Gateway, make_zip
 
+from emulator.driver import Gateway, make_zip
 from odiac.emulator import create_app
 
 

@@ -8,8 +8,8 @@ import math
 from pathlib import Path
 
 import httpx
-from emulator_helpers import REGION, Gateway, make_zip
 
+from emulator.driver import REGION, Gateway, make_zip
 from odiac.emulator import create_app
 
 

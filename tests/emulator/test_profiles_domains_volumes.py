@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_helpers import Gateway, make_zip
+from emulator.driver import Gateway, make_zip
 
 
 def test_newer_profile_async_extraction(gw: Gateway) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from emulator_helpers import GOOD_CAPS, Gateway
+from emulator.driver import GOOD_CAPS, Gateway
 
 TOKEN_RE = re.compile(r"^od_a[0-9A-Za-z]{43}$")
 

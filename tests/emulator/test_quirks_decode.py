@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_helpers import GOOD_CAPS, Gateway
+from emulator.driver import GOOD_CAPS, Gateway
 
 
 def _deployments(gw: Gateway, token: str, pid: str) -> int:

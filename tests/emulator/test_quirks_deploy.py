@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from emulator_helpers import Gateway
 from starlette.testclient import WebSocketDenialResponse
+
+from emulator.driver import Gateway
 
 
 def test_q37_listing_wrapped_newest_first(gw: Gateway) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_helpers import Gateway
+from emulator.driver import Gateway
 
 
 def test_q38_auto_row_appears_after_delay(gw: Gateway) -> None:

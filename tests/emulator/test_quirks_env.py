@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from emulator_helpers import Gateway
+from emulator.driver import Gateway
 
 
 def _env(gw: Gateway, token: str, pid: str, sid: str) -> dict[str, object]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_helpers import Gateway
+from emulator.driver import Gateway
 
 PLAIN_404 = "404 page not found"
 

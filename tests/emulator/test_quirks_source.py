@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tarfile
 
-from emulator_helpers import INACTIVE_REGION, REGION, Gateway, make_zip
+from emulator.driver import INACTIVE_REGION, REGION, Gateway, make_zip
 
 
 def _assert_q9_failure(gw: Gateway, token: str, did: str) -> None:

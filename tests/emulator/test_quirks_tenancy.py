@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from emulator_helpers import GOOD_CAPS, Gateway
+
+from emulator.driver import GOOD_CAPS, Gateway
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 import pytest
-from emulator_helpers import Gateway
 from starlette.testclient import TestClient
 
+from emulator.driver import Gateway
 from odiac.emulator import create_app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator_helpers import Gateway
+from emulator.driver import Gateway
 
 
 def test_first_deploy_happy_path(gw: Gateway) -> None:
