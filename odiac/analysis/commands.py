@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, ServiceDraft
+from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import command_ports
 
 MIGRATION = re.compile(
@@ -14,10 +15,36 @@ MIGRATION = re.compile(
 )
 
 
+# §3.2 / §5: development servers are never production starts.
+DEV_START = re.compile(
+    r"(\bnext\s+dev\b|^vite$|\bvite(\s+dev)?(\s|$)(?!build)|\bastro\s+dev\b|\bnuxi?\s+dev\b"
+    r"|\bnest\s+start\b(?!.*--prod)|\bnodemon\b|\bts-node-dev\b|\btsx\s+watch\b"
+    r"|\breact-scripts\s+start\b|\bng\s+serve\b|\bexpo\s+start\b|\bwebpack\s+serve\b"
+    r"|\bremix\s+dev\b|\bvite\s+preview\b|--watch\b|\brunserver\b|\bflask\s+run\b.*--debug"
+    r"|\bfastapi\s+dev\b|--reload\b)"
+)
+
+
+def is_dev_start(command: str) -> bool:
+    """Whether a command starts a development server (§3.2, §5)."""
+    return bool(DEV_START.search(command.strip()))
+
+
 def apply_command(
     ctx: AnalysisContext, svc: ServiceDraft, command: str, rel: str, line: int
 ) -> None:
-    """A start command's facts: start, listener ports, embedded migrations (§2.3, §4.3)."""
+    """A start command's facts: start, listener ports, embedded migrations (§2.3, §4.3).
+
+    A development-server command (§5) is reported and never becomes the start.
+    """
+    if is_dev_start(command):
+        ctx.flag(
+            svc.name,
+            "dev_server_start",
+            f"{command!r} runs a development server; not used as the production start",
+            Evidence(file=rel, line=line),
+        )
+        return
     svc.set("scripts_start", command, rank=RANK_DESCRIPTOR, file=rel, line=line, note="Procfile")
     for port, honours in command_ports(command):
         if port is not None:

@@ -7,17 +7,12 @@ import re
 import tomllib
 from typing import TYPE_CHECKING, Any
 
+from odiac.analysis.commands import is_dev_start
+
 if TYPE_CHECKING:
     from odiac.analysis.walk import SourceIndex
 
-# §3.2 / §5: development servers are never production starts.
-DEV_START = re.compile(
-    r"(\bnext\s+dev\b|^vite$|\bvite(\s+dev)?(\s|$)(?!build)|\bastro\s+dev\b|\bnuxi?\s+dev\b"
-    r"|\bnest\s+start\b(?!.*--prod)|\bnodemon\b|\bts-node-dev\b|\btsx\s+watch\b"
-    r"|\breact-scripts\s+start\b|\bng\s+serve\b|\bexpo\s+start\b|\bwebpack\s+serve\b"
-    r"|\bremix\s+dev\b|\bvite\s+preview\b|--watch\b|\brunserver\b|\bflask\s+run\b.*--debug"
-    r"|\bfastapi\s+dev\b|--reload\b)"
-)
+__all__ = ["is_dev_start", "line_of", "load_json", "load_toml", "version_from_tool_versions"]
 
 
 def load_json(index: SourceIndex, rel: str) -> dict[str, Any] | None:
@@ -47,11 +42,6 @@ def line_of(index: SourceIndex, rel: str, needle: str) -> int | None:
     """First line of ``rel`` containing ``needle`` literally."""
     found = index.find_line(rel, re.escape(needle))
     return found[0] if found else None
-
-
-def is_dev_start(command: str) -> bool:
-    """Whether a command starts a development server (§3.2, §5)."""
-    return bool(DEV_START.search(command.strip()))
 
 
 def version_from_tool_versions(

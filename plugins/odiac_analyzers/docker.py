@@ -52,6 +52,17 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         return
     parsed = df.parse(rel, text)
     stage = parsed.stage(svc.dockerfile_target)
+    if svc.dockerfile_target and DEVELOPMENT.search(svc.dockerfile_target) and parsed.stages:
+        # §2.2: a development build target; the production start is the final stage's.
+        final = parsed.stages[-1]
+        ctx.flag(
+            svc.name,
+            "dev_build_target",
+            f"compose builds stage {svc.dockerfile_target!r}; the production start comes from the final stage "
+            f"{final.name or final.base!r}",
+            Evidence(file=rel, line=final.line),
+        )
+        stage = final
     if stage is None:
         return
     svc.dockerfile = rel

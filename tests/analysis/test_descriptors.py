@@ -195,3 +195,24 @@ def test_procfile_roles_and_release(analyze: Analyze) -> None:
     assert names["web"].scripts_start.startswith("flask db upgrade; gunicorn")
     assert r.extras["web"].release_commands == ["flask db upgrade", "python migrate.py"]
     assert names["web"].port == 5000
+
+
+def test_compose_dev_target_uses_the_final_stage(analyze: Analyze) -> None:
+    """§2.2: `target: dev` → the production start comes from the final stage, and the plan says so."""
+    r = analyze({
+        **NODE_APP,
+        "Dockerfile": "FROM node:20 AS dev\nCMD npm run dev\nFROM node:20 AS prod\nEXPOSE 3000\nCMD node index.js\n",
+        "docker-compose.yml": "services:\n  web:\n    build:\n      context: .\n      target: dev\n    ports: ['3000:3000']\n",
+    })  # fmt: skip
+    assert r.services[0].scripts_start == "node index.js"
+    assert any(i.code == "dev_build_target" for i in r.review)
+
+
+def test_procfile_dev_command_is_never_the_start(analyze: Analyze) -> None:
+    """§5: `uvicorn --reload` is a development server."""
+    r = analyze({
+        "requirements.txt": "fastapi\nuvicorn\n", "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "Procfile": "web: uvicorn main:app --reload\n",
+    })  # fmt: skip
+    assert r.services[0].scripts_start == "uvicorn main:app --host 0.0.0.0 --port $PORT"
+    assert any(i.code == "dev_server_start" for i in r.review)
