@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+import httpx
+import pytest
+
 from emulator.driver import REGION, Gateway
 
 
@@ -151,3 +154,28 @@ def test_git_repo_fixture_drives_validation(gw: Gateway) -> None:
     )
     assert r.status_code == 200
     assert r.json()["source_status"] == "ready"
+
+
+def test_timeout_fault_returns_promptly_when_the_client_gives_up(served: str) -> None:
+    with httpx.Client(base_url=served, timeout=5) as control:
+        control.post("/_emulator/config", json={"timeout_hold_s": 30})
+        token = control.post("/api/v1/client-agents/register").json()["api_key"]
+        control.post(
+            "/_emulator/faults", json={"kind": "timeout", "match": {"path": "/api/v1/regions"}}
+        )
+        started = time.monotonic()
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(
+                f"{served}/api/v1/regions/",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=0.3,
+            )
+        deadline = started + 10
+        while True:  # the held request ends as soon as the server sees the disconnect
+            log = control.get("/_emulator/requests").json()["requests"]
+            if any(e["path"] == "/api/v1/regions/" for e in log):
+                break
+            assert time.monotonic() < deadline, "held request never finished"
+            time.sleep(0.02)
+        assert time.monotonic() - started < 10  # far below the 30 s hold
+        assert [e["status"] for e in log if e["path"] == "/api/v1/regions/"] == [504]

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from emulator.driver import Gateway, make_zip
-from odiac.emulator import create_app
 
 
 def test_logs_tail_since_and_total(gw: Gateway) -> None:
@@ -71,31 +66,6 @@ def _parse_sse(text: str) -> list[tuple[str, Any]]:
         fields = dict(line.split(": ", 1) for line in block.splitlines())
         events.append((fields["event"], json.loads(fields["data"])))
     return events
-
-
-@pytest.fixture
-def served(tmp_path: Any) -> Iterator[str]:
-    """The emulator on a real loopback socket (free port), frozen clock."""
-    app = create_app(
-        data_dir=tmp_path / "data", settings={"time_scale": 0.0, "stream_poll_s": 0.02}
-    )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    started = threading.Event()
-    for _ in range(500):
-        if server.started:
-            started.set()
-            break
-        threading.Event().wait(0.01)
-    assert started.is_set()
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
 
 
 def test_sse_stream_follows_the_virtual_clock_live(served: str) -> None:
