@@ -116,6 +116,12 @@ def _classify(ctx: AnalysisContext, directory: str, pkg: dict[str, Any]) -> str:
     return "skip"
 
 
+def _local_dirs(pkg: dict[str, Any], dirs_by_name: dict[str, str]) -> list[str]:
+    """Directories of the local packages ``pkg`` depends on (§2.4 rebuild triggers)."""
+    names = {**(pkg.get("dependencies") or {}), **(pkg.get("devDependencies") or {})}
+    return sorted(dirs_by_name[n] for n in names if n in dirs_by_name)
+
+
 def _shared(pkg: dict[str, Any], local_names: set[str]) -> bool:
     for section in ("dependencies", "devDependencies"):
         for name, spec in (pkg.get(section) or {}).items():
@@ -134,6 +140,7 @@ def layout(ctx: AnalysisContext) -> None:
         dirs = _package_dirs(ctx, globs)
         packages = {d: load_json(ctx.index, f"{d}/package.json") or {} for d in dirs}
         local = {str(p.get("name")) for p in packages.values() if p.get("name")}
+        dirs_by_name = {str(p["name"]): d for d, p in packages.items() if p.get("name")}
         tool = _tool(ctx, marker)
         for directory, pkg in packages.items():
             kind = _classify(ctx, directory, pkg)
@@ -155,7 +162,7 @@ def layout(ctx: AnalysisContext) -> None:
             svc.notes.update(workspace_pkg=str(pkg.get("name") or name), workspace_tool=tool)
             if shared:
                 svc.notes["workspace_shared"] = "1"
-                svc.watch_paths = [directory]
+                svc.watch_paths = [directory, *_local_dirs(pkg, dirs_by_name)]
             if kind == "worker":
                 svc.set_role("worker", file=ev.file, note="worker scripts")
             ctx.decide(svc.name, "source_root", svc.source_path, ev)

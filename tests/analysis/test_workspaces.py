@@ -46,7 +46,7 @@ def test_shared_and_isolated_workspace_packages(analyze: Analyze) -> None:
         4000,
         "pnpm run start",
     )
-    assert r.extras["web"].watch_paths == ["apps/web"]
+    assert r.extras["web"].watch_paths == ["apps/web", "packages/ui"]
     assert any(i.code == "docs_site_candidate" for i in r.review), (
         "a docs site is reported, never dropped"
     )
