@@ -38,7 +38,7 @@ from odiac.emulator.clock import rfc3339
 from odiac.emulator.errors import ApiError, gateway_error, json_response, plain_not_found
 from odiac.emulator.lifecycle import tick
 from odiac.emulator.logs import access_log, install_filter
-from odiac.emulator.routing import Ctx, RouteTable, tier_gated
+from odiac.emulator.routing import Ctx, Handler, RouteTable, tier_gated
 from odiac.emulator.settings import delete_gate
 from odiac.emulator.world import HTTP_FAULTS, World, log
 
@@ -147,7 +147,7 @@ class Gateway:
                 next_action="ask_user",
             )
 
-    async def _run(self, ctx: Ctx, handler: object) -> Response:
+    async def _run(self, ctx: Ctx, handler: Handler) -> Response:
         request = ctx.request
         fault = self.world.take_fault(HTTP_FAULTS, request.method, request.url.path)
         if fault is not None and fault.startswith("http_"):
@@ -157,7 +157,7 @@ class Gateway:
             await self._hold(request)
             return PlainTextResponse("504 Gateway Timeout", status_code=504)
         try:
-            response: Response = await handler(ctx)  # type: ignore[operator]
+            response = await handler(ctx)
         except ApiError as exc:
             response = exc.response()
         except Exception:

@@ -7,7 +7,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from odiac.emulator import envvars, fixtures, gitrepos, schemas, views
-from odiac.emulator.auth import Caller, load_project, visible_projects
+from odiac.emulator.auth import load_project, visible_projects
 from odiac.emulator.decode import decode, validate
 from odiac.emulator.errors import bad_request, conflict, gateway_error, json_response
 from odiac.emulator.fixtures import CATALOG, GUEST_NAMESPACE
@@ -102,7 +102,7 @@ async def catalog(ctx: Ctx) -> Response:
     return json_response({"dependencies": fixtures.catalog_list()})
 
 
-def _namespace(caller: Caller, project: dict[str, Any]) -> str:
+def _namespace(project: dict[str, Any]) -> str:
     return GUEST_NAMESPACE if project.get("user_id") is None else f"user-{project['user_id'][:8]}"
 
 
@@ -132,7 +132,7 @@ async def create_dependency(ctx: Ctx) -> Response:
     while name in taken:
         name, suffix = f"{project['name']}-{engine}-{suffix}", suffix + 1
     _cat_id, display, _version, port = CATALOG[engine]
-    host = f"{name}.{_namespace(ctx.me, project)}.svc.cluster.local"
+    host = f"{name}.{_namespace(project)}.svc.cluster.local"
     user = values.get("username") or "app"
     password = password or secrets.token_urlsafe(18).replace("-", "x").replace("_", "y")
     database = values.get("database_name") or "app"
@@ -160,7 +160,7 @@ async def create_dependency(ctx: Ctx) -> Response:
     }
     store.put("dependency", row)
     body = views.dependency(row, now, ctx.world.secret)
-    body["status"] = "failed" if row["fail"] else "provisioning"
+    body["status"] = "provisioning"
     body["message"] = "Dependency created successfully"
     del body["connection_info"], body["error_msg"], body["created_at"]
     return json_response(body)

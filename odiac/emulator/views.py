@@ -165,10 +165,10 @@ def custom_status(row: Doc, now: float) -> tuple[str, float | None]:
 
 
 def dependency(row: Doc, now: float, secret: str) -> dict[str, Any]:
-    """A dependency instance as listed by the status route."""
-    status = row_status = "failed" if row.get("fail") else "provisioning"
-    if row_status != "failed" and now >= row["ready_at"]:
-        status = "running"
+    """A dependency instance: provisioning until ``ready_at``, then running (or failed)."""
+    status = "provisioning"
+    if now >= row["ready_at"]:
+        status = "failed" if row.get("fail") else "running"
     return {
         "id": row["id"],
         "dependency_id": row["dependency_id"],
