@@ -25,7 +25,7 @@ from odiac.analysis.ports import choose_http_port
 from odiac.analysis.result import AiConfig, EnvVarSpec, ServiceAnalysis, ServiceExtras
 
 if TYPE_CHECKING:
-    from odiac.analysis.context import AnalysisContext, EnvRead, PortCandidate, ServiceDraft
+    from odiac.analysis.context import AnalysisContext, EnvRead, PortCandidate, Role, ServiceDraft
 
 FIELDS = (
     "language", "language_version", "framework", "build_tool", "package_manager",
@@ -56,9 +56,7 @@ def finalize_service(
         fact = svc.facts.get(field)
         if fact is not None:
             ctx.decide(name, field, fact.value, *fact.evidence)
-    role = svc.role or ("static" if svc.get("framework") == "static" else "web")
-    if svc.role is None and svc.facts.get("project_type"):
-        role = svc.get("project_type")  # type: ignore[assignment]
+    role: Role = svc.role or ("static" if svc.get("framework") == "static" else "web")
     ctx.decide(name, "project_type", role, *svc.role_evidence)
     port = _resolve_port(ctx, svc, role)
     runtime, build = _env_vars(ctx, svc)
@@ -328,7 +326,7 @@ def _ai(ctx: AnalysisContext, svc: ServiceDraft, names: list[str]) -> AiConfig:
     keys = sorted(n for n in set(names) if _AI_KEY.match(n))
     urls = sorted(n for n in set(names) if _AI_URL.match(n))
     for key in keys:
-        prefix = _AI_KEY.match(key)[1]  # type: ignore[index]
+        prefix = key.rsplit("_API_", 1)[0]
         providers.setdefault(AI_PROVIDERS[prefix], Evidence(file="", note=key))
     if providers:
         ctx.decide(svc.name, "ai_providers", ",".join(sorted(providers)), *providers.values())

@@ -27,6 +27,7 @@ from odiac.analysis.walk import SourceIndex
 from odiac.errors import PluginError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from odiac.plugin.types import Analyzer
@@ -149,9 +150,9 @@ def _no_entrypoint(ctx: AnalysisContext) -> Refusal | None:
     return None
 
 
-def _call(analyzer: Analyzer, phase: str, fn: object, *args: object) -> bool:
+def _call(analyzer: Analyzer, phase: str, fn: Callable[..., object], *args: object) -> bool:
     try:
-        return bool(fn(*args))  # type: ignore[operator]
+        return bool(fn(*args))
     except PluginError:
         raise
     except Exception as exc:
