@@ -68,6 +68,10 @@ def test_example_applies_from_scratch_and_replans_clean(
     for ref in env_refs(config):
         assert f"example-secret-{ref.lower()}" not in applied.stdout + applied.stderr
 
-    replanned = odiac(app, emulator, token, "plan", "--detailed-exitcode")
+    saved = tmp_path / "saved-plan.json"
+    replanned = odiac(app, emulator, token, "plan", "--detailed-exitcode", "-o", str(saved))
     assert replanned.returncode == 0, replanned.stdout + replanned.stderr
     assert "No changes." in replanned.stdout
+    plan_text = saved.read_text()
+    for ref in env_refs(config):  # a plan file never holds a secret value
+        assert f"example-secret-{ref.lower()}" not in plan_text
