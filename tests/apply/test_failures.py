@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
+import httpx
 import pytest
 
-from apply.harness import VirtualTime, apply_config, plan_for, running_emulator, write_app
+from apply.harness import (
+    BASE_URL,
+    VirtualTime,
+    apply_config,
+    plan_for,
+    running_emulator,
+    write_app,
+)
 from odiac.apply import apply_plan
 from odiac.apply.events import SilentReporter
+from odiac.gateway.client import GatewayClient
 
 TWO_SERVICES = """
     version = 1
@@ -190,3 +200,46 @@ def test_secret_rotation_redeploys_only_when_the_value_changes(
 
     kinds = asyncio.run(scenario())
     assert kinds == (["set_env", "deploy"] if rotate else [])
+
+
+class LyingTransport(httpx.AsyncBaseTransport):
+    """A gateway that reports a different cpu_limit than it was sent (read-back check)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method != "GET" or "/services/" not in request.url.path:
+            return response
+        await response.aread()
+        body = json.loads(response.content)
+        rows = body["data"] if isinstance(body, dict) and "data" in body else [body]
+        for row in rows:
+            if isinstance(row, dict) and "cpu_limit" in row:
+                row["cpu_limit"] = "250m"
+        return httpx.Response(response.status_code, headers=response.headers, json=body)
+
+
+def test_a_read_back_that_differs_from_the_plan_fails_the_action(tmp_path: Path) -> None:
+    config = write_app(
+        tmp_path / "app",
+        '[project]\nname = "liar"\n[services.web]\ntype = "web"\nport = 8000\ncpu = "1"\n',
+    )
+
+    async def scenario() -> None:
+        async with running_emulator(tmp_path) as emu:
+            token = await emu.user_token()
+            client = GatewayClient(BASE_URL, token, transport=LyingTransport(emu.transport))
+            emu.clients.append(client)
+            _, result = await apply_config(client, config, tmp_path / "s", VirtualTime(emu))
+            created = next(r for r in result.results if r.action_id == "service.web")
+            assert created.outcome == "failed"
+            assert "read-back differs from the plan" in created.detail
+            assert "cpu_limit: planned '1', read back '250m'" in created.detail
+            assert (
+                next(r for r in result.results if r.action_id == "service.web.deploy").outcome
+                == "skipped"
+            )
+
+    asyncio.run(scenario())
