@@ -538,8 +538,7 @@ def _plant_canary(config: Path) -> None:
 
 def _shape(path: str) -> str:
     """A request path with ids replaced, so kill points group together."""
-    parts = path.split("/")
-    return "/".join("{id}" if len(p) >= 32 and p.count("-") == 4 else p for p in parts)
+    return _UUID.sub("{id}", path)
 
 
 def run_experiment(
@@ -610,13 +609,12 @@ def _report(
     }
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _generalise(message: str) -> str:
     """A failure line with ids removed, so equal failures count together."""
-    words = [
-        "{id}" if len(w.strip(".,:()'\"")) >= 32 and w.count("-") >= 4 else w
-        for w in message.split(" ")
-    ]
-    return redact(" ".join(words))[:200]
+    return redact(_UUID.sub("{id}", message))[:200]
 
 
 def _summary(report: dict[str, Any]) -> str:
