@@ -90,7 +90,7 @@ class LogFilter:
 async def register_service_secrets(
     client: GatewayClient, project: Project, service: Service
 ) -> None:
-    """Register the service's sensitive env values and its dependencies' connection values.
+    """Register the service's sensitive env values and its dependencies' credentials.
 
     Logs are application output: an app that prints its ``DATABASE_URL`` must not
     leak it through odiac.
@@ -101,8 +101,10 @@ async def register_service_secrets(
             if is_sensitive_key(key):
                 register(value)
     for dep in await client.list_dependencies_status(project.id):
-        for value in dep.env_vars.values():
-            register(value)
+        # Only the credentials: masking a port such as 5432 would mangle ordinary lines.
+        for key, value in dep.env_vars.items():
+            if is_sensitive_key(key):
+                register(value)
 
 
 async def pick_deployment(

@@ -100,3 +100,15 @@ def test_ctrl_c_stops_following_cleanly_with_130(slow_live: Live) -> None:
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert "Stopped." in err
+
+
+def test_dependency_credentials_are_redacted_but_not_ordinary_numbers(live: Live) -> None:
+    live.apply()
+    (dep,) = live.get(f"/v1/dependencies/status/{live.project()['id']}")["dependencies"]
+    url, port = dep["env_vars"]["DATABASE_URL"], dep["env_vars"]["POSTGRES_PORT"]
+    (live.app / "OPENDEPLOY_EMULATOR_FAIL_BUILD").write_text(f"cannot reach {url} on {port}\n")
+    assert live.odiac("apply", "--auto-approve").returncode == 1
+    done = live.odiac("logs", "web", "--build", "--tail", "1")
+    assert done.returncode == 0, done.stderr
+    assert url not in done.stdout
+    assert f"cannot reach [redacted] on {port}" in done.stdout
