@@ -89,6 +89,8 @@ def parse_json(raw: bytes, *, allow_empty: bool = False) -> Any:
         raise DecodeError(
             400, {"error": "invalid character 'N' looking for beginning of value"}
         ) from None
+    except RecursionError:
+        raise DecodeError(400, {"error": "exceeded max depth"}) from None
 
 
 def decode(struct: Struct, raw: bytes, *, allow_empty: bool = False) -> dict[str, Any]:
@@ -96,7 +98,10 @@ def decode(struct: Struct, raw: bytes, *, allow_empty: bool = False) -> dict[str
     document = parse_json(raw, allow_empty=allow_empty)
     if document is None:
         return {}
-    return decode_value(struct, document)
+    try:
+        return decode_value(struct, document)
+    except RecursionError:
+        raise DecodeError(400, {"error": "exceeded max depth"}) from None
 
 
 def decode_value(struct: Struct, document: Any) -> dict[str, Any]:

@@ -147,3 +147,38 @@ def test_integer_overflow_is_a_go_type_error(gw: Gateway) -> None:
     assert r.json()["error"] == (
         f"json: cannot unmarshal number {2**64} into Go struct field CreateServiceRequest.port of type int"
     )
+
+
+def test_absurdly_nested_json_is_a_400_not_a_crash(gw: Gateway) -> None:
+    token = gw.agent()
+    raw = b'{"name":' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    r = gw.post(
+        "/api/v1/projects/", token, content=raw, headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 400
+    assert r.json() == {"error": "exceeded max depth"}
+
+
+def test_deep_but_parsable_analysis_is_a_400_not_a_crash(gw: Gateway) -> None:
+    token = gw.agent()
+    pid = gw.project(token)["id"]
+    temp = gw.upload(token)
+    depth = 5000
+    raw = (
+        b'{"project_id":"'
+        + pid.encode()
+        + b'","temp_file_path":"'
+        + temp.encode()
+        + b'","analysis":'
+        + b'{"a":' * depth
+        + b"1"
+        + b"}" * depth
+        + b"}"
+    )
+    r = gw.post(
+        "/api/v1/upload/update-source",
+        token,
+        content=raw,
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 400
