@@ -380,12 +380,12 @@ class Bench:
         run = self.odiac(app, env, "apply", "--auto-approve")
         _wait_for_kill_moment(run, rng)
         trial.kill_point = run.phase() if run.proc.poll() is None else "(finished before kill)"
+        trial.last_mutation = self.last_mutation()  # the request log dies with the process
         self.emulator.kill()
         time.sleep(rng.uniform(0.0, 1.0))  # an outage of random length
         self.emulator.start(self.emulator.port)
         trial.first_exit = run.wait(self.run_timeout)
         self.check_run(trial, run, trial.first_exit, canary, killed=False)
-        trial.last_mutation = self.last_mutation()  # since the restart
         if trial.first_exit != 0:
             self.converge(trial, app, env, canary)
         else:
