@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
 
+_MAX_ADVANCE = 10 * 365 * 86_400  # keeps every timestamp printable
+
+
 async def handle(world: World, request: Request) -> Response:
     """Answer one control request."""
     if world.key is not None:
@@ -59,8 +62,12 @@ async def _route(world: World, request: Request, method: str, path: str) -> Resp
     if (method, path) == ("POST", "/clock/advance"):
         body = await _json(request)
         seconds = body.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-            raise bad_request("seconds must be a non-negative number")
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not 0 <= seconds <= _MAX_ADVANCE
+        ):
+            raise bad_request(f"seconds must be a number between 0 and {_MAX_ADVANCE}")
         world.clock.advance(float(seconds))
         now = tick(world)
         return json_response({"now": rfc3339(now), "epoch": now})

@@ -90,3 +90,10 @@ def test_time_scale_drives_the_clock(gw: Gateway) -> None:
     later = gw.client.get("/_emulator/clock").json()
     assert later["epoch"] > first
     assert later["time_scale"] == 1000.0
+
+
+def test_clock_advance_rejects_bad_values(gw: Gateway) -> None:
+    for bad in (-1, 1e308, "10", True, None):
+        assert (
+            gw.client.post("/_emulator/clock/advance", json={"seconds": bad}).status_code == 400
+        ), bad
