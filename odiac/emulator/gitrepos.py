@@ -49,6 +49,7 @@ def validate(store: Store, url: str, branch: str | None, token: str | None) -> s
 
 
 def failure(code: str, message: str, branches: list[str], default: str) -> ApiError:
+    """The 400 body of a failed Git validation."""
     return ApiError(
         400,
         {

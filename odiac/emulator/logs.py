@@ -21,6 +21,7 @@ class RedactingFilter(logging.Filter):
     """Rewrite each record's message with secrets masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Scrub the record in place; never drops it."""
         message = record.getMessage()
         cleaned = scrub(message)
         if cleaned != message or record.args:

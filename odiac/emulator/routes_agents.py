@@ -44,6 +44,7 @@ def source_ip(world: World, ctx: Ctx) -> str:
 
 
 async def register(ctx: Ctx) -> Response:
+    """POST /v1/client-agents/register: mint, or replay, a pending agent (3.1.1)."""
     world, store, now = ctx.world, ctx.world.store, ctx.now
     values = decode(schemas.REGISTER, await ctx.body(), allow_empty=True)
     name = values.get("name", "").strip()
@@ -109,6 +110,7 @@ def _check_sig(world: World, agent_id: str, sig: str | None) -> None:
 
 
 async def agent_status(ctx: Ctx) -> Response:
+    """GET /v1/client-agents/{aid}/status?h=: bind state, signature-authenticated (3.1.2)."""
     store = ctx.world.store
     agent = store.get("agent", ctx.params["aid"])
     if agent is None:
@@ -134,6 +136,7 @@ async def agent_status(ctx: Ctx) -> Response:
 
 
 async def dashboard_bind(ctx: Ctx) -> Response:
+    """POST /v1/client-agents/{aid}/bind: dashboard sign-in only (3.1.3)."""
     if ctx.request.headers.get("authorization"):
         raise gateway_error(401, "unauthorized", "dashboard sign-in required")
     user_id = ctx.request.headers.get("x-emulator-user", "")
@@ -158,14 +161,17 @@ async def dashboard_bind(ctx: Ctx) -> Response:
 
 
 async def dashboard_only(ctx: Ctx) -> Response:
+    """Routes that need a dashboard session: any Bearer caller gets 401."""
     raise gateway_error(401, "unauthorized", "dashboard sign-in required")
 
 
 async def regions(ctx: Ctx) -> Response:
+    """GET /v1/regions/: the region fixtures as a bare array (3.2.1)."""
     return json_response(REGIONS)
 
 
 async def profile(ctx: Ctx) -> Response:
+    """GET /v1/profile: the user behind a PAT or bound agent (3.2.2)."""
     if ctx.me.pending:
         raise gateway_error(401, "unauthorized", "guest tenants have no user profile")
     user = ctx.world.store.get("user", ctx.me.user_id or "")

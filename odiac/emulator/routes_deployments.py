@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 async def create_deployment(ctx: Ctx) -> Response:
+    """POST /v1/deployments/: create; the plan is fixed now (3.8.1)."""
     world, store, now = ctx.world, ctx.world.store, ctx.now
     values = decode(schemas.CREATE_DEPLOYMENT, await ctx.body())
     validate(schemas.CREATE_DEPLOYMENT, values)
@@ -101,6 +102,7 @@ def _plan(ctx: Ctx, project: Doc, service: Doc) -> dict[str, Any]:
 
 
 async def get_deployment(ctx: Ctx) -> Response:
+    """GET /v1/deployments/{did}: the status poll route (3.8.2)."""
     row, _project = load_child(
         ctx.world.store, ctx.me, "deployment", ctx.params["did"], "deployment"
     )
@@ -122,6 +124,7 @@ def _listing(ctx: Ctx, projects: list[Doc]) -> Response:
 
 
 async def list_deployments(ctx: Ctx) -> Response:
+    """GET /v1/deployments/?project_id=: newest first, in ``data`` (3.8.3)."""
     pid = ctx.query("project_id")
     if pid:
         return _listing(ctx, [load_project(ctx.world.store, ctx.me, pid)])
@@ -129,10 +132,12 @@ async def list_deployments(ctx: Ctx) -> Response:
 
 
 async def list_project_deployments(ctx: Ctx) -> Response:
+    """GET /v1/projects/{pid}/deployments (3.8.4)."""
     return _listing(ctx, [load_project(ctx.world.store, ctx.me, ctx.params["pid"])])
 
 
 async def cancel(ctx: Ctx) -> Response:
+    """POST /v1/deployments/{did}/cancel: body ignored (3.8.8)."""
     store, now = ctx.world.store, ctx.now
     row, _project = load_child(store, ctx.me, "deployment", ctx.params["did"], "deployment")
     status, progress = views.deployment_state(row, now)
@@ -148,6 +153,7 @@ async def cancel(ctx: Ctx) -> Response:
 
 
 async def rollback(ctx: Ctx) -> Response:
+    """POST /v1/deployments/{did}/rollback: a build-less deployment of the target (3.8.9)."""
     store, now = ctx.world.store, ctx.now
     target, project = load_child(store, ctx.me, "deployment", ctx.params["did"], "deployment")
     status, _progress = views.deployment_state(target, now)

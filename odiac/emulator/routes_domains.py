@@ -56,6 +56,7 @@ def _taken(ctx: Ctx, label: str, except_id: str | None = None) -> bool:
 
 
 async def list_domains(ctx: Ctx) -> Response:
+    """GET /v1/service-domains?service_id=: bare array, exact filters (3.9.1)."""
     service_id = ctx.query("service_id")
     if not service_id:
         raise bad_request("service_id is required")
@@ -76,6 +77,7 @@ async def list_domains(ctx: Ctx) -> Response:
 
 
 async def check_subdomain(ctx: Ctx) -> Response:
+    """GET /v1/service-domains/check-subdomain/{label} (3.9.2)."""
     label = ctx.params["label"]
     if not label_ok(label):
         raise bad_request("invalid subdomain format")
@@ -87,6 +89,7 @@ async def check_subdomain(ctx: Ctx) -> Response:
 
 
 async def rename(ctx: Ctx) -> Response:
+    """PUT /v1/service-domains/{id}/subdomain: rename the auto row in place (3.9.3)."""
     values = decode(schemas.RENAME_SUBDOMAIN, await ctx.body())
     validate(schemas.RENAME_SUBDOMAIN, values)
     label = values["subdomain"]
@@ -105,6 +108,7 @@ async def rename(ctx: Ctx) -> Response:
 
 
 async def get_domain(ctx: Ctx) -> Response:
+    """GET /v1/service-domains/{id} (3.9.4)."""
     row, _project = load_child(ctx.world.store, ctx.me, "domain", ctx.params["id"], "domain")
     return json_response(views.domain(row, ctx.now))
 
@@ -116,6 +120,7 @@ def _domain_ok(domain: str) -> bool:
 
 
 async def create_custom(ctx: Ctx) -> Response:
+    """POST /v1/service-domains/: custom domain, bound credentials only (3.9.5)."""
     values = decode(schemas.CREATE_DOMAIN, await ctx.body())
     if values.get("type") != "custom":
         raise bad_request("auto domains are managed by the platform")
@@ -151,6 +156,7 @@ async def create_custom(ctx: Ctx) -> Response:
 
 
 async def update_domain(ctx: Ctx) -> Response:
+    """PUT /v1/service-domains/{id}: partial flag update (3.9.6)."""
     values = decode(schemas.UPDATE_DOMAIN, await ctx.body())
     row, project = load_child(ctx.world.store, ctx.me, "domain", ctx.params["id"], "domain")
     if "service_id" in values:
@@ -168,6 +174,7 @@ async def update_domain(ctx: Ctx) -> Response:
 
 
 async def retry(ctx: Ctx) -> Response:
+    """POST /v1/service-domains/{id}/retry: failed custom rows within 30 min."""
     row, _project = load_child(ctx.world.store, ctx.me, "domain", ctx.params["id"], "domain")
     if row["type"] != "custom":
         raise bad_request("Only custom domains can be retried")
@@ -183,6 +190,7 @@ async def retry(ctx: Ctx) -> Response:
 
 
 async def upload_ssl(ctx: Ctx) -> Response:
+    """POST /v1/service-domains/{id}/ssl: PEM check only; the key is never stored."""
     values = decode(schemas.SSL_UPLOAD, await ctx.body())
     validate(schemas.SSL_UPLOAD, values)
     cert, key = values["certificate"], values["private_key"]
@@ -197,12 +205,14 @@ async def upload_ssl(ctx: Ctx) -> Response:
 
 
 async def delete_domain(ctx: Ctx) -> Response:
+    """DELETE /v1/service-domains/{id} (PAT / bound agents)."""
     row, _project = load_child(ctx.world.store, ctx.me, "domain", ctx.params["id"], "domain")
     ctx.world.store.delete("domain", row["id"])
     return json_response({"message": "Domain deleted successfully, resources are being cleaned up"})
 
 
 async def dns_check(ctx: Ctx) -> Response:
+    """GET /v1/dns/check: answered from the custom rows' states."""
     domain = ctx.query("domain") or ""
     if not domain:
         raise bad_request("domain is required")

@@ -52,6 +52,7 @@ def _public(line: dict[str, Any]) -> dict[str, Any]:
 
 
 async def get_logs(ctx: Ctx) -> Response:
+    """GET /v1/deployments/{did}/logs?tail=&since= (3.8.5)."""
     row, _project = load_child(
         ctx.world.store, ctx.me, "deployment", ctx.params["did"], "deployment"
     )
@@ -83,6 +84,7 @@ def _int_param(text: str | None, default: int) -> int:
 
 
 async def stream_logs(ctx: Ctx) -> Response:
+    """GET /v1/deployments/{did}/logs/stream: Server-Sent Events (3.8.6)."""
     row, _project = load_child(
         ctx.world.store, ctx.me, "deployment", ctx.params["did"], "deployment"
     )

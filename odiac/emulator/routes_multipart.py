@@ -72,6 +72,7 @@ def _load(ctx: Ctx) -> Doc:
 
 
 async def init(ctx: Ctx) -> Response:
+    """POST /v1/upload/multipart/init (idempotent on Idempotency-Key)."""
     store = ctx.world.store
     key = _idempotency_key(ctx)
     cache: dict[str, Any] = store.meta_get("multipart_init_keys", {})
@@ -118,6 +119,7 @@ async def init(ctx: Ctx) -> Response:
 
 
 async def put_part(ctx: Ctx) -> Response:
+    """PUT /v1/upload/multipart/{upload_id}/parts/{n}: raw bytes, SHA-checked."""
     row = _load(ctx)
     text = ctx.params["n"]
     number = int(text) if text.isdigit() else 0
@@ -155,6 +157,7 @@ async def put_part(ctx: Ctx) -> Response:
 
 
 async def complete(ctx: Ctx) -> Response:
+    """POST /v1/upload/multipart/{upload_id}/complete: assemble, check, bind."""
     world, store, now = ctx.world, ctx.world.store, ctx.now
     key = _idempotency_key(ctx)
     raw = await ctx.body()  # read before loading: no await between the checks and the write
@@ -216,6 +219,7 @@ async def complete(ctx: Ctx) -> Response:
 
 
 async def abort(ctx: Ctx) -> Response:
+    """POST /v1/upload/multipart/{upload_id}/abort."""
     key = _idempotency_key(ctx)
     row = _load(ctx)
     if key in row["keys"]:

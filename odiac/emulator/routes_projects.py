@@ -27,6 +27,7 @@ def _project_cap(ctx: Ctx) -> int:
 
 
 async def create_project(ctx: Ctx) -> Response:
+    """POST /v1/projects/: the agent cap runs before validation (3.3.1, 1.7)."""
     store, caller, now = ctx.world.store, ctx.me, ctx.now
     values = decode(schemas.CREATE_PROJECT, await ctx.body())
     if caller.pending:
@@ -80,6 +81,7 @@ async def create_project(ctx: Ctx) -> Response:
 
 
 async def list_projects(ctx: Ctx) -> Response:
+    """GET /v1/projects/: visible projects, newest first (3.3.2)."""
     rows = sorted(
         visible_projects(ctx.world.store, ctx.me), key=lambda p: p["created_at"], reverse=True
     )
@@ -87,11 +89,13 @@ async def list_projects(ctx: Ctx) -> Response:
 
 
 async def get_project(ctx: Ctx) -> Response:
+    """GET /v1/projects/{pid} (3.3.3)."""
     row = load_project(ctx.world.store, ctx.me, ctx.params["pid"])
     return json_response(views.project(row))
 
 
 async def delete_project_route(ctx: Ctx) -> Response:
+    """DELETE /v1/projects/{pid}: cascade (3.3.4)."""
     row = load_project(ctx.world.store, ctx.me, ctx.params["pid"])
     with ctx.world.store.transaction():
         delete_project(ctx.world, row["id"])
@@ -99,6 +103,7 @@ async def delete_project_route(ctx: Ctx) -> Response:
 
 
 async def catalog(ctx: Ctx) -> Response:
+    """GET /v1/dependencies: the engine catalog (3.4.1)."""
     return json_response({"dependencies": fixtures.catalog_list()})
 
 
@@ -107,6 +112,7 @@ def _namespace(project: dict[str, Any]) -> str:
 
 
 async def create_dependency(ctx: Ctx) -> Response:
+    """POST /v1/dependencies/create: engine name, alias or catalog id (3.4.2)."""
     store, now = ctx.world.store, ctx.now
     values = decode(schemas.CREATE_DEPENDENCY, await ctx.body())
     validate(schemas.CREATE_DEPENDENCY, values)
@@ -199,6 +205,7 @@ def _env_vars(engine: str, host: str, port: int, user: str, pw: str, db: str) ->
 
 
 async def dependency_status(ctx: Ctx) -> Response:
+    """GET /v1/dependencies/status/{pid} (3.4.3)."""
     project = load_project(ctx.world.store, ctx.me, ctx.params["pid"])
     rows = ctx.world.store.find("dependency", project_id=project["id"])
     return json_response(

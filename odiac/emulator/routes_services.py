@@ -33,6 +33,7 @@ def _check_common(values: dict[str, Any]) -> None:
 
 
 async def create_service(ctx: Ctx) -> Response:
+    """POST /v1/projects/{pid}/services/: caps before validation (3.5.1, 5.1)."""
     store, caller, now = ctx.world.store, ctx.me, ctx.now
     values = decode(schemas.CREATE_SERVICE, await ctx.body())
     filled = {**CREATE_DEFAULTS, **values}
@@ -82,6 +83,7 @@ async def create_service(ctx: Ctx) -> Response:
 
 
 async def list_services(ctx: Ctx) -> Response:
+    """GET /v1/projects/{pid}/services/ (3.5.2)."""
     project = load_project(ctx.world.store, ctx.me, ctx.params["pid"])
     rows = sorted(
         ctx.world.store.find("service", project_id=project["id"]), key=lambda s: s["created_at"]
@@ -91,11 +93,13 @@ async def list_services(ctx: Ctx) -> Response:
 
 
 async def get_service(ctx: Ctx) -> Response:
+    """GET /v1/services/{sid}: decrypted variables (3.5.3)."""
     row, _project = load_child(ctx.world.store, ctx.me, "service", ctx.params["sid"], "service")
     return json_response(views.service(row, ctx.world.secret))
 
 
 async def update_service(ctx: Ctx) -> Response:
+    """PUT /v1/services/{sid}: partial update, caps on merged values (3.5.4)."""
     store, caller = ctx.world.store, ctx.me
     values = decode(schemas.UPDATE_SERVICE, await ctx.body())
     current = store.get("service", ctx.params["sid"])
@@ -125,11 +129,13 @@ def _service_in_project(ctx: Ctx) -> Doc:
 
 
 async def get_env(ctx: Ctx) -> Response:
+    """GET /v1/projects/{pid}/services/{sid}/env (3.6.1)."""
     row = _service_in_project(ctx)
     return json_response(views.env(row, ctx.world.secret))
 
 
 async def put_env(ctx: Ctx) -> Response:
+    """PUT /v1/projects/{pid}/services/{sid}/env: full replace (3.6.2)."""
     values = decode(schemas.UPDATE_ENV, await ctx.body())
     validate(schemas.UPDATE_ENV, values)
     envvars.check(values["variables"])

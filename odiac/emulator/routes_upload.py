@@ -35,6 +35,7 @@ def _identities(caller: Caller) -> list[str]:
 
 
 async def upload_only(ctx: Ctx) -> Response:
+    """POST /v1/upload/upload-only: park a ZIP or Git reference (3.7.1)."""
     world, store = ctx.world, ctx.world.store
     limit = int(world.settings["upload_max_bytes"])
     declared = ctx.request.headers.get("content-length")
@@ -105,6 +106,7 @@ async def upload_only(ctx: Ctx) -> Response:
 
 
 async def update_source(ctx: Ctx) -> Response:
+    """POST /v1/upload/update-source: bind a parked upload (3.7.2)."""
     world, store, now = ctx.world, ctx.world.store, ctx.now
     values = decode(schemas.UPDATE_SOURCE, await ctx.body())
     validate(schemas.UPDATE_SOURCE, values)

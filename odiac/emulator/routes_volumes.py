@@ -85,6 +85,7 @@ def _check_quota(ctx: Ctx, project: Doc, extra: int, exclude: str | None = None)
 
 
 async def list_volumes(ctx: Ctx) -> Response:
+    """GET /v1/services/{sid}/volumes."""
     service, _project = load_child(ctx.world.store, ctx.me, "service", ctx.params["sid"], "service")
     rows = ctx.world.store.find("volume", service_id=service["id"])
     return json_response(
@@ -93,6 +94,7 @@ async def list_volumes(ctx: Ctx) -> Response:
 
 
 async def create_volume(ctx: Ctx) -> Response:
+    """POST /v1/services/{sid}/volumes."""
     store, now = ctx.world.store, ctx.now
     body = await _object(ctx)
     name, mount = body.get("name"), body.get("mount_path")
@@ -170,6 +172,7 @@ def _rollout(ctx: Ctx, live: Doc | None) -> str:
 
 
 async def resize(ctx: Ctx) -> Response:
+    """PATCH /v1/volumes/{id}/size: grow only."""
     body = await _object(ctx)
     size = _size(body.get("size"))
     row, project = load_child(ctx.world.store, ctx.me, "volume", ctx.params["id"], "volume")
@@ -184,6 +187,7 @@ async def resize(ctx: Ctx) -> Response:
 
 
 async def delete_volume(ctx: Ctx) -> Response:
+    """DELETE /v1/volumes/{id}[?force=true]: orphan, or delete an orphan."""
     row, _project = load_child(ctx.world.store, ctx.me, "volume", ctx.params["id"], "volume")
     status = _status(row, ctx.now)
     if ctx.query("force") == "true":
@@ -211,6 +215,7 @@ def _detach(ctx: Ctx, row: Doc) -> None:
 
 
 async def restore(ctx: Ctx) -> Response:
+    """POST /v1/volumes/{id}/restore: owner only, within 7 days."""
     row, _project = load_child(ctx.world.store, ctx.me, "volume", ctx.params["id"], "volume")
     status = _status(row, ctx.now)
     if status == "deleted" and row["status"] == "orphaned":

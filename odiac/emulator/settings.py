@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
 
 def _number(low: float, high: float | None = None, integer: bool = False) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
+        """Validate one value."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError("must be a number")
         if integer and value != int(value):
@@ -54,6 +55,7 @@ def _number(low: float, high: float | None = None, integer: bool = False) -> Cal
 
 def _choice(*options: str) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
+        """Validate one value."""
         if value not in options:
             raise ValueError(f"must be one of {', '.join(options)}")
         return value
