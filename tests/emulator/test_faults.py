@@ -154,6 +154,11 @@ def test_git_repo_fixture_drives_validation(gw: Gateway) -> None:
     )
     assert r.status_code == 200
     assert r.json()["source_status"] == "ready"
+    pid = ok.json()["id"]
+    sid = gw.service(pat, pid)
+    did = gw.deploy(pat, pid, sid, source="git", branch="dev")["id"]
+    gw.advance(10)
+    assert gw.deployment(pat, did)["status"] == "success"
 
 
 def test_timeout_fault_returns_promptly_when_the_client_gives_up(served: str) -> None:
