@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @click.command(
     "cancel",
-    epilog="Examples:\n\n  odiac cancel web\n  odiac cancel <deployment-id> --yes",
+    epilog="Examples:\n\n\b\n  odiac cancel web\n  odiac cancel <deployment-id> --yes",
 )
 @click.argument("target", metavar="SERVICE|DEPLOYMENT_ID")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (CI).")

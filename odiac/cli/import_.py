@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @click.command(
     "import",
-    epilog="Example:\n\n  odiac import --project shop -o opendeploy.toml\n"
+    epilog="Example:\n\n\b\n  odiac import --project shop -o opendeploy.toml\n"
     "  odiac plan   # reports no changes right after an import",
 )
 @click.option("--project", "project_name", required=True, help="Name of the live project.")

@@ -29,7 +29,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 @click.command(
     "logs",
-    epilog="Examples:\n\n  odiac logs web --tail 50\n  odiac logs web --build --since 10m\n"
+    epilog="Examples:\n\n\b\n  odiac logs web --tail 50\n  odiac logs web --build --since 10m\n"
     "  odiac logs web --follow",
 )
 @click.argument("service")

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
 
 
-@click.command("redeploy", epilog="Examples:\n\n  odiac redeploy web\n  odiac redeploy web --yes")
+@click.command(
+    "redeploy", epilog="Examples:\n\n\b\n  odiac redeploy web\n  odiac redeploy web --yes"
+)
 @click.argument("service")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @click.command(
     "rollback",
-    epilog="Examples:\n\n  odiac rollback web\n  odiac rollback web --to <deployment-id> --yes",
+    epilog="Examples:\n\n\b\n  odiac rollback web\n  odiac rollback web --to <deployment-id> --yes",
 )
 @click.argument("service")
 @click.option("--to", "to", metavar="DEPLOYMENT_ID", help="Return to this successful deployment.")

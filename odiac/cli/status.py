@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 @click.command(
     "status",
-    epilog="Example:\n\n  odiac status --env production\n  odiac status --json | jq '.services[].url'",
+    epilog="Example:\n\n\b\n  odiac --env production status\n  odiac status --json | jq '.services[].url'",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @click.option("--no-plan", is_flag=True, help="Skip the drift check (no source archive is built).")
