@@ -19,7 +19,10 @@ def test_help_shows_an_example(name: str) -> None:
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example" in result.output
-    assert f"odiac {name}" in result.output.split("Example", 1)[1]
+    examples = result.output.split("Example", 1)[1]
+    assert f"odiac {name}" in examples
+    # One example per line, not re-wrapped into a paragraph.
+    assert all(line.startswith("    odiac ") for line in examples.strip().splitlines()[1:])
 
 
 @pytest.mark.parametrize("name", ["rollback", "cancel", "redeploy"])
