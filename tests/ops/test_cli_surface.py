@@ -22,7 +22,9 @@ def test_help_shows_an_example(name: str) -> None:
     examples = result.output.split("Example", 1)[1]
     assert f"odiac {name}" in examples
     # One example per line, not re-wrapped into a paragraph.
-    assert all(line.startswith("    odiac ") for line in examples.strip().splitlines()[1:])
+    lines = [line for line in examples.splitlines()[1:] if line.strip()]
+    assert lines
+    assert all(line.startswith("    odiac ") for line in lines)
 
 
 @pytest.mark.parametrize("name", ["rollback", "cancel", "redeploy"])
