@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 LOCK_FILE = Path(".opendeploy") / "apply.lock"
 POLL_S = 0.25
 _RECORD_MAX = 4096
+_RECORD_READS, _RECORD_RETRY_S = 5, 0.02
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -133,7 +134,7 @@ class ApplyLock:
             except OSError:
                 os.close(fd)
                 if clock() >= deadline:
-                    raise _locked(path, wait) from None
+                    raise _locked(path, wait, sleep) from None
                 sleep(min(POLL_S, max(0.0, deadline - clock())))
                 continue
             if _same_file(fd, path):
@@ -186,8 +187,14 @@ def read_holder(folder: str | os.PathLike[str]) -> LockHolder | None:
     return _read(Path(folder) / LOCK_FILE)
 
 
-def _locked(path: Path, wait: float) -> ApplyLocked:
+def _locked(path: Path, wait: float, sleep: Callable[[float], None]) -> ApplyLocked:
     holder = _read(path)
+    for _ in range(_RECORD_READS):
+        if holder is not None:
+            break
+        # The holder may have taken the lock a moment ago and not written its record yet.
+        sleep(_RECORD_RETRY_S)
+        holder = _read(path)
     who = holder.describe() if holder is not None else "another process"
     waited = f" after waiting {_age(wait)}" if wait > 0 else ""
     return ApplyLocked(

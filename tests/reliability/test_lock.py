@@ -153,3 +153,24 @@ def test_release_is_idempotent(tmp_path: Path) -> None:
     lock.release()
     with ApplyLock.acquire(tmp_path):
         pass
+
+
+def test_a_holder_caught_before_writing_its_record_is_still_named(tmp_path: Path) -> None:
+    """Two applies started at the same instant: the loser waits a moment for the record."""
+    import fcntl
+
+    path = tmp_path / LOCK_FILE
+    path.parent.mkdir()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held, record not written yet
+        record = {"pid": 4242, "host": "ci-7", "started_at": 0.0, "command": "odiac apply"}
+
+        def sleep(_: float) -> None:
+            path.write_text(json.dumps(record))
+
+        with pytest.raises(ApplyLocked) as caught:
+            ApplyLock.acquire(tmp_path, sleep=sleep)
+        assert "pid 4242 on ci-7" in str(caught.value)
+    finally:
+        os.close(fd)
