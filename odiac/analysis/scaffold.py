@@ -37,19 +37,27 @@ def _why(result: ProjectAnalysisResult, service: str, decision: str) -> str:
     return ", ".join(str(ev) for ev in rows[-1].evidence[:2])
 
 
-def render(result: ProjectAnalysisResult, project: str) -> str:
-    """The ``opendeploy.toml`` text for ``result`` (which must not be refused)."""
+def render(result: ProjectAnalysisResult, project: str, gateway: str = "local") -> str:
+    """The ``opendeploy.toml`` text for ``result`` (which must not be refused).
+
+    Args:
+        result: A finished, non-refused analysis.
+        project: Project name (a DNS label).
+        gateway: Gateway URL to write; ``"local"`` (the embedded gateway) by default,
+            so that nothing is deployed anywhere by accident.
+    """
     doc = tomlkit.document()
     doc.add(tomlkit.comment("Written by `odiac init` from a local analysis of the source tree."))
     doc.add(tomlkit.comment("Comments name the evidence; review every value before `odiac apply`."))
     doc.add("version", 1)
     doc.add(tomlkit.nl())
-    gateway = tomlkit.table()
-    gateway.add("url", "local")
-    gateway["url"].comment(
-        '"local" runs the embedded gateway; use your gateway URL (…/api) to deploy'
-    )
-    doc.add("gateway", gateway)
+    section = tomlkit.table()
+    section.add("url", gateway)
+    if gateway == "local":
+        section["url"].comment(
+            '"local" runs the embedded gateway; use your gateway URL (…/api) to deploy'
+        )
+    doc.add("gateway", section)
     proj = tomlkit.table()
     proj.add("name", project)
     doc.add("project", proj)

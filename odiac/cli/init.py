@@ -55,9 +55,7 @@ def command(
         echo(f"{target} already exists; pass --force to overwrite it.", err=True)
         sys.exit(1)
     project = dns_label(name) if name else result.project_name
-    text = render(result, project)
-    if options.gateway:
-        text = text.replace('url = "local"', f"url = {json.dumps(options.gateway)}", 1)
+    text = render(result, project, gateway=options.gateway or "local")
     target.write_text(text, encoding="utf-8")
     services = ", ".join(
         f"{s.name} ({s.framework or s.language or 'unknown'})" for s in result.services

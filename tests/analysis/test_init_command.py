@@ -135,3 +135,9 @@ def test_external_compose_services_are_named(tmp_path: Path) -> None:
     assert "external: mq (rabbitmq:3)" in result.output
     assert "# not built by OpenDeploy: mq (rabbitmq:3" in (root / "opendeploy.toml").read_text()
     assert list(load_config(root / "opendeploy.toml").config.services) == ["web"]
+
+
+def test_gateway_option_is_written(app: Path) -> None:
+    result = CliRunner().invoke(cli, ["--gateway", "https://gw.example.test/api", "init", str(app)])
+    assert result.exit_code == 0, result.output
+    assert load_config(app / "opendeploy.toml").config.gateway.url == "https://gw.example.test/api"
