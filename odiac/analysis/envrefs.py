@@ -196,6 +196,8 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             found.append(read)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
+    if rel.endswith(JS_EXT) and ("createEnv(" in text or "cleanEnv(" in text):
+        found.extend(_schema_keys(text, rel, index))
     if rel.endswith(JS_EXT):
         for match in _JS_DESTRUCTURE.finditer(text):
             line = index.line_of(rel, match.start())
@@ -206,6 +208,32 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                     fb = default.strip() or None
                     found.append(_read(key, rel, line, fb, JS[0], build_config))
     return found
+
+
+_SCHEMA_KEY = re.compile(
+    r"^\s*([A-Z_][A-Z0-9_]*)\s*:\s*(z\.|str\(|url\(|num\(|bool\(|port\(|email\(|host\(|json\()(.*)$",
+    re.M,
+)
+
+
+def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
+    """Keys of ``@t3-oss/env-*`` ``createEnv`` and envalid ``cleanEnv`` schemas (§7.1)."""
+    reads: list[EnvRead] = []
+    for match in _SCHEMA_KEY.finditer(text):
+        rest = match[3]
+        optional = bool(re.search(r"\.optional\(|\.default\(|default\s*:|devDefault\s*:", rest))
+        reads.append(
+            EnvRead(
+                name=match[1],
+                source="code",
+                evidence=Evidence(
+                    file=rel, line=index.line_of(rel, match.start(1)), note="env schema key"
+                ),
+                required=not optional,
+                build_time=match[1].startswith(PUBLIC_PREFIXES),
+            )
+        )
+    return reads
 
 
 _SETTINGS_CLASS = re.compile(r"^class\s+\w+\(([^)]*BaseSettings[^)]*)\):\s*$", re.M)

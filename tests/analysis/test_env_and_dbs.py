@@ -163,3 +163,14 @@ def test_ai_provider_keys(analyze: Analyze) -> None:
         ["openai"],
         ["OPENAI_API_KEY"],
     )
+
+
+def test_env_schema_keys(tmp_path: Path) -> None:
+    """§7.1 JS config libraries: createEnv / cleanEnv schema keys; optional or default → not required."""
+    reads = _reads(tmp_path, "src/env.ts", (
+        "export const env = createEnv({\n  server: {\n    DATABASE_URL: z.string().url(),\n"
+        "    SENTRY_DSN: z.string().optional(),\n  },\n  client: {\n    NEXT_PUBLIC_APP_URL: z.string(),\n  },\n})\n"
+    ))  # fmt: skip
+    assert reads["DATABASE_URL"] == (None, True)
+    assert reads["SENTRY_DSN"] == (None, False)
+    assert "NEXT_PUBLIC_APP_URL" in reads
