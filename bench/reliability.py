@@ -59,6 +59,8 @@ RUN_TIMEOUT_S = 180.0
 RATE_5XX, RATE_TIMEOUT, RATE_DROP = 0.10, 0.05, 0.10
 TIMEOUT_HOLD_S = 2.0
 TIMED_OUT = -999
+LOCKED = "another apply is running in this folder"
+UNCLEAN = "ended without finishing"  # the apply lock's note about a killed predecessor
 # The example's fresh plan has six actions (project, db, upload, bind, service, deploy).
 KILL_AFTER_ACTIONS_MAX = 6
 
@@ -76,6 +78,7 @@ class Trial:
     converged: bool = False
     duplicates: int = 0
     deployments: int = 0
+    unclean_notes: int = 0
     faults: dict[str, int] = field(default_factory=dict)
     failure_messages: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -265,6 +268,8 @@ class Bench:
             trial.problems.append(f"traceback in output: {tail}")
         if canary in text:
             trial.problems.append("the canary secret appeared in odiac's output")
+        if UNCLEAN in text:
+            trial.unclean_notes += 1
         if killed:
             return
         if rc == TIMED_OUT:
@@ -399,15 +404,24 @@ class Bench:
         if made.wait(self.run_timeout) != 0:
             trial.problems.append(f"could not save a plan: {made.text()[-300:]}")
             return
+        # Even trials: two applies in one folder (the apply lock serialises them).
+        # Odd trials: two checkouts of the same file, like two CI runners: no shared
+        # lock, only the gateway-side create-once rules (F7, F30) stand between them.
+        other = app
+        if trial.index % 2:
+            other = app.parent / "app2"
+            shutil.copytree(app, other, ignore=shutil.ignore_patterns(".opendeploy"))
         first = self.odiac(app, env, "apply", "--auto-approve")
         # Half the trials start both at once (the tightest race), the rest staggered.
         time.sleep(0.0 if rng.random() < 0.5 else rng.uniform(0.0, 0.3))
-        second = self.odiac(app, env, "apply", "--auto-approve")
+        second = self.odiac(other, env, "apply", "--auto-approve")
         codes = [first.wait(self.run_timeout), second.wait(self.run_timeout)]
         trial.first_exit = max(codes)
         for run, rc in ((first, codes[0]), (second, codes[1])):
             self.check_run(trial, run, rc, canary, killed=False)
-        trial.kill_point = f"exits {codes[0]},{codes[1]}"
+        mode = "two folders" if other != app else "one folder"
+        locked = sum(LOCKED in run.text() for run in (first, second))
+        trial.kill_point = f"{mode}: exits {codes[0]},{codes[1]}" + (" (lock)" if locked else "")
         if any(codes):
             self.converge(trial, app, env, canary)
         else:
@@ -497,6 +511,8 @@ _GATEWAY_ERROR = re.compile(
 
 def _explains(lines: list[str]) -> bool:
     """Every failed action names the gateway error; else the final error names the request."""
+    if any(LOCKED in line for line in lines):
+        return True  # refused by the apply lock: the message names the holder
     failed = [line for line in lines if ": FAILED - " in line]
     if failed:
         return all(_GATEWAY_ERROR.search(line) for line in failed)
@@ -598,6 +614,7 @@ def _report(
             Counter(t.last_mutation for t in results if t.last_mutation).most_common()
         ),
         "deployments_per_trial": dict(sorted(Counter(t.deployments for t in results).items())),
+        "unclean_lock_notes": sum(t.unclean_notes for t in results),
         "faults_landed": dict(sorted(faults.items())),
         "failure_messages": dict(messages.most_common(12)),
         "failures": [
@@ -614,6 +631,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 def _generalise(message: str) -> str:
     """A failure line with ids removed, so equal failures count together."""
+    message = re.sub(r"pid \d+ on \S+, started \d+ s", "pid N on HOST, started N s", message)
     return redact(_UUID.sub("{id}", message))[:200]
 
 
@@ -626,6 +644,7 @@ def _summary(report: dict[str, Any]) -> str:
         f"(seed {report['seed']}, {report['seconds']} s)",
         f"  re-applies needed: {report['reapplies']}",
         f"  first apply failed: {report['first_apply_failed']}",
+        f"  runs that reported a killed predecessor (apply lock): {report['unclean_lock_notes']}",
     ]
     for key in ("kill_points", "last_mutation_at_kill", "faults_landed", "deployments_per_trial"):
         if report[key]:
