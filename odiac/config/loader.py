@@ -83,6 +83,10 @@ class LoadedConfig:
         return Location(str(self.path), line, column)
 
 
+# Far beyond any real file; the parser itself recurses once per level.
+_MAX_NESTING = 100
+
+
 def load_config(
     path: Path,
     environment: str = "staging",
@@ -116,6 +120,8 @@ def load_config(
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         _fail(display, [_syntax_diagnostic(display, text, str(exc))])
+    except RecursionError:
+        _fail(display, [_nesting_diagnostic(display, text)])
     try:
         positions = PositionIndex(text)
     except (IndexError, ValueError):  # pragma: no cover - the parser accepted the text
@@ -134,6 +140,23 @@ def load_config(
         _positions=positions,
         _overlay=evaluation.overlay,
     )
+
+
+def _nesting_diagnostic(display: str, text: str) -> Diagnostic:
+    """Point at the first bracket nested deeper than any real configuration needs."""
+    depth, line, column = 0, 1, 0
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif char in "[{":
+            depth += 1
+            if depth > _MAX_NESTING:
+                break
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    message = f"arrays or tables are nested too deeply (more than {_MAX_NESTING} levels)"
+    return Diagnostic(display, line, column, (), message)
 
 
 def _fail(display: str, diagnostics: list[Diagnostic]) -> NoReturn:

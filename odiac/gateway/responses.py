@@ -18,6 +18,10 @@ PLAIN_404 = "404 page not found"
 _SUMMARY_KEYS = ("error", "message")
 
 
+# Gateway texts longer than this are cut in messages (the full body is never needed).
+MAX_ERROR_TEXT = 500
+
+
 def parse_retry_after(value: str | None) -> int | None:
     """Whole seconds from a ``Retry-After`` header (integer seconds per contract 1.8)."""
     if value is None:
@@ -62,9 +66,9 @@ def http_error(
     if body is not None:
         fields = {k: v for k, v in body.items() if k not in _SUMMARY_KEYS}
         error_text = body.get("error")
-        error_text = error_text if isinstance(error_text, str) else ""
+        error_text = clip(error_text) if isinstance(error_text, str) else ""
         gateway_message = body.get("message")
-        gateway_message = gateway_message if isinstance(gateway_message, str) else ""
+        gateway_message = clip(gateway_message) if isinstance(gateway_message, str) else ""
         code = _code(body, error_text)
         detail = _detail(code, error_text, gateway_message, fields)
     elif status == 404 and text.strip() == PLAIN_404:
@@ -105,6 +109,13 @@ def http_error(
         playbook=hint[0] if hint else None,
         ambiguous=status >= 500 and method not in ("GET", "HEAD"),
     )
+
+
+def clip(text: str, limit: int = MAX_ERROR_TEXT) -> str:
+    """Cut an error text from the gateway so that one answer cannot flood a CI log."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
 def _json_object(content: bytes) -> dict[str, Any] | None:
