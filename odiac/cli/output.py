@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from odiac.errors import OdiacError
 from odiac.redact import redact
+
+if TYPE_CHECKING:
+    from odiac.errors import OdiacError
 
 
 def echo(text: str = "", *, err: bool = False) -> None:
