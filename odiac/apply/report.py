@@ -69,22 +69,28 @@ def report_lines(result: ApplyResult, *, local: bool) -> list[str]:
     return lines
 
 
-def claim_lines(result: ApplyResult, credential: Credential) -> list[str]:
-    """For an agent registered by this run only (contract §2.4): the claim URL, with
-    the app URL appended after a successful deploy, and its expiry.
+def claim_url(result: ApplyResult, credential: Credential) -> str | None:
+    """The claim URL to show, for an agent registered by this run only (contract 2.4).
 
-    The claim URL carries the bind signature, which odiac otherwise redacts; these
-    lines are the one place it is shown, whole, as the contract requires.
+    After a successful deploy the app URL is appended. The URL carries the bind
+    signature, which odiac otherwise redacts: callers show it whole, once.
     """
-    claim_url = credential.claim_url
-    if not credential.freshly_registered or not claim_url:
-        return []
+    url = credential.claim_url
+    if not credential.freshly_registered or not url:
+        return None
     from odiac.gateway.auth import claim_url_with_app
 
     app_url = next(
         (s.url for s in result.services if s.url and s.deployment_status == "success"), None
     )
-    url = claim_url_with_app(claim_url, app_url) if app_url else claim_url
+    return claim_url_with_app(url, app_url) if app_url else url
+
+
+def claim_lines(result: ApplyResult, credential: Credential) -> list[str]:
+    """The claim block of contract 7.1.8 (empty unless this run registered the agent)."""
+    url = claim_url(result, credential)
+    if url is None:
+        return []
     return [
         _row("claim", url),
         _row("expires", CLAIM_EXPIRY),

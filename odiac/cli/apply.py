@@ -21,6 +21,7 @@ from odiac.errors import ApplyError, PlanError
 
 if TYPE_CHECKING:
     from odiac.apply.events import ApplyResult, Reporter
+    from odiac.apply.jsonl import JsonLinesReporter
     from odiac.cli.context import GlobalOptions
     from odiac.cli.session import Prepared, Session
     from odiac.gateway.auth import Credential
@@ -47,6 +48,12 @@ EXIT_INTERRUPTED = 130
     show_default=True,
     help="Seconds to wait for another apply of this folder to finish.",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Write JSON Lines events to stdout (docs/events.md); needs --auto-approve or PLAN_FILE.",
+)
 @click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
 @click.pass_obj
 def command(
@@ -56,6 +63,7 @@ def command(
     parallelism: int,
     follow_logs: bool,
     lock_timeout: float,
+    as_json: bool,
     token: str | None,
 ) -> None:
     """Apply the changes of a fresh plan (after confirmation) or of a saved PLAN_FILE.
@@ -67,6 +75,10 @@ def command(
 
       odiac apply --auto-approve --env production
     """
+    if as_json and plan_file is None and not auto_approve:
+        raise click.UsageError(
+            "--json cannot ask for confirmation: add --auto-approve or PLAN_FILE"
+        )
     if plan_file is None and not auto_approve and not is_interactive():
         raise ApplyError(
             "refusing to apply without confirmation: there is no terminal to ask on",
@@ -88,6 +100,7 @@ def command(
                     parallelism=parallelism,
                     follow_logs=follow_logs,
                     token=token,
+                    as_json=as_json,
                 )
             )
         except asyncio.CancelledError:
@@ -112,21 +125,39 @@ async def _apply(
     parallelism: int,
     follow_logs: bool,
     token: str | None,
+    as_json: bool = False,
 ) -> ApplyResult | None:
     async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
         prepared = await session.prepare(plan_file=plan_file)
         print_findings(prepared, err=True)
         refuse_on_errors(prepared)
         plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan
-        if plan_file is None:
+        events = _json_reporter() if as_json else None
+        if events is not None:
+            events.plan(plan)
+        elif plan_file is None:
             from odiac.plan.render_text import render_text
 
             echo(render_text(plan).rstrip("\n"))
             if plan.has_changes and not auto_approve and not _confirm():
                 raise ApplyError("apply cancelled; nothing was changed")
-        result = await _run(session, prepared, plan, parallelism, follow_logs, options.verbosity)
-        print_outcome(result, session.credential, local=_is_local(session))
+        result = await _run(
+            session, prepared, plan, parallelism, follow_logs, options.verbosity, events
+        )
+        if events is not None:
+            from odiac.apply.report import claim_url
+
+            url = claim_url(result, session.credential)
+            events.summary(result, claim={"url": url, "expires": "6h"} if url else None)
+        else:
+            print_outcome(result, session.credential, local=_is_local(session))
         return result
+
+
+def _json_reporter() -> JsonLinesReporter:
+    from odiac.apply.jsonl import JsonLinesReporter
+
+    return JsonLinesReporter(lambda line: click.echo(line))
 
 
 def _saved_plan(session: Session, prepared: Prepared, plan_file: str) -> Plan:
@@ -153,6 +184,7 @@ async def _run(
     parallelism: int,
     follow_logs: bool,
     verbosity: int,
+    events: JsonLinesReporter | None = None,
 ) -> ApplyResult:
     from odiac.apply import Timing, apply_plan
     from odiac.apply.progress import PlainReporter, RichReporter
@@ -162,7 +194,9 @@ async def _run(
     loop = asyncio.get_running_loop()
     reporter: Reporter
     rich_reporter: RichReporter | None = None
-    if is_interactive() and verbosity >= 0:
+    if events is not None:
+        reporter = events
+    elif is_interactive() and verbosity >= 0:
         from rich.console import Console
 
         rich_reporter = RichReporter(Console())
