@@ -6,15 +6,20 @@ never import httpx, deepdiff or the emulator.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from odiac import __version__
 from odiac.cli.context import GlobalOptions
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 EXIT_USAGE = 64
 
@@ -53,6 +58,8 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module_name), attr)
         if not isinstance(command, click.Command):
             raise TypeError(f"{entry[0]} is not a click command")
+        if not isinstance(command, click.Group):
+            _accept_global_options(command)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -60,6 +67,40 @@ class LazyGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+# Options users naturally write after the subcommand too (`odiac plan --env production`).
+_REPEATABLE = {
+    "environment": ("--env", "Environment overlay (default: staging)."),
+    "config_path": ("--config", "Path to the configuration file (default: opendeploy.toml)."),
+    "gateway": ("--gateway", "Gateway base URL (with /api) or 'local'; overrides the file."),
+}
+
+
+def _accept_global_options(command: click.Command) -> None:
+    """Let a subcommand take --env/--config/--gateway after its name as well."""
+    taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    for field, (flag, help_text) in _REPEATABLE.items():
+        if flag in taken:
+            continue
+        command.params.append(
+            click.Option(
+                [flag],
+                help=help_text,
+                expose_value=False,
+                is_eager=True,
+                callback=_override(field),
+            )
+        )
+
+
+def _override(field: str) -> Callable[[click.Context, click.Parameter, str | None], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None and isinstance(ctx.obj, GlobalOptions):
+            overrides: dict[str, Any] = {field: value}
+            ctx.obj = dataclasses.replace(ctx.obj, **overrides)
+
+    return callback
 
 
 def _available(name: str) -> bool:
