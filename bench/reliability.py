@@ -1,25 +1,12 @@
-"""Reliability experiments: crash, fault storms, gateway restarts, concurrent applies.
+"""Reliability experiments against ``odiac emulator serve`` (see docs/reliability.md).
 
-Every trial runs the real ``odiac`` executable against ``odiac emulator serve`` on
-loopback, on a copy of an example app with a canary secret planted in its env:
+    python bench/reliability.py {crash,faults,restart,concurrent,all} [--trials N] [--seed S]
 
-    python bench/reliability.py crash --trials 50 --seed 1
-    python bench/reliability.py faults --trials 50 --seed 1
-    python bench/reliability.py restart --trials 20 --seed 1
-    python bench/reliability.py concurrent --trials 20 --seed 1
-
-crash       SIGKILL ``odiac apply`` at a random moment, then re-apply to completion.
-faults      apply under a storm of injected 5xx, timeouts and drop_after_commit
-            (each API request is followed, with a seeded probability, by a one-shot
-            fault); re-apply until it succeeds.
-restart     SIGKILL the emulator mid-apply and restart it on the same database.
-concurrent  two applies of the same file at once, then a saved plan made before
-            them (now stale) must be refused.
-
-After every trial: exactly one project, one row per service and dependency, the
-secret's live value equals the file's, ``odiac plan --detailed-exitcode`` exits 0,
-no output of any run holds a traceback or the canary, and every failed run names
-what failed. Exit status 0 when every trial passed.
+Every trial runs the real ``odiac`` executable on a copy of an example app with a
+canary secret planted in its env, then checks: one project, one row per service and
+dependency, live state equal to the file (``plan --detailed-exitcode`` exits 0), no
+traceback or canary in any output, and failures that name what failed. Prints a
+JSON report; exits 1 when any trial failed.
 """
 
 from __future__ import annotations
@@ -54,11 +41,11 @@ CANARY_KEY = "PAYMENT_API_KEY"
 CANARY_ENV = "ODIAC_RELIABILITY_CANARY"
 TRACEBACK = "Traceback (most recent call last)"
 RUN_TIMEOUT_S = 180.0
-# Fault storm rates, per API request (issue 8): 10% 5xx, 5% timeouts; drop_after_commit
-# is armed for the next POST (the creates) at the same 10%.
+# Fault storm rates per API request: 10% 5xx, 5% timeouts; drop_after_commit is armed
+# for the next POST (the creates) at 10%.
 RATE_5XX, RATE_TIMEOUT, RATE_DROP = 0.10, 0.05, 0.10
 TIMEOUT_HOLD_S = 2.0
-TIMED_OUT = -999
+TIMED_OUT, KILLED = -999, -signal.SIGKILL
 LOCKED = "another apply is running in this folder"
 UNCLEAN = "ended without finishing"  # the apply lock's note about a killed predecessor
 # The example's fresh plan has six actions (project, db, upload, bind, service, deploy).
@@ -156,28 +143,18 @@ class OdiacRun:
         with self._lock:
             return "\n".join(line for _, line in self.lines)
 
-    def in_flight(self) -> list[str]:
-        """Actions that printed ``started`` but no outcome yet."""
-        started: list[str] = []
-        ended: set[str] = set()
-        with self._lock:
-            lines = [line for stream, line in self.lines if stream == "out"]
-        for line in lines:
-            action, sep, rest = line.partition(": ")
-            if not sep or " " in action:
-                continue
-            if rest == "started":
-                started.append(action)
-            elif rest.split(" ", 1)[0] in ("ok", "FAILED", "skipped", "manual"):
-                ended.add(action)
-        return [a for a in started if a not in ended]
-
     def phase(self) -> str:
-        """Where the run is: the actions in flight, or the phase around them."""
-        flying = self.in_flight()
+        """Where the run is: the actions in flight (started, no outcome yet), or the phase."""
+        flying: set[str] = set()
+        text = self.text()
+        for line in text.splitlines():
+            action, _, rest = line.partition(": ")
+            if rest == "started":
+                flying.add(action)
+            elif rest.split(" ", 1)[0] in ("ok", "FAILED", "skipped", "manual"):
+                flying.discard(action)
         if flying:
             return "+".join(sorted(flying))
-        text = self.text()
         if "Apply: " in text:
             return "(report)"
         if ": started" in text:
@@ -186,13 +163,8 @@ class OdiacRun:
 
     def failure_lines(self) -> list[str]:
         """The lines that say what failed (action failures and the final error)."""
-        with self._lock:
-            lines = [line for _, line in self.lines]
-        return [
-            line
-            for line in lines
-            if ": FAILED - " in line or line.startswith(("Error: ", "Hint: "))
-        ]
+        lines = self.text().splitlines()
+        return [x for x in lines if ": FAILED - " in x or x.startswith(("Error: ", "Hint: "))]
 
 
 class Bench:
@@ -217,8 +189,6 @@ class Bench:
             str(v.get("display_name", k)) for k, v in config.get("dependencies", {}).items()
         )
         self.emulator: EmulatorProcess | None = None
-
-    # Setup ------------------------------------------------------------------
 
     def control(self) -> EmulatorControl:
         assert self.emulator is not None
@@ -245,22 +215,12 @@ class Bench:
         assert self.emulator is not None
         return OdiacRun(["--gateway", self.emulator.base_url, *args], app, env)
 
-    # Checks -----------------------------------------------------------------
-
     def check_run(
-        self,
-        trial: Trial,
-        run: OdiacRun,
-        rc: int,
-        canary: str,
-        *,
-        killed: bool,
-        explain: bool = True,
+        self, trial: Trial, run: OdiacRun, rc: int, canary: str, explain: bool = True
     ) -> None:
-        """No traceback, no canary, a known exit code, and failures that say what failed.
+        """No traceback or canary; unless SIGKILLed: exit 0/1, failures that say what failed.
 
-        ``explain``: a failure must name the failed action and the gateway error
-        (off for runs expected to fail for another reason, like a stale plan).
+        ``explain=False`` for runs that fail for another reason (a stale saved plan).
         """
         text = run.text()
         if TRACEBACK in text:
@@ -270,7 +230,7 @@ class Bench:
             trial.problems.append("the canary secret appeared in odiac's output")
         if UNCLEAN in text:
             trial.unclean_notes += 1
-        if killed:
+        if rc == KILLED:
             return
         if rc == TIMED_OUT:
             trial.problems.append(f"odiac did not finish within {self.run_timeout:.0f} s")
@@ -287,17 +247,19 @@ class Bench:
                 re.sub(r"\S*/trial-\d+/", "<trial>/", x) for x in lines[:4]
             )
 
-    def converge(self, trial: Trial, app: Path, env: dict[str, str], canary: str) -> None:
-        """Re-apply until one run succeeds (at most ``max_reapplies``)."""
-        for _ in range(self.max_reapplies):
+    def converge(
+        self, trial: Trial, app: Path, env: dict[str, str], canary: str, *, needed: bool = True
+    ) -> None:
+        """Re-apply until one run succeeds (at most ``max_reapplies``), if ``needed``."""
+        while needed and trial.reapplies < self.max_reapplies:
             trial.reapplies += 1
             run = self.odiac(app, env, "apply", "--auto-approve")
             rc = run.wait(self.run_timeout)
-            self.check_run(trial, run, rc, canary, killed=False)
-            if rc == 0:
-                trial.converged = True
-                return
-        trial.problems.append(f"no convergence after {self.max_reapplies} re-applies")
+            self.check_run(trial, run, rc, canary)
+            needed = rc != 0
+        trial.converged = not needed
+        if needed:
+            trial.problems.append(f"no convergence after {self.max_reapplies} re-applies")
 
     def verify(self, trial: Trial, app: Path, env: dict[str, str], canary: str) -> None:
         """One project, one row per service and dependency, live == file, clean plan."""
@@ -324,7 +286,7 @@ class Bench:
             self._check_secret(trial, env, projects[0]["id"], canary)
         run = self.odiac(app, env, "plan", "--detailed-exitcode")
         rc = run.wait(self.run_timeout)
-        self.check_run(trial, run, rc, canary, killed=False)
+        self.check_run(trial, run, rc, canary)
         if rc != 0:
             trial.problems.append(f"plan --detailed-exitcode exited {rc}: {run.text()[-300:]}")
 
@@ -342,13 +304,10 @@ class Bench:
     def last_mutation(self) -> str:
         with self.control() as control:
             log = control.requests()
-        mutations = [r for r in log if r.get("method") != "GET"]
-        if not mutations:
+        last = next((r for r in reversed(log) if r.get("method") != "GET"), None)
+        if last is None:
             return "(none)"
-        last = mutations[-1]
-        return f"{last['method']} {_shape(str(last['path']))} -> {last['status']}"
-
-    # Experiments ------------------------------------------------------------
+        return f"{last['method']} {_UUID.sub('{id}', str(last['path']))} -> {last['status']}"
 
     def crash(self, trial: Trial, rng: random.Random) -> None:
         app, env, canary = self.fresh_trial(trial)
@@ -358,7 +317,7 @@ class Bench:
         run.kill()
         trial.last_mutation = self.last_mutation()
         trial.first_exit = run.proc.returncode
-        self.check_run(trial, run, run.proc.returncode, canary, killed=True)
+        self.check_run(trial, run, run.proc.returncode, canary)
         self.converge(trial, app, env, canary)
         self.verify(trial, app, env, canary)
 
@@ -366,15 +325,12 @@ class Bench:
         app, env, canary = self.fresh_trial(trial)
         assert self.emulator is not None
         storm = FaultStorm(self.emulator, rng, env["OPENDEPLOY_TOKEN"])
-        storm.start()
+
         try:
             run = self.odiac(app, env, "apply", "--auto-approve")
             trial.first_exit = run.wait(self.run_timeout)
-            self.check_run(trial, run, trial.first_exit, canary, killed=False)
-            if trial.first_exit != 0:
-                self.converge(trial, app, env, canary)
-            else:
-                trial.converged = True
+            self.check_run(trial, run, trial.first_exit, canary)
+            self.converge(trial, app, env, canary, needed=trial.first_exit != 0)
         finally:
             trial.faults = storm.stop()
         self.verify(trial, app, env, canary)
@@ -390,11 +346,8 @@ class Bench:
         time.sleep(rng.uniform(0.0, 1.0))  # an outage of random length
         self.emulator.start(self.emulator.port)
         trial.first_exit = run.wait(self.run_timeout)
-        self.check_run(trial, run, trial.first_exit, canary, killed=False)
-        if trial.first_exit != 0:
-            self.converge(trial, app, env, canary)
-        else:
-            trial.converged = True
+        self.check_run(trial, run, trial.first_exit, canary)
+        self.converge(trial, app, env, canary, needed=trial.first_exit != 0)
         self.verify(trial, app, env, canary)
 
     def concurrent(self, trial: Trial, rng: random.Random) -> None:
@@ -418,30 +371,23 @@ class Bench:
         codes = [first.wait(self.run_timeout), second.wait(self.run_timeout)]
         trial.first_exit = max(codes)
         for run, rc in ((first, codes[0]), (second, codes[1])):
-            self.check_run(trial, run, rc, canary, killed=False)
+            self.check_run(trial, run, rc, canary)
         mode = "two folders" if other != app else "one folder"
         locked = sum(LOCKED in run.text() for run in (first, second))
         trial.kill_point = f"{mode}: exits {codes[0]},{codes[1]}" + (" (lock)" if locked else "")
-        if any(codes):
-            self.converge(trial, app, env, canary)
-        else:
-            trial.converged = True
+        self.converge(trial, app, env, canary, needed=any(codes))
         stale = self.odiac(app, env, "apply", str(saved))
         rc = stale.wait(self.run_timeout)
-        self.check_run(trial, stale, rc, canary, killed=False, explain=False)
+        self.check_run(trial, stale, rc, canary, explain=False)
         if rc != 1 or "stale" not in stale.text():
             trial.problems.append(f"the stale saved plan was not refused (exit {rc})")
         self.verify(trial, app, env, canary)
 
 
 class FaultStorm:
-    """Arms one-shot emulator faults after API requests, at the seeded storm rates.
-
-    The emulator's faults are count-based (contract 3.13): a fault armed now hits the
-    next matching request. A poller follows the request log and, for every new API
-    request, arms the next fault with the storm's probabilities; at most one generic
-    fault (5xx or timeout) and one drop_after_commit (next POST) are pending.
-    """
+    """Faults at the storm's rates: emulator faults are count-based (contract 3.13), so a
+    poller follows the request log and, per new API request, may arm a fault for the next
+    one; at most one 5xx/timeout and one drop_after_commit (next POST) are pending."""
 
     def __init__(self, emulator: EmulatorProcess, rng: random.Random, token: str) -> None:
         self.emulator = emulator
@@ -450,9 +396,7 @@ class FaultStorm:
         self.landed: Counter[str] = Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
+        self._thread.start()  # arming starts at once
 
     def _loop(self) -> None:
         seen = 0
@@ -525,12 +469,8 @@ def _faults(control: EmulatorControl) -> list[dict[str, Any]]:
 
 
 def _wait_for_kill_moment(run: OdiacRun, rng: random.Random) -> None:
-    """Wait for a seeded random moment of the run.
-
-    Mostly just after the n-th action started (n random; fast creates would rarely
-    be hit by a random time alone), sometimes at a random time while loading and
-    planning, or anywhere in the apply phase.
-    """
+    """A seeded random moment: mostly just after the n-th action started (a random time
+    alone would rarely hit the fast creates), else while planning or applying."""
     draw = rng.random()
     if draw < 0.15:
         time.sleep(rng.uniform(0.0, 1.0))  # while loading, refreshing or planning
@@ -550,11 +490,6 @@ def _plant_canary(config: Path) -> None:
         raise SystemExit(f"{config}: no [services.web.env] table to plant the canary in")
     line = f'{CANARY_KEY} = {{ secret = "env:{CANARY_ENV}" }}\n'
     config.write_text(text.replace(anchor, anchor + line, 1), encoding="utf-8")
-
-
-def _shape(path: str) -> str:
-    """A request path with ids replaced, so kill points group together."""
-    return _UUID.sub("{id}", path)
 
 
 def run_experiment(
@@ -606,7 +541,7 @@ def _report(
         "tracebacks": sum(any("traceback" in p for p in t.problems) for t in results),
         "canary_leaks": sum(any("canary" in p for p in t.problems) for t in results)
         + (1 if "canary-" in log_text else 0),
-        "first_apply_failed": sum(t.first_exit not in (0, None, -9) for t in results),
+        "first_apply_failed": sum(t.first_exit not in (0, None, KILLED) for t in results),
         "reapplies": dict(sorted(Counter(t.reapplies for t in results).items())),
         "max_reapplies": max((t.reapplies for t in results), default=0),
         "kill_points": dict(Counter(t.kill_point for t in results if t.kill_point).most_common()),
@@ -635,37 +570,14 @@ def _generalise(message: str) -> str:
     return redact(_UUID.sub("{id}", message))[:200]
 
 
-def _summary(report: dict[str, Any]) -> str:
-    lines = [
-        f"{report['experiment']}: {report['passed']}/{report['trials']} passed, "
-        f"{report['converged']}/{report['trials']} converged, "
-        f"{report['duplicates']} duplicates, {report['tracebacks']} tracebacks, "
-        f"{report['canary_leaks']} canary leaks, max {report['max_reapplies']} re-applies "
-        f"(seed {report['seed']}, {report['seconds']} s)",
-        f"  re-applies needed: {report['reapplies']}",
-        f"  first apply failed: {report['first_apply_failed']}",
-        f"  runs that reported a killed predecessor (apply lock): {report['unclean_lock_notes']}",
-    ]
-    for key in ("kill_points", "last_mutation_at_kill", "faults_landed", "deployments_per_trial"):
-        if report[key]:
-            lines.append(f"  {key.replace('_', ' ')}: {report[key]}")
-    if report["failure_messages"]:
-        lines.append("  failure messages seen:")
-        lines += [f"    {n:3d} x {m}" for m, n in report["failure_messages"].items()]
-    for failure in report["failures"]:
-        lines.append(f"  FAILED trial {failure['trial']} (seed {failure['seed']}):")
-        lines += [f"    - {p}" for p in failure["problems"]]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("experiment", choices=[*EXPERIMENTS, "all"])
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--example", type=Path, default=DEFAULT_EXAMPLE)
+    parser.add_argument("--example", type=lambda p: Path(p).resolve(), default=DEFAULT_EXAMPLE)
     parser.add_argument("--max-reapplies", type=int, default=6)
-    parser.add_argument("--json", action="store_true", help="Print the full JSON report.")
+    parser.add_argument("--details", action="store_true", help="Add every trial to the report.")
     parser.add_argument("--keep", type=Path, help="Work in this folder and keep it.")
     args = parser.parse_args(argv)
     names = EXPERIMENTS if args.experiment == "all" else (args.experiment,)
@@ -673,19 +585,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="odiac-reliability-") as scratch:
         base = args.keep or Path(scratch)
         for name in names:
-            report = run_experiment(
-                name,
-                trials=args.trials,
-                seed=args.seed,
-                workdir=base / name,
-                example=args.example.resolve(),
-                max_reapplies=args.max_reapplies,
-            )
+            counts = {"trials": args.trials, "seed": args.seed, "max_reapplies": args.max_reapplies}
+            report = run_experiment(name, workdir=base / name, example=args.example, **counts)
+            if not args.details:
+                del report["trial_details"]
+            print(json.dumps(report, indent=2), flush=True)
             reports.append(report)
-            if not args.json:
-                print(_summary(report), flush=True)
-    if args.json:
-        print(json.dumps(reports if len(reports) > 1 else reports[0], indent=2))
     return 0 if all(r["passed"] == r["trials"] for r in reports) else 1
 
 

@@ -102,7 +102,7 @@ def test_the_bench_detects_leaks_tracebacks_and_silent_failures(
 ) -> None:
     checker = bench.Bench(tmp_path, bench.DEFAULT_EXAMPLE)
     trial = bench.Trial(index=0, seed=0)
-    checker.check_run(trial, _Recorded(lines), rc, "canary-1-abc", killed=False)
+    checker.check_run(trial, _Recorded(lines), rc, "canary-1-abc")
     assert any(problem in p for p in trial.problems), trial.problems
 
 
@@ -115,6 +115,6 @@ def test_the_bench_accepts_failures_that_name_the_action_and_the_gateway_error(
         "service.web: FAILED - POST /v1/projects/p1/services/ failed: 502 Bad Gateway",
         "Error: apply did not finish: Apply: 2 done, 1 failed, 1 skipped, 0 manual.",
     ]
-    checker.check_run(trial, _Recorded(lines), 1, "canary-1-abc", killed=False)
+    checker.check_run(trial, _Recorded(lines), 1, "canary-1-abc")
     assert trial.problems == []
     assert trial.failure_messages == lines
