@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -80,7 +81,7 @@ class _Recorded(bench.OdiacRun):  # type: ignore[misc, name-defined]
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = [("err", line) for line in lines]
-        self._lock = __import__("threading").Lock()
+        self._lock = threading.Lock()
 
 
 @pytest.mark.parametrize(
