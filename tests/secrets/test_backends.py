@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,8 @@ import pytest
 from odiac.errors import PluginError, SecretError
 from odiac.redact import redact
 
-from .conftest import Resolve
-
 PY = sys.executable
+Resolve = Callable[[str], str]
 
 
 def _no_warnings(resolve: Resolve, reference: str) -> str:
