@@ -69,16 +69,25 @@ def report_lines(result: ApplyResult, *, local: bool) -> list[str]:
     return lines
 
 
-def claim_url(result: ApplyResult, credential: Credential) -> str | None:
+def claim_url(result: ApplyResult, credential: Credential, *, local: bool = False) -> str | None:
     """The claim URL to show, for an agent registered by this run only (contract 2.4).
 
     After a successful deploy the app URL is appended. The URL carries the bind
-    signature, which odiac otherwise redacts: callers show it whole, once.
+    signature, which odiac otherwise redacts: callers show it whole, once. The
+    in-process local gateway has no address of its own, so its claim page is shown
+    where ``odiac emulator serve`` (on the same database) answers by default.
     """
     url = credential.claim_url
     if not credential.freshly_registered or not url:
         return None
     from odiac.gateway.auth import claim_url_with_app
+
+    if local:
+        from odiac.gateway.local import LOCAL_BASE_URL, LOCAL_SERVE_ORIGIN
+
+        local_origin = LOCAL_BASE_URL.removesuffix("/api")
+        if url.startswith(local_origin + "/"):
+            url = LOCAL_SERVE_ORIGIN + url[len(local_origin) :]
 
     app_url = next(
         (s.url for s in result.services if s.url and s.deployment_status == "success"), None
@@ -86,13 +95,18 @@ def claim_url(result: ApplyResult, credential: Credential) -> str | None:
     return claim_url_with_app(url, app_url) if app_url else url
 
 
-def claim_lines(result: ApplyResult, credential: Credential) -> list[str]:
+def claim_lines(result: ApplyResult, credential: Credential, *, local: bool = False) -> list[str]:
     """The claim block of contract 7.1.8 (empty unless this run registered the agent)."""
-    url = claim_url(result, credential)
+    url = claim_url(result, credential, local=local)
     if url is None:
         return []
-    return [
+    lines = [
         _row("claim", url),
         _row("expires", CLAIM_EXPIRY),
         _row("status", "waiting on the user to sign in"),
     ]
+    if local:
+        from odiac.gateway.local import LOCAL_DB
+
+        lines.append(_row("claim page", f"serve it with: odiac emulator serve --db {LOCAL_DB}"))
+    return lines

@@ -147,7 +147,7 @@ async def _apply(
         if events is not None:
             from odiac.apply.report import claim_url
 
-            url = claim_url(result, session.credential)
+            url = claim_url(result, session.credential, local=_is_local(session))
             events.summary(result, claim={"url": url, "expires": "6h"} if url else None)
         else:
             print_outcome(result, session.credential, local=_is_local(session))
@@ -240,7 +240,7 @@ def print_outcome(result: ApplyResult, credential: Credential, *, local: bool) -
         echo(line, err=True)
     for line in [*outcome_lines(result), *report_lines(result, local=local)]:
         echo(line)
-    for line in claim_lines(result, credential):
+    for line in claim_lines(result, credential, local=local):
         # Not redacted: the claim URL must carry the bind signature to be usable.
         click.echo(line)
 

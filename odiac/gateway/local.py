@@ -23,6 +23,9 @@ from odiac.gateway.client import GatewayClient
 
 LOCAL = "local"
 LOCAL_BASE_URL = "http://local.opendeploy.invalid/api"
+# Where `odiac emulator serve --db .opendeploy/local-gateway.sqlite` answers by default:
+# the local gateway's dashboard pages (the claim page) are opened there.
+LOCAL_SERVE_ORIGIN = "http://127.0.0.1:8787"
 LOCAL_DB = Path(".opendeploy/local-gateway.sqlite")
 LOCAL_AUTH_FILE = Path(".opendeploy/local-auth.json")
 
