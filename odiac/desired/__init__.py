@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from odiac.desired.auto import auto_fields, fill_auto
 from odiac.desired.env import ENGINE_ENV_KEYS, SecretResolver, dependency_env, resolve_env_map
+from odiac.desired.secrets import Reference, RunSecrets, secret_references
 from odiac.plan.inputs import (
     DesiredDependency,
     DesiredProject,
@@ -26,15 +27,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
-    from odiac.config.model import Config, SecretRef, ServiceSection
+    from odiac.config.model import Config, ServiceSection
     from odiac.plan.inputs import LiveDependency
     from odiac.plugin.manager import PluginManager
 
 __all__ = [
     "ENGINE_ENV_KEYS",
+    "Reference",
+    "RunSecrets",
     "SourceFacts",
     "build_desired",
     "desired_dependencies",
+    "secret_references",
     "source_excludes",
     "source_root",
 ]
@@ -93,6 +97,7 @@ def build_desired(
     source: SourceFacts | None,
     live_dependencies: Mapping[str, LiveDependency],
     plugins: PluginManager,
+    secrets: RunSecrets | None = None,
 ) -> DesiredState:
     """Build the desired state of one environment.
 
@@ -104,16 +109,19 @@ def build_desired(
         source: The built archive, or None for a Git source.
         live_dependencies: Live dependencies by file name (from a refresh).
         plugins: The plugin manager (secret backends, analyzers).
+        secrets: The run's secret cache, when the caller resolves references too
+            (default: a fresh one, so each reference is resolved once per call).
 
     Raises:
         ConfigError: An ``"auto"`` field cannot be filled.
-        SecretError: A secret reference cannot be resolved.
-        PluginError: No backend handles a reference's scheme.
+        SecretError: A secret reference cannot be resolved, or no backend handles
+            its scheme.
+        PluginError: A secret backend crashed.
     """
-    ctx = SecretContext(workdir=config_path.resolve().parent, environment=environment)
-
-    def resolve(ref: SecretRef) -> str:
-        return plugins.secret_backend(ref.scheme).resolve(ref.ref, ctx)
+    if secrets is None:
+        ctx = SecretContext(workdir=config_path.resolve().parent, environment=environment)
+        secrets = RunSecrets(plugins, ctx)
+    resolve = secrets.resolve
 
     analysis = _analysis_if_needed(config, config_path, plugins)
     engines = {name: dep.type for name, dep in config.dependencies.items()}
@@ -132,6 +140,7 @@ def build_desired(
         services=services,
         config_digest=config_digest,
         environment=environment,
+        warnings=list(secrets.warnings),
     )
 
 

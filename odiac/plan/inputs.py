@@ -165,6 +165,11 @@ class DesiredState(_Frozen):
     services: dict[str, DesiredService] = Field(default_factory=dict)
     config_digest: str = Field(description="sha256:<hex> of the effective configuration.")
     environment: str = "staging"
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Secret-backend warnings (never a value); shown with the plan, "
+        "no influence on any action or digest.",
+    )
 
 
 # --------------------------------------------------------------------------- live

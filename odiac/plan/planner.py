@@ -49,7 +49,7 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
         PlanError: The desired state refers to something that cannot be resolved.
     """
     actions: list[Action] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(desired.warnings)
     if live.project is None:
         actions.append(
             CreateProject(

@@ -1,0 +1,111 @@
+"""Secret references of one run: where they are, and resolving each once.
+
+:class:`RunSecrets` resolves ``{ secret = "scheme:ref" }`` through the backend
+of its scheme, caches every value for the rest of the run (a ``cmd:`` reference
+used by three services runs its command once), and records the warnings a
+backend raises with :func:`warnings.warn` (a world-readable key file) so that
+the plan can show them. :func:`secret_references` lists every reference of a
+configuration with its TOML key path (``odiac secrets check``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from odiac.config.model import SecretRef
+from odiac.errors import OdiacError, PluginError, SecretError
+from odiac.redact import redact, register
+
+if TYPE_CHECKING:
+    from odiac.config.model import Config
+    from odiac.plugin.manager import PluginManager
+    from odiac.plugin.types import SecretContext
+
+
+@dataclass
+class RunSecrets:
+    """Resolves secret references through the plugins, at most once per reference."""
+
+    plugins: PluginManager
+    context: SecretContext
+    warnings: list[str] = field(default_factory=list)
+    _values: dict[str, str] = field(default_factory=dict, repr=False)
+    _failures: dict[str, SecretError] = field(default_factory=dict, repr=False)
+
+    def resolve(self, ref: SecretRef) -> str:
+        """The value of ``ref`` (registered for redaction).
+
+        Raises:
+            SecretError: The backend could not resolve it, or no backend handles its
+                scheme (the message lists the known schemes). A failure is cached too:
+                a broken ``cmd:`` is not run again in the same run.
+        """
+        key = ref.secret
+        if key in self._values:
+            return self._values[key]
+        if key in self._failures:
+            raise self._failures[key]
+        try:
+            value = self._resolve_now(ref)
+        except SecretError as exc:
+            self._failures[key] = exc
+            raise
+        register(value)
+        self._values[key] = value
+        return value
+
+    def _resolve_now(self, ref: SecretRef) -> str:
+        try:
+            backend = self.plugins.secret_backend(ref.scheme)
+        except PluginError as exc:
+            raise SecretError(f"secret reference {ref.secret}: {exc.message}") from None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = backend.resolve(ref.ref, self.context)
+            except OdiacError:
+                raise
+            except Exception as exc:
+                # A backend bug: its message could quote the value, so only the type is shown.
+                raise PluginError(
+                    f"secret reference {ref.secret}: the {ref.scheme}: backend crashed"
+                    f" ({type(exc).__name__})"
+                ) from None
+        for item in caught:
+            text = redact(str(item.message))
+            if text not in self.warnings:
+                self.warnings.append(text)
+        return value
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One secret reference of the configuration and the TOML key path holding it."""
+
+    key_path: tuple[str, ...]
+    ref: SecretRef
+
+    @property
+    def where(self) -> str:
+        return ".".join(self.key_path)
+
+
+def secret_references(config: Config) -> list[Reference]:
+    """Every secret reference of ``config`` (overlay merged), in file order by section."""
+    found: list[Reference] = []
+    token = config.source.token
+    if token is not None and config.source.git:
+        found.append(Reference(("source", "token"), token))
+    for dep_name, dep in sorted(config.dependencies.items()):
+        for field_name in ("username", "password", "database_name"):
+            value = getattr(dep, field_name, None)
+            if isinstance(value, SecretRef):
+                found.append(Reference(("dependencies", dep_name, field_name), value))
+    for svc_name, svc in sorted(config.services.items()):
+        for section, values in (("env", svc.env), ("build_env", svc.build_env)):
+            for key, value in values.items():
+                if isinstance(value, SecretRef):
+                    found.append(Reference(("services", svc_name, section, key), value))
+    return found
