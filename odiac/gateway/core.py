@@ -4,14 +4,21 @@ It builds canonical paths (contract 1.3), adds Bearer auth and the stable
 ``User-Agent``, never follows redirects, retries idempotent reads only, logs
 redacted traffic to ``odiac.http`` and turns every failure into a
 :class:`~odiac.gateway.errors.GatewayError`.
+
+Connections come from :class:`ShardedPool`: a refresh fans out one read per
+service at once, and a single httpcore pool rescans (and polls the socket of)
+every connection it holds each time a request starts or ends, so its cost grows
+with the square of the fan-out. Many small pools keep every scan short.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import logging
 import re
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -32,6 +39,14 @@ from odiac.gateway.traffic import describe_body, describe_text
 from odiac.redact import redact, register
 
 log = logging.getLogger("odiac.http")
+
+# httpcore runs ``import sniffio`` each time it sets up a lock, an event or a
+# cancellation shield (several times per request). When the package is absent
+# every such probe walks sys.path again; recording the absence once (a None entry
+# makes ``import`` fail at once, as documented for sys.modules) keeps the same
+# answer, "asyncio", at the cost of a dict lookup.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 _RETRY_STATUSES = frozenset({502, 503, 504})
@@ -63,6 +78,75 @@ class RequestRecord:
     attempt: int
 
 
+class _Release(httpx.AsyncByteStream):
+    """A response body that frees its pool slot once, when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._stream = stream
+        self._release: Callable[[], None] | None = release
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for part in self._stream:
+            yield part
+
+    async def aclose(self) -> None:
+        release, self._release = self._release, None
+        try:
+            await self._stream.aclose()
+        finally:
+            if release is not None:
+                release()
+
+
+class ShardedPool(httpx.AsyncBaseTransport):
+    """Connection pooling over ``shards`` small httpcore pools.
+
+    Each request goes to the pool with the fewest requests in flight (the first on
+    a tie, so sequential requests keep reusing one warm connection); it counts as
+    in flight until its body is closed, exactly as long as it holds a connection.
+
+    Args:
+        shards: Number of pools.
+        per_shard: Connections (all kept alive when idle) per pool.
+    """
+
+    def __init__(self, shards: int = 25, per_shard: int = 4) -> None:
+        # One TLS context for all pools: building one loads the CA bundle.
+        ssl_context = httpx.create_ssl_context()
+        limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
+        self._pools = [
+            httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits) for _ in range(shards)
+        ]
+        self._in_flight = [0] * shards
+
+    @property
+    def in_flight(self) -> list[int]:
+        """Requests holding a connection, per pool."""
+        return list(self._in_flight)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        index = min(range(len(self._pools)), key=self._in_flight.__getitem__)
+        self._in_flight[index] += 1
+
+        def release() -> None:
+            self._in_flight[index] -= 1
+
+        try:
+            response = await self._pools[index].handle_async_request(request)
+        except BaseException:
+            release()
+            raise
+        if isinstance(response.stream, httpx.AsyncByteStream):
+            response.stream = _Release(response.stream, release)
+        else:  # not from an async pool: no connection is held
+            release()
+        return response
+
+    async def aclose(self) -> None:
+        for pool in self._pools:
+            await pool.aclose()
+
+
 class HTTPCore:
     """Sends requests, maps failures to errors and retries safe reads."""
 
@@ -91,7 +175,7 @@ class HTTPCore:
         self.round_trips = 0
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
-            transport=transport,
+            transport=transport if transport is not None else ShardedPool(),
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             headers={
