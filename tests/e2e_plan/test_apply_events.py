@@ -65,7 +65,8 @@ def test_apply_json_emits_one_event_per_line_in_order(
         ]
         assert kinds == ["action_started", "action_finished"]
     progress = [e for e in events if e["type"] == "deployment_progress"]
-    assert progress and progress[-1]["status"] == "success"
+    assert progress
+    assert progress[-1]["status"] == "success"
     assert CANARY not in applied.stdout + applied.stderr
 
 
