@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from odiac.apply.retry import create_once, mutate_once
+from odiac.config.sensitive import is_sensitive_key
 from odiac.errors import ApplyError
 from odiac.gateway.errors import Conflict, GatewayHTTPError
 from odiac.plan.service import desired_fields, live_fields
@@ -113,8 +114,10 @@ async def create_dependency(rt: Runtime, action: CreateDependency) -> str:
             hint="F29: delete it in the dashboard, then run apply again.",
         )
     env = dict(back.env_vars or created.env_vars)
-    for value in env.values():
-        register(value)
+    for key, value in env.items():
+        # Credentials only: masking a port such as 5432 would mangle ordinary lines.
+        if is_sensitive_key(key):
+            register(value)
     rt.dependency_ids[action.name] = back.id
     rt.dependency_env[action.name] = env
     return f"adopted existing {back.id}" if adopted else f"created {back.id}"

@@ -12,6 +12,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from odiac.config.sensitive import is_sensitive_key
 from odiac.errors import ApplyError
 from odiac.plan.inputs import FromDependency
 from odiac.redact import register
@@ -115,7 +116,8 @@ class Runtime:
                 f"{where}: dependency {item.dependency!r} has no {item.key} "
                 "(it was not created or did not report its connection env)"
             )
-        register(env[item.key])
+        if is_sensitive_key(item.key):
+            register(env[item.key])  # credentials only, not ports (see resources.py)
         return env[item.key]
 
     def env_values(self, service: str, *, build: bool = False) -> dict[str, str]:

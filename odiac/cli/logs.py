@@ -14,7 +14,8 @@ from odiac.ops.logs import MAX_TAIL, parse_duration
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
-    from odiac.gateway.models import Deployment
+    from odiac.cli.session import Session
+    from odiac.gateway.models import Deployment, Service
     from odiac.ops.logs import LogFilter, StreamItem
 
 
@@ -107,6 +108,7 @@ async def _logs(
         project = await find_project(client, session.loaded.config.project.name)
         svc = await find_service(client, project, service)
         await register_service_secrets(client, project, svc)
+        await _register_referenced(session, svc)
         deployment = await pick_deployment(client, project, svc, deployment_id)
         loud = options.verbosity >= 0 and not as_json
         if loud:
@@ -124,6 +126,29 @@ async def _logs(
             note("Following (Ctrl-C to stop)...")
         async for item in follow_stream(client, deployment.id, filters=filters, skip=page.total):
             _show(item, as_json=as_json, loud=loud)
+
+
+async def _register_referenced(session: Session, svc: Service) -> None:
+    """Mask the live values of keys the file fills from secret references.
+
+    ``register_service_secrets`` knows sensitive key names only; ``API_KEY = { secret =
+    "cmd:..." }`` is a secret too, whatever its name, and an app may print it.
+    """
+    from odiac.config.model import SecretRef
+    from odiac.redact import register
+
+    section = session.loaded.config.services.get(svc.name)
+    if section is None:
+        return
+    runtime = [k for k, v in section.env.items() if isinstance(v, SecretRef)]
+    build = [k for k, v in section.build_env.items() if isinstance(v, SecretRef)]
+    if not runtime and not build:
+        return
+    detail = await session.client.get_service(svc.id)
+    for key in runtime:
+        register(detail.runtime_variables.get(key))
+    for key in build:
+        register(detail.build_variables.get(key))
 
 
 def _show(item: StreamItem, *, as_json: bool, loud: bool) -> None:

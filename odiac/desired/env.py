@@ -87,7 +87,11 @@ def resolve_env_map(
             register(value)
             out[key] = LiteralValue.of(value, sensitive=True)
         else:
-            out[key] = LiteralValue.of(raw, sensitive=is_sensitive_key(key))
+            sensitive = is_sensitive_key(key)
+            if sensitive:
+                # Written literally, but the key says secret (contract §9.5): mask it too.
+                register(raw)
+            out[key] = LiteralValue.of(raw, sensitive=sensitive)
     return out
 
 
