@@ -111,8 +111,9 @@ async def read_snapshot(
         services_task, deps_task, deployments_task
     )
     ordered = _newest_first(deployments)
+    history = _History(ordered)
     live_services = {
-        svc.name: _live_service(svc, domains.get(svc.id, []), ordered) for svc in services
+        svc.name: _live_service(svc, domains.get(svc.id, []), history) for svc in services
     }
     live = LiveState(
         project=LiveProject(
@@ -146,10 +147,23 @@ def _newest_first(deployments: Sequence[Deployment]) -> list[Deployment]:
     return sorted(deployments, key=lambda d: d.created_at or "", reverse=True)
 
 
-def _live_service(
-    svc: Service, domains: Sequence[ServiceDomain], deployments: Sequence[Deployment]
-) -> LiveService:
-    mine = [d for d in deployments if d.service_id == svc.id]
+class _History:
+    """The project's deployments, newest first, indexed by service and by id.
+
+    Built once per refresh so that matching N services against D deployments
+    costs O(N + D), not O(N x D).
+    """
+
+    def __init__(self, newest_first: Sequence[Deployment]) -> None:
+        self.by_service: dict[str, list[Deployment]] = {}
+        self.by_id: dict[str, Deployment] = {}
+        for dep in newest_first:
+            self.by_service.setdefault(dep.service_id, []).append(dep)
+            self.by_id.setdefault(dep.id, dep)
+
+
+def _live_service(svc: Service, domains: Sequence[ServiceDomain], history: _History) -> LiveService:
+    mine = history.by_service.get(svc.id, [])
     latest = mine[0] if mine else None
     running = next((d for d in mine if d.status == "success"), None)
     return LiveService(
@@ -170,17 +184,17 @@ def _live_service(
         dockerfile=svc.dockerfile or None,
         env=_secret_map(svc.runtime_variables),
         build_env=_secret_map(svc.build_variables),
-        latest_deployment=_live_deployment(latest, deployments) if latest else None,
-        running_deployment=_live_deployment(running, deployments) if running else None,
+        latest_deployment=_live_deployment(latest, history) if latest else None,
+        running_deployment=_live_deployment(running, history) if running else None,
         domains=[_live_domain(d) for d in domains],
     )
 
 
-def _live_deployment(dep: Deployment, all_deployments: Sequence[Deployment]) -> LiveDeployment:
+def _live_deployment(dep: Deployment, history: _History) -> LiveDeployment:
     description = dep.description or ""
     if dep.is_rollback and parse_deployment_description(description) == (None, None):
         # A rollback runs its target's source; odiac's identity lives on the target.
-        target = next((d for d in all_deployments if d.id == dep.rollback_of), None)
+        target = history.by_id.get(dep.rollback_of) if dep.rollback_of is not None else None
         if target is not None:
             description = target.description or ""
     return LiveDeployment(
