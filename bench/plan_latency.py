@@ -10,6 +10,10 @@ Reported per size: wall time, request count, and the ratio
 
     wall time / (critical-path round trips x 50 ms)
 
+plus, to tell a slow plan from a busy machine, the floor (the same plan with no
+added latency) and the CPU seconds one plan costs the client process and the
+emulator process (Linux ``/proc``; blank elsewhere).
+
 where the critical path of a refresh is 3 round trips deep (project list ->
 services / dependencies / deployments -> per-service detail and domains).
 Target: ratio <= 1.5 at 50 services. Figures are printed; ``--check`` exits 1 when
@@ -25,6 +29,7 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -57,6 +62,17 @@ class Row:
     requests: int
     ratio: float
     floor_s: float  # the same plan with no added latency: client + emulator CPU alone
+    client_cpu_s: float  # CPU seconds per plan in this process
+    emulator_cpu_s: float | None  # CPU seconds per plan in the emulator process
+
+
+def _process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process, from /proc (None when unavailable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _config(name: str, services: int) -> str:
@@ -136,6 +152,7 @@ async def _measure(emu: EmulatorProcess, sizes: list[int], repeat: int, work: Pa
         archive.writestr("requirements.txt", "flask\n")
     zip_path.write_bytes(buffer.getvalue())
     rows: list[Row] = []
+    emu_pid = emu.process.pid if emu.process is not None else 0
     async with GatewayClient(emu.base_url, token, timeout=120) as client:
         for size in sizes:
             name = f"bench-{size}"
@@ -152,9 +169,23 @@ async def _measure(emu: EmulatorProcess, sizes: list[int], repeat: int, work: Pa
                 control.configure(latency_ms=0)
                 floor, _ = await _timed(client, config, work, repeat)
                 control.configure(latency_ms=LATENCY_MS)
+                cpu, emu_cpu = time.process_time(), _process_cpu(emu_pid)
                 wall, requests = await _timed(client, config, work, repeat)
+                cpu = (time.process_time() - cpu) / repeat
+                emu_after = _process_cpu(emu_pid)
+                emu_cpu = (emu_after - emu_cpu) / repeat if emu_cpu and emu_after else None
                 ratio = wall / (CRITICAL_PATH * LATENCY_MS / 1000)
-                rows.append(Row(size, round(wall, 4), requests, round(ratio, 3), round(floor, 4)))
+                rows.append(
+                    Row(
+                        size,
+                        round(wall, 4),
+                        requests,
+                        round(ratio, 3),
+                        round(floor, 4),
+                        round(cpu, 4),
+                        None if emu_cpu is None else round(emu_cpu, 4),
+                    )
+                )
         finally:
             control.configure(latency_ms=0)
     return rows
@@ -185,14 +216,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([asdict(r) for r in rows], indent=2))
     else:
         print(f"plan latency (latency_ms={LATENCY_MS}, critical path {CRITICAL_PATH} round trips)")
-        print(f"{'services':>8} {'wall s':>8} {'requests':>8} {'ratio':>6} {'floor s':>8}")
+        print(
+            f"{'services':>8} {'wall s':>8} {'requests':>8} {'ratio':>6} {'floor s':>8} "
+            f"{'cpu s':>7} {'emu cpu s':>9}"
+        )
         for row in rows:
+            emu_cpu = "-" if row.emulator_cpu_s is None else f"{row.emulator_cpu_s:.3f}"
             print(
                 f"{row.services:>8} {row.wall_s:>8.3f} {row.requests:>8} "
-                f"{row.ratio:>6.2f} {row.floor_s:>8.3f}"
+                f"{row.ratio:>6.2f} {row.floor_s:>8.3f} {row.client_cpu_s:>7.3f} {emu_cpu:>9}"
             )
         print(f"target: ratio <= {TARGET} at {TARGET_SIZE} services")
         print("floor s: the same plan with no added latency (client and emulator CPU only)")
+        print("cpu s / emu cpu s: CPU one plan costs odiac / the emulator (with latency)")
     judged = [r for r in rows if r.services == TARGET_SIZE]
     missed = any(r.ratio > TARGET for r in judged)
     return 1 if args.check and missed else 0
