@@ -340,9 +340,9 @@ class Bench:
         assert self.emulator is not None
         run = self.odiac(app, env, "apply", "--auto-approve")
         _wait_for_kill_moment(run, rng)
-        trial.kill_point = run.phase() if run.proc.poll() is None else "(finished before kill)"
-        trial.last_mutation = self.last_mutation()  # the request log dies with the process
-        self.emulator.kill()
+        finished = run.proc.poll() is not None
+        self.emulator.kill()  # first: the apply moves on in milliseconds
+        trial.kill_point = "(finished before kill)" if finished else run.phase()
         time.sleep(rng.uniform(0.0, 1.0))  # an outage of random length
         self.emulator.start(self.emulator.port)
         trial.first_exit = run.wait(self.run_timeout)
