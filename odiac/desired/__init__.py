@@ -12,7 +12,13 @@ import contextlib
 from typing import TYPE_CHECKING, Any, Protocol
 
 from odiac.desired.auto import auto_fields, fill_auto
-from odiac.desired.env import ENGINE_ENV_KEYS, SecretResolver, dependency_env, resolve_env_map
+from odiac.desired.env import (
+    ENGINE_ENV_KEYS,
+    SecretResolver,
+    dependency_env,
+    register_dependency_credentials,
+    resolve_env_map,
+)
 from odiac.desired.secrets import Reference, RunSecrets, secret_references
 from odiac.plan.inputs import (
     DesiredDependency,
@@ -122,6 +128,7 @@ def build_desired(
         ctx = SecretContext(workdir=config_path.resolve().parent, environment=environment)
         secrets = RunSecrets(plugins, ctx)
     resolve = secrets.resolve
+    register_dependency_credentials(live_dependencies)
 
     analysis = _analysis_if_needed(config, config_path, plugins)
     engines = {name: dep.type for name, dep in config.dependencies.items()}
