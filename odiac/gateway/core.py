@@ -110,7 +110,7 @@ class ShardedPool(httpx.AsyncBaseTransport):
         per_shard: Connections (all kept alive when idle) per pool.
     """
 
-    def __init__(self, shards: int = 25, per_shard: int = 4) -> None:
+    def __init__(self, shards: int = 50, per_shard: int = 2) -> None:
         # One TLS context for all pools: building one loads the CA bundle.
         ssl_context = httpx.create_ssl_context()
         limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
