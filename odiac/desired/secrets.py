@@ -98,11 +98,6 @@ def secret_references(config: Config) -> list[Reference]:
     token = config.source.token
     if token is not None and config.source.git:
         found.append(Reference(("source", "token"), token))
-    for dep_name, dep in sorted(config.dependencies.items()):
-        for field_name in ("username", "password", "database_name"):
-            value = getattr(dep, field_name, None)
-            if isinstance(value, SecretRef):
-                found.append(Reference(("dependencies", dep_name, field_name), value))
     for svc_name, svc in sorted(config.services.items()):
         for section, values in (("env", svc.env), ("build_env", svc.build_env)):
             for key, value in values.items():
