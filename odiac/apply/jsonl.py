@@ -28,7 +28,9 @@ class JsonLinesReporter:
     def __init__(self, write: Callable[[str], None]) -> None:
         self._write = write
 
-    def emit(self, event_type: str, /, *, unredacted: dict[str, Any] | None = None, **fields: Any) -> None:
+    def emit(
+        self, event_type: str, /, *, unredacted: dict[str, Any] | None = None, **fields: Any
+    ) -> None:
         """Write one event; ``fields`` must be JSON-serialisable and are redacted.
 
         ``unredacted`` is for the claim URL only, which must carry the bind
