@@ -141,8 +141,17 @@ async def _apply(
             echo(render_text(plan).rstrip("\n"))
             if plan.has_changes and not auto_approve and not _confirm():
                 raise ApplyError("apply cancelled; nothing was changed")
+        # Built only now, after the plan is checked and confirmed, from the planned tree.
+        archive = session.build_archive(plan, plan_file=plan_file)
         result = await _run(
-            session, prepared, plan, parallelism, follow_logs, options.verbosity, events
+            session,
+            prepared,
+            plan,
+            parallelism,
+            follow_logs,
+            options.verbosity,
+            events,
+            archive_path=archive.path if archive is not None else None,
         )
         if events is not None:
             from odiac.apply.report import claim_url
@@ -185,6 +194,8 @@ async def _run(
     follow_logs: bool,
     verbosity: int,
     events: JsonLinesReporter | None = None,
+    *,
+    archive_path: Path | None = None,
 ) -> ApplyResult:
     from odiac.apply import Timing, apply_plan
     from odiac.apply.progress import PlainReporter, RichReporter
@@ -220,7 +231,7 @@ async def _run(
                 client=session.client,
                 desired=prepared.desired,
                 live=prepared.live,
-                archive_path=prepared.archive_path,
+                archive_path=archive_path,
                 git_token=prepared.git_token,
                 reporter=reporter,
                 parallelism=parallelism,

@@ -1,9 +1,11 @@
 """What ``odiac plan`` and ``odiac apply`` share: load, connect, refresh, plan.
 
 A :class:`Session` holds the loaded configuration, an open gateway client and
-the credential; :meth:`Session.prepare` builds the source archive, refreshes the
-live state, builds the desired state, runs the plan-time checks and policies,
-and makes the plan.
+the credential; :meth:`Session.prepare` scans the source (its identity, no
+archive), refreshes the live state, builds the desired state, runs the plan-time
+checks and policies, and makes the plan. :meth:`Session.build_archive` builds the
+archive only when a plan being applied uploads source, and only from the tree the
+plan was made from.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from odiac.desired import (
     source_root,
 )
 from odiac.errors import PlanError
+from odiac.plan.model import UploadSource
 from odiac.plan.planner import make_plan
 from odiac.plugin.types import PolicySubject, SecretContext
 from odiac.state.checks import Finding, run_checks
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
     from odiac.plan.inputs import DesiredState, LiveState
     from odiac.plan.model import Plan
     from odiac.plugin.manager import PluginManager
-    from odiac.source import SourceArchive
+    from odiac.source import SourceArchive, SourceScan
 
 PLAN_KEY = Path(".opendeploy/plan-key")
 KEY_BYTES = 32
@@ -52,7 +55,6 @@ class Prepared:
     live: LiveState
     plan: Plan
     findings: list[Finding]
-    archive_path: Path | None
     source_warnings: list[str] = field(default_factory=list)
     git_token: str | None = field(default=None, repr=False)
 
@@ -74,14 +76,16 @@ class Session:
     hmac_key: bytes
 
     async def prepare(self, *, with_checks: bool = True, plan_file: str | None = None) -> Prepared:
-        """Archive the source, refresh, build the desired state, check, and plan.
+        """Scan the source, refresh, build the desired state, check, and plan.
+
+        No archive is written: planning needs only the source identity.
 
         Args:
             with_checks: Run the plan-time checks and policies.
             plan_file: A plan file written or read by this run (kept out of the source).
         """
         config = self.loaded.config
-        archive, warnings = self._build_archive([Path(plan_file)] if plan_file else [])
+        scan = self._scan_source(plan_file)
         snapshot = await read_snapshot(
             self.client,
             config.project.name,
@@ -93,7 +97,7 @@ class Session:
             config_path=self.loaded.path,
             config_digest=self.loaded.digest,
             environment=self.loaded.environment,
-            source=archive,
+            source=scan,
             live_dependencies=snapshot.live.dependencies,
             plugins=self.plugins,
         )
@@ -107,8 +111,7 @@ class Session:
             live=snapshot.live,
             plan=plan,
             findings=sorted(findings, key=lambda f: f.severity != "error"),
-            archive_path=archive.path if archive is not None else None,
-            source_warnings=warnings,
+            source_warnings=list(scan.warnings) if scan is not None else [],
             git_token=self._git_token(),
         )
 
@@ -117,18 +120,42 @@ class Session:
         where = self.loaded.locate(key_path)
         return (where.file, where.line) if where is not None and where.line else None
 
-    def _build_archive(self, extra_excludes: list[Path]) -> tuple[SourceArchive | None, list[str]]:
-        config = self.loaded.config
-        if config.source.git:
-            return None, []
+    def build_archive(self, plan: Plan, *, plan_file: str | None = None) -> SourceArchive | None:
+        """The source archive ``plan`` uploads, or None when it uploads none.
+
+        Built in the scratch folder (removed with the session) and checked against the
+        digest the plan was made with, so a tree edited after planning is never
+        uploaded in its place.
+
+        Raises:
+            SourceError: The tree no longer matches the plan, or cannot be read.
+        """
+        upload = next(
+            (a for a in plan.actions if isinstance(a, UploadSource) and a.source_kind == "archive"),
+            None,
+        )
+        if upload is None:
+            return None
         from odiac.source import build_archive
 
-        archive = build_archive(
+        config = self.loaded.config
+        return build_archive(
             source_root(config, self.loaded.path),
-            exclude=source_excludes(config, self.loaded.path, extra_excludes),
+            exclude=source_excludes(config, self.loaded.path, _extra(plan_file)),
             dest_dir=self.scratch,
+            expect_digest=upload.digest or plan.source.digest,
         )
-        return archive, [str(w) for w in archive.warnings]
+
+    def _scan_source(self, plan_file: str | None) -> SourceScan | None:
+        config = self.loaded.config
+        if config.source.git:
+            return None
+        from odiac.source import scan_source
+
+        return scan_source(
+            source_root(config, self.loaded.path),
+            exclude=source_excludes(config, self.loaded.path, _extra(plan_file)),
+        )
 
     def _git_token(self) -> str | None:
         """The resolved ``[source].token`` of a private Git source (registered for redaction)."""
@@ -154,6 +181,10 @@ class Session:
             )
             for f in self.plugins.check_policies(subject)
         ]
+
+
+def _extra(plan_file: str | None) -> list[Path]:
+    return [Path(plan_file)] if plan_file else []
 
 
 def load_plan_key(workdir: Path) -> bytes:
