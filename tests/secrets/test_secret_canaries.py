@@ -169,7 +169,9 @@ def test_planted_secrets_reach_the_gateway_and_no_output_or_file(flow: Flow) -> 
 
     applied = flow.odiac("-vv", "apply", "plan.json", "--follow-logs")
     assert applied.returncode == 0, applied.stderr + applied.stdout
-    assert "odiac.http" in applied.stderr or "GET " in applied.stderr  # -vv traffic was logged
+    assert "http: -> POST " in applied.stderr  # -vv traffic was logged (and scanned)
+    # The dotenv file is read locally and never part of the uploaded source.
+    assert "excluded .env.production: secret-like file, never uploaded" in applied.stderr
     assert "Readiness probe passed" in applied.stdout + applied.stderr  # logs were followed
 
     detail, db_env, _ = flow.live()
