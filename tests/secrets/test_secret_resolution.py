@@ -150,3 +150,46 @@ class _Plugin:
     @hookimpl
     def odiac_secret_backends(self) -> list[SecretBackend]:
         return [self._backend]
+
+
+def test_live_dependency_credentials_are_masked_but_not_ports(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from odiac.plan.inputs import LiveDependency
+    from odiac.redact import redact
+
+    path = _config(
+        tmp_path, '[dependencies.db]\ntype = "postgres"\n[services.web]\nuses = ["db"]\n'
+    )
+    loaded = load_config(path, "staging")
+    env = {
+        "POSTGRES_PASSWORD": "CANARY-dep-pw-1",
+        "DATABASE_URL": "postgresql://app:CANARY-dep-pw-1@db.svc:5432/app",
+        "POSTGRES_PORT": "5432",
+    }
+    live = {
+        "db": LiveDependency(
+            id="d1", engine="postgres", env_vars={k: SecretStr(v) for k, v in env.items()}
+        )
+    }
+    build_desired(
+        loaded.config,
+        config_path=loaded.path,
+        config_digest=loaded.digest,
+        environment="staging",
+        source=None,
+        live_dependencies=live,
+        plugins=get_plugin_manager(),
+    )
+    line = f"boot {env['DATABASE_URL']} pw={env['POSTGRES_PASSWORD']} port 5432"
+    assert redact(line) == "boot [redacted] pw=[redacted] port 5432"
+
+
+def test_literal_sensitive_values_are_masked(tmp_path: Path) -> None:
+    from odiac.redact import redact
+
+    path = _config(
+        tmp_path, '[services.web.env]\nDB_PASSWORD = "CANARY-literal-9"\nLOG_LEVEL = "verbose"\n'
+    )
+    _desired(path)
+    assert redact("pw CANARY-literal-9 level verbose") == "pw [redacted] level verbose"
