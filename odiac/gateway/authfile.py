@@ -65,7 +65,7 @@ def read_auth_file(path: Path) -> AuthFileData | None:
         return None
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise CredentialError(
             f"The auth file {path} is not valid JSON; odiac left it untouched.",
             hint="Fix or remove the file yourself, then run again.",

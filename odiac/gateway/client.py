@@ -483,7 +483,7 @@ class GatewayClient:
 def _sse_event(event: str, data: str, path: str) -> LogEvent:
     try:
         payload = json.loads(data) if data.strip() else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         raise GatewayProtocolError(
             f"GET {path} sent an event whose data is not JSON", method="GET", path=path
         ) from None

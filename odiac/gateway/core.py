@@ -319,7 +319,7 @@ class HTTPCore:
             return None
         try:
             body = json.loads(response.content)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             text = response.content.decode("utf-8", "replace")
             raise GatewayProtocolError(
                 f"{method} {path} answered {status} with {describe_text(content_type, text)} "

@@ -269,7 +269,7 @@ def _json_text_map(value: Any) -> Any:
             return {}
         try:
             return json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     return value
 

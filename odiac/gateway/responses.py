@@ -121,7 +121,7 @@ def clip(text: str, limit: int = MAX_ERROR_TEXT) -> str:
 def _json_object(content: bytes) -> dict[str, Any] | None:
     try:
         body = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return body if isinstance(body, dict) else None
 

@@ -246,12 +246,6 @@ def test_truncated_json_is_a_protocol_error_naming_the_request(name: str, zip_pa
 DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="odiac.gateway.core (2xx) and odiac.gateway.responses (error bodies) decode with "
-    "json.loads and catch only ValueError: a deeply nested body escapes as RecursionError",
-)
 @pytest.mark.parametrize("status", [200, 502])
 def test_deeply_nested_json_is_a_gateway_error(status: int, zip_path: Path) -> None:
     with pytest.raises(GatewayError) as caught:
