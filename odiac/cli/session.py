@@ -10,6 +10,7 @@ plan was made from.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import secrets
@@ -24,6 +25,7 @@ from odiac.desired import (
     source_excludes,
     source_root,
 )
+from odiac.desired.auto import auto_fields
 from odiac.errors import PlanError
 from odiac.plan.model import UploadSource
 from odiac.plan.planner import make_plan
@@ -34,6 +36,7 @@ from odiac.state.refresh import read_snapshot
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
+    from odiac.analysis.result import ProjectAnalysisResult
     from odiac.cli.context import GlobalOptions
     from odiac.config.loader import LoadedConfig
     from odiac.gateway.auth import Credential
@@ -78,19 +81,24 @@ class Session:
     async def prepare(self, *, with_checks: bool = True, plan_file: str | None = None) -> Prepared:
         """Scan the source, refresh, build the desired state, check, and plan.
 
-        No archive is written: planning needs only the source identity.
+        No archive is written: planning needs only the source identity. The scan
+        and the source analysis run on worker threads while the refresh waits on
+        the gateway, and the one analysis serves every policy.
 
         Args:
             with_checks: Run the plan-time checks and policies.
             plan_file: A plan file written or read by this run (kept out of the source).
         """
         config = self.loaded.config
-        scan = self._scan_source(plan_file)
-        snapshot = await read_snapshot(
-            self.client,
-            config.project.name,
-            self.loaded.environment,
-            dependencies=desired_dependencies(config),
+        snapshot, scan, analysis = await asyncio.gather(
+            read_snapshot(
+                self.client,
+                config.project.name,
+                self.loaded.environment,
+                dependencies=desired_dependencies(config),
+            ),
+            asyncio.to_thread(self._scan_source, plan_file),
+            asyncio.to_thread(self._analysis, with_checks),
         )
         desired = build_desired(
             config,
@@ -104,7 +112,7 @@ class Session:
         findings: list[Finding] = []
         if with_checks:
             findings = await run_checks(self.client, self.credential, desired, snapshot)
-            findings.extend(self._policies())
+            findings.extend(self._policies(analysis))
         plan = make_plan(desired, snapshot.live, hmac_key=self.hmac_key)
         return Prepared(
             desired=desired,
@@ -167,11 +175,24 @@ class Session:
         )
         return self.plugins.secret_backend(ref.scheme).resolve(ref.ref, ctx)
 
-    def _policies(self) -> list[Finding]:
+    def _analysis(self, with_checks: bool) -> ProjectAnalysisResult | None:
+        """The source analysis, made once per plan when a policy or an ``"auto"`` field
+        needs it (None otherwise, or when no analyzer is installed)."""
+        config = self.loaded.config
+        wanted = (with_checks and bool(self.plugins.policies())) or any(
+            auto_fields(svc.model_dump()) for svc in config.services.values()
+        )
+        root = source_root(config, self.loaded.path)
+        if not wanted or not root.is_dir() or not self.plugins.analyzers():
+            return None
+        return self.plugins.analyze(root)
+
+    def _policies(self, analysis: ProjectAnalysisResult | None) -> list[Finding]:
         subject = PolicySubject(
             config=self.loaded.config,
             environment=self.loaded.environment,
             root=source_root(self.loaded.config, self.loaded.path),
+            analysis=analysis,
         )
         return [
             Finding(
