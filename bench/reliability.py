@@ -113,8 +113,7 @@ class OdiacRun:
                         self.reached.set()
             if line.startswith("Plan: "):
                 self.plan_shown.set()
-        # The process ended: nobody waits forever.
-        self.plan_shown.set()
+        self.plan_shown.set()  # the process ended: nobody waits forever
         self.reached.set()
 
     def arm(self, actions: int) -> None:
@@ -177,7 +176,9 @@ class Bench:
         *,
         max_reapplies: int = 6,
         run_timeout: float = RUN_TIMEOUT_S,
+        checkouts: tuple[int, ...] = (1, 2),
     ) -> None:
+        self.checkouts = checkouts  # concurrent: trial i applies from checkouts[i % len] folders
         self.workdir = workdir
         self.example = example
         self.max_reapplies = max_reapplies
@@ -357,11 +358,10 @@ class Bench:
         if made.wait(self.run_timeout) != 0:
             trial.problems.append(f"could not save a plan: {made.text()[-300:]}")
             return
-        # Even trials: two applies in one folder (the apply lock serialises them).
-        # Odd trials: two checkouts of the same file, like two CI runners: no shared
-        # lock, only the gateway-side create-once rules (F7, F30) stand between them.
+        # One folder: the apply lock serialises the two applies. Two checkouts of the same
+        # file (two CI runners): no shared lock, only create-once (F7, F30) between them.
         other = app
-        if trial.index % 2:
+        if self.checkouts[trial.index % len(self.checkouts)] == 2:
             other = app.parent / "app2"
             shutil.copytree(app, other, ignore=shutil.ignore_patterns(".opendeploy"))
         first = self.odiac(app, env, "apply", "--auto-approve")
@@ -501,11 +501,13 @@ def run_experiment(
     example: Path = DEFAULT_EXAMPLE,
     max_reapplies: int = 6,
     run_timeout: float = RUN_TIMEOUT_S,
+    checkouts: tuple[int, ...] = (1, 2),
 ) -> dict[str, Any]:
     """Run ``trials`` trials of experiment ``name``; return the report as a dict."""
     if name not in EXPERIMENTS:
         raise ValueError(f"unknown experiment {name!r}")
     bench = Bench(workdir, example, max_reapplies=max_reapplies, run_timeout=run_timeout)
+    bench.checkouts = checkouts
     results: list[Trial] = []
     started = time.monotonic()
     with serve_emulator(
