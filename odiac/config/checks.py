@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from odiac.config.diagnostics import Problem
 from odiac.config.messages import did_you_mean
-from odiac.config.rules import quote
+from odiac.config.rules import dependency_password_problem, quote
 from odiac.config.sensitive import is_sensitive_key
 from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+#: Engines that take only a password at creation (contract §3.4.2 env_vars table).
+_PASSWORD_ONLY_ENGINES = ("redis",)
 _LIMITS = (("cpu_request", "cpu", cpu_millicores), ("memory_request", "memory", memory_bytes))
 
 
@@ -27,6 +29,9 @@ def cross_checks(document: Mapping[str, Any]) -> list[Problem]:
     problems += _source(_table(document.get("source")))
     dependencies = _table(document.get("dependencies"))
     services = _table(document.get("services"))
+    for name, dependency in dependencies.items():
+        if isinstance(dependency, dict):
+            problems += _dependency_credentials(name, dependency)
     seen_subdomains: dict[str, str] = {}
     for name, service in services.items():
         if not isinstance(service, dict):
@@ -116,4 +121,28 @@ def _sensitive_literals(name: str, service: dict[str, Any]) -> Iterator[Problem]
                     f"{quote(key)} is a sensitive key with a literal value committed in"
                     f' plain text; use a secret reference such as {{ secret = "env:{key}" }}',
                     severity="warning",
+                )
+
+
+def _dependency_credentials(name: str, dependency: dict[str, Any]) -> Iterator[Problem]:
+    password = dependency.get("password")
+    # A malformed password has its own error; advice about it would be noise.
+    if isinstance(password, str) and dependency_password_problem(password) is None:
+        env_name = name.upper().replace("-", "_") + "_PASSWORD"
+        yield Problem(
+            ("dependencies", name, "password"),
+            "a dependency password written literally is committed in plain text; use a"
+            f' secret reference such as {{ secret = "env:{env_name}" }}',
+            severity="warning",
+        )
+    engine = dependency.get("type")
+    if engine in _PASSWORD_ONLY_ENGINES:
+        for key in ("username", "database_name"):
+            if key in dependency:
+                yield Problem(
+                    ("dependencies", name, key),
+                    f"{quote(key)} has no effect on a {engine} dependency: it takes only a"
+                    " password",
+                    severity="warning",
+                    at_key=True,
                 )

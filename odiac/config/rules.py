@@ -27,6 +27,9 @@ REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z0-9]+)+$")
 SECRET_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _ENV_KEY_FORBIDDEN = re.compile(r"[=\s\x00]")
 _GATEWAY_RE = re.compile(r"^https?://[^/\s?#]+(?:/[^\s?#]*)?/api$")
+DEPENDENCY_PASSWORD_MIN = 8
+#: Characters a dependency password must not contain (contract §3.4.2).
+DEPENDENCY_PASSWORD_FORBIDDEN_RE = re.compile(r"""[\s'"`$\\;|&()!{}<>#~]""")
 
 
 def quote(value: object) -> str:
@@ -154,4 +157,29 @@ def relative_path_problem(path: str) -> str | None:
         return f"{quote(path)} must be relative to the project folder"
     if ".." in re.split(r"[/\\]", path):
         return f"{quote(path)} must not leave the project folder ('..')"
+    return None
+
+
+def dependency_password_problem(password: str) -> str | None:
+    """Contract §3.4.2: at least 8 characters, no whitespace, quotes or shell metacharacters.
+
+    The message never quotes the password, its length or the character at fault: the
+    same rule checks values resolved from secret references.
+    """
+    if len(password) < DEPENDENCY_PASSWORD_MIN:
+        return f"a dependency password needs at least {DEPENDENCY_PASSWORD_MIN} characters"
+    if DEPENDENCY_PASSWORD_FORBIDDEN_RE.search(password):
+        return (
+            "a dependency password must not contain whitespace, quotes, backtick, '$', '\\',"
+            " ';', '|', '&', parentheses, '!', braces, angle brackets, '#' or '~'"
+        )
+    return None
+
+
+def credential_problem(value: str) -> str | None:
+    """A dependency username or database name: not empty (empty means the gateway default)."""
+    if not value:
+        return "must not be empty (leave the key out for the gateway default)"
+    if "\x00" in value:
+        return "must not contain NUL"
     return None
