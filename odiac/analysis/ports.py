@@ -97,3 +97,53 @@ def number_of(expr: str, text: str) -> int | None:
         if define:
             return int(define[1])
     return None
+
+
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _expression_end(text: str, start: int, stops: str) -> int:
+    """Index of the first top-level character of ``stops`` at or after ``start``.
+
+    Nested brackets and quoted strings are skipped. Returns ``len(text)`` (or the
+    scan limit) when the expression does not end.
+    """
+    stack: list[str] = []
+    quote = ""
+    end = min(len(text), start + 2000)
+    for index in range(start, end):
+        char = text[index]
+        if quote:
+            if char == quote and text[index - 1] != "\\":
+                quote = ""
+        elif char in "\"'`":
+            quote = char
+        elif char in _CLOSERS:
+            stack.append(_CLOSERS[char])
+        elif stack and char == stack[-1]:
+            stack.pop()
+        elif not stack and char in stops:
+            return index
+    return end
+
+
+def argument_at(text: str, start: int) -> str:
+    """The expression at ``start`` up to its top-level ``,``, ``)``, ``}``, ``;`` or newline.
+
+    ``Number(process.env.PORT) || 8080`` and ``parseInt(process.env.PORT || "80", 10)``
+    come back whole, so the §4.4 wrappers can be seen through.
+    """
+    return text[start : _expression_end(text, start, ",)};\n")].strip()
+
+
+def call_arguments(text: str, start: int) -> list[str]:
+    """Top-level arguments of the call whose ``(`` ends just before ``start``."""
+    args: list[str] = []
+    for _ in range(64):  # no real call has more arguments; bounds a runaway scan
+        end = _expression_end(text, start, ",)")
+        if arg := text[start:end].strip():
+            args.append(arg)
+        if end >= len(text) or text[end] != ",":
+            break
+        start = end + 1
+    return args

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis.evidence import Evidence
-from odiac.analysis.ports import command_ports, number_of
+from odiac.analysis.ports import argument_at, command_ports, number_of
 
 if TYPE_CHECKING:
     from odiac.analysis.context import AnalysisContext, ServiceDraft
@@ -14,12 +14,13 @@ if TYPE_CHECKING:
 
 _LISTEN = re.compile(
     r"(?:\.listen\(\s*(?:\{[^}]*?\bport\s*:\s*)?|\bserve\(\s*\{[^}]*?\bport\s*:\s*|Bun\.serve\(\s*\{[^}]*?\bport\s*:\s*)"
-    r"(?P<expr>[^,)}\n]+)",
+    r"(?=\S)",
     re.S,
 )
 _ENV_PORT = re.compile(
     r"process\.env\.PORT|process\.env\[\s*['\"]PORT['\"]\s*\]|Bun\.env\.PORT|import\.meta\.env\.PORT"
 )
+_OTHER_ENV = re.compile(r"process\.env\.\w+|process\.env\[\s*['\"]\w+['\"]\s*\]")
 _FALLBACK = re.compile(r"(?:\|\||\?\?)\s*(?P<fb>[^,)}\n;]+)")
 _EXT = ("ts", "js", "mjs", "cjs", "mts")
 _NAMES = ("main", "index", "server", "app")
@@ -62,7 +63,7 @@ def listeners(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
     for rel in _entry_files(ctx, svc, pkg):
         text = ctx.index.read(rel) or ""
         for match in _LISTEN.finditer(text):
-            port, honours = evaluate(match["expr"], text)
+            port, honours = evaluate(argument_at(text, match.end()), text)
             line = ctx.index.line_of(rel, match.start())
             if port is not None:
                 svc.add_port(3, port, file=rel, line=line, note="listen()", honours_port=honours)
@@ -88,6 +89,9 @@ def evaluate(expr: str, text: str) -> tuple[int | None, bool]:
         value = number_of(expr, text)
         if value is not None:
             return value, False
+        if _OTHER_ENV.search(expr) and (fb := _FALLBACK.search(expr)):
+            # §4.4: a non-standard variable (APP_PORT) does not honour PORT
+            return number_of(fb["fb"], text), False
         ident = re.fullmatch(r"(?:parseInt\(|Number\()?\s*([A-Za-z_]\w*)\)?(?:\s*,\s*10\))?", expr)
         if not ident:
             return None, False

@@ -13,11 +13,11 @@ from odiac.analysis.context import (
 )
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
-from odiac.analysis.ports import number_of
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers._python_apps import find_app, python_files
 from odiac_analyzers._python_deps import PyDeps, newest_minor, read_deps
 from odiac_analyzers._python_django import django_app
+from odiac_analyzers._python_ports import code_ports
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -79,7 +79,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
             note="entry file",
         )
     _gunicorn_config(ctx, svc)
-    _code_ports(ctx, svc)
+    code_ports(ctx, svc, python_files(ctx, svc))
     _server_check(ctx, svc, deps)
     return True
 
@@ -279,29 +279,6 @@ def _gunicorn_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         svc.add_port(3, int(env[1]), file=rel, line=line, note="gunicorn bind", honours_port=True)
     elif literal:
         svc.add_port(3, int(literal[1]), file=rel, line=line, note="gunicorn bind")
-
-
-def _code_ports(ctx: AnalysisContext, svc: ServiceDraft) -> None:
-    pattern = re.compile(r"\b(?:app|application|server)?\.?run\([^)]*\bport\s*=\s*([^,)\n]+)")
-
-    for rel in python_files(ctx, svc):
-        text = ctx.index.read(rel) or ""
-        if "run(" not in text or "port" not in text:
-            continue
-        for match in pattern.finditer(text):
-            expr = match[1]
-            line = ctx.index.line_of(rel, match.start())
-            env = re.search(
-                r"(?:environ\.get|getenv)\(\s*[\"']PORT[\"']\s*,\s*([^)]+)\)", expr + ")"
-            )
-            if env:
-                value = number_of(env[1], text)
-                if value:
-                    svc.add_port(
-                        3, value, file=rel, line=line, note="app.run/uvicorn.run", honours_port=True
-                    )
-            elif (value := number_of(expr, text)) is not None:
-                svc.add_port(3, value, file=rel, line=line, note="app.run/uvicorn.run")
 
 
 def _server_check(ctx: AnalysisContext, svc: ServiceDraft, deps: PyDeps) -> None:
