@@ -156,10 +156,10 @@ async def _apply(
         if events is not None:
             from odiac.apply.report import claim_url
 
-            url = claim_url(result, session.credential, local=_is_local(session))
+            url = claim_url(result, session.require_credential(), local=_is_local(session))
             events.summary(result, claim={"url": url, "expires": "6h"} if url else None)
         else:
-            print_outcome(result, session.credential, local=_is_local(session))
+            print_outcome(result, session.require_credential(), local=_is_local(session))
         return result
 
 

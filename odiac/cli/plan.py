@@ -85,8 +85,12 @@ def command(
 async def _plan(
     options: GlobalOptions, *, fmt: str, out_path: str | None, token: str | None
 ) -> bool:
-    async with open_session(options, flag_token=token, allow_register=False, warn=_warn) as session:
+    async with open_session(
+        options, flag_token=token, allow_register=False, warn=_warn, allow_no_credential=True
+    ) as session:
         prepared = await session.prepare(plan_file=out_path)
+        if session.credential is None:
+            echo(_first_run_note(session), err=True)
         print_findings(prepared, err=True)
         refuse_on_errors(prepared)
         _render(session, prepared, fmt)
@@ -97,6 +101,16 @@ async def _plan(
             if fmt == "text":
                 echo(f"Saved the plan to {out_path}. Apply it with: odiac apply {out_path}")
         return prepared.plan.has_changes
+
+
+def _first_run_note(session: Session) -> str:
+    """What a plan made before any credential exists means (never registers: plan is read-only)."""
+    from odiac.gateway.local import is_local
+
+    note = "No credential yet: planned against an empty project; `odiac apply` will register a client agent"
+    if is_local(session.loaded.config.gateway.url):
+        return note + "."  # the local gateway never reads OPENDEPLOY_TOKEN
+    return note + " (or set OPENDEPLOY_TOKEN)."
 
 
 def _render(session: Session, prepared: Prepared, fmt: str) -> None:

@@ -26,12 +26,13 @@ from odiac.desired import (
     source_root,
 )
 from odiac.desired.auto import auto_fields
-from odiac.errors import PlanError
+from odiac.errors import CredentialError, PlanError
+from odiac.plan.inputs import LiveState
 from odiac.plan.model import UploadSource
 from odiac.plan.planner import make_plan
 from odiac.plugin.types import PolicySubject, SecretContext
 from odiac.state.checks import Finding, run_checks
-from odiac.state.refresh import read_snapshot
+from odiac.state.refresh import Snapshot, read_snapshot
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from odiac.config.loader import LoadedConfig
     from odiac.gateway.auth import Credential
     from odiac.gateway.client import GatewayClient
-    from odiac.plan.inputs import DesiredState, LiveState
+    from odiac.plan.inputs import DesiredState
     from odiac.plan.model import Plan
     from odiac.plugin.manager import PluginManager
     from odiac.source import SourceArchive, SourceScan
@@ -68,11 +69,16 @@ class Prepared:
 
 @dataclass
 class Session:
-    """An open connection to the gateway of one configuration."""
+    """An open connection to the gateway of one configuration.
+
+    ``credential`` is None only for a first plan made before any credential exists
+    (see :func:`open_session`): then nothing is live yet, the client is never used,
+    and :meth:`prepare` plans against an empty project.
+    """
 
     loaded: LoadedConfig
     client: GatewayClient
-    credential: Credential
+    credential: Credential | None
     plugins: PluginManager
     workdir: Path
     scratch: Path
@@ -91,12 +97,7 @@ class Session:
         """
         config = self.loaded.config
         snapshot, scan, analysis = await asyncio.gather(
-            read_snapshot(
-                self.client,
-                config.project.name,
-                self.loaded.environment,
-                dependencies=desired_dependencies(config),
-            ),
+            self._snapshot(),
             asyncio.to_thread(self._scan_source, plan_file),
             asyncio.to_thread(self._analysis, with_checks),
         )
@@ -111,7 +112,8 @@ class Session:
         )
         findings: list[Finding] = []
         if with_checks:
-            findings = await run_checks(self.client, self.credential, desired, snapshot)
+            if self.credential is not None:
+                findings = await run_checks(self.client, self.credential, desired, snapshot)
             findings.extend(self._policies(analysis))
         plan = make_plan(desired, snapshot.live, hmac_key=self.hmac_key)
         return Prepared(
@@ -121,6 +123,29 @@ class Session:
             findings=sorted(findings, key=lambda f: f.severity != "error"),
             source_warnings=list(scan.warnings) if scan is not None else [],
             git_token=self._git_token(),
+        )
+
+    def require_credential(self) -> Credential:
+        """The session's credential (sessions that change something always have one).
+
+        Raises:
+            CredentialError: The session was opened without one.
+        """
+        if self.credential is None:
+            raise CredentialError("No OpenDeploy credential for a command that changes something.")
+        return self.credential
+
+    async def _snapshot(self) -> Snapshot:
+        config = self.loaded.config
+        if self.credential is None:
+            # No credential has ever existed here: apply registers a fresh client
+            # agent, which owns no project, so this is exactly what apply will see.
+            return Snapshot(live=LiveState())
+        return await read_snapshot(
+            self.client,
+            config.project.name,
+            self.loaded.environment,
+            dependencies=desired_dependencies(config),
         )
 
     def locate(self, key_path: tuple[str, ...]) -> tuple[str, int] | None:
@@ -238,8 +263,20 @@ async def open_session(
     allow_register: bool,
     warn: Callable[[str], None] | None = None,
     client_options: dict[str, Any] | None = None,
+    allow_no_credential: bool = False,
 ) -> AsyncIterator[Session]:
     """Load the configuration and connect to its gateway.
+
+    Args:
+        options: The global command-line options.
+        flag_token: The ``--token`` value.
+        allow_register: Register a client agent when no credential exists.
+        warn: Receives credential warnings.
+        client_options: Extra :class:`GatewayClient` options.
+        allow_no_credential: When no credential exists at all (no ``--token``, no
+            token variable, no auth file), open a session without one instead of
+            failing (``odiac plan`` for a first-time user). Not in CI for a remote
+            gateway: a drift check without a token is a misconfiguration.
 
     Raises:
         ConfigError: The file is invalid (every problem listed).
@@ -254,9 +291,22 @@ async def open_session(
     loaded = load_config(options.config_file, options.env_name, overrides=overrides)
     plugins = get_plugin_manager()
     workdir = Path.cwd()
+    gateway = loaded.config.gateway.url
     with tempfile.TemporaryDirectory(prefix="odiac-") as scratch:
+        if allow_no_credential and _first_run(gateway, workdir, flag_token):
+            async with _unused_client(gateway, client_options) as client:
+                yield Session(
+                    loaded=loaded,
+                    client=client,
+                    credential=None,
+                    plugins=plugins,
+                    workdir=workdir,
+                    scratch=Path(scratch),
+                    hmac_key=load_plan_key(workdir),
+                )
+            return
         async with open_gateway(
-            gateway=loaded.config.gateway.url,
+            gateway=gateway,
             workdir=workdir,
             flag_token=flag_token,
             allow_register=allow_register,
@@ -272,6 +322,40 @@ async def open_session(
                 scratch=Path(scratch),
                 hmac_key=load_plan_key(workdir),
             )
+
+
+def _first_run(gateway: str, workdir: Path, flag_token: str | None) -> bool:
+    """No credential source is set at all (a set but bad one is for resolving to judge).
+
+    Never true in CI for a remote gateway: there resolving fails and names the token
+    variable. The local gateway reads only its own auth file (and registers in CI).
+    """
+    from odiac.gateway.auth import TOKEN_ENV, auth_file_path
+    from odiac.gateway.local import LOCAL_AUTH_FILE, is_local
+
+    if flag_token:
+        return False
+    if is_local(gateway):
+        return not (workdir / LOCAL_AUTH_FILE).exists()
+    if os.environ.get(TOKEN_ENV) or os.environ.get("CI"):
+        return False
+    return not auth_file_path(workdir, os.environ).exists()
+
+
+@contextlib.asynccontextmanager
+async def _unused_client(
+    gateway: str, client_options: dict[str, Any] | None
+) -> AsyncIterator[GatewayClient]:
+    """An unauthenticated client nothing is sent with (sessions without a credential)."""
+    from odiac.gateway.client import GatewayClient
+    from odiac.gateway.local import LOCAL_BASE_URL, is_local
+
+    base_url = LOCAL_BASE_URL if is_local(gateway) else gateway
+    client = GatewayClient(base_url, None, **(client_options or {}))
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 def refuse_on_errors(prepared: Prepared) -> None:
