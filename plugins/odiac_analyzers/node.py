@@ -194,6 +194,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     prisma_provider(ctx, svc)
     _node_frameworks.decide(ctx, svc, pkg, pm)
     _node_ports.listeners(ctx, svc, pkg)
+    _release_scripts(ctx, svc, pkg, pm)
     for hook in ("postinstall", "prepare"):
         command = pkg.scripts.get(hook, "")
         if re.search(r"\b(husky|simple-git-hooks)\b", command):
@@ -204,6 +205,21 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
                 Evidence(file=rel, line=line_of(ctx.index, rel, f'"{hook}"')),
             )
     return True
+
+
+# §5: migration tools whose deploy command is a release step, not part of the start.
+_MIGRATION_SCRIPT = re.compile(
+    r"^(?:(?:npx|pnpm\s+exec|yarn|bunx)\s+)?(?:prisma\s+migrate\s+deploy|drizzle-kit\s+migrate"
+    r"|typeorm(?:-ts-node-\w+)?\s+migration:run|knex\s+migrate:latest|sequelize(?:-cli)?\s+db:migrate)\b"
+)
+
+
+def _release_scripts(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg, pm: str) -> None:
+    """Report package scripts that only run a migration tool as release steps (§5)."""
+    for name, command in pkg.scripts.items():
+        if _MIGRATION_SCRIPT.match(command.strip()) and not name.startswith(("pre", "post")):
+            line = line_of(ctx.index, pkg.rel, f'"{name}"')
+            svc.add_release(_run(pm, name), file=pkg.rel, line=line)
 
 
 def _dependencies(svc: ServiceDraft, pkg: _Pkg) -> None:

@@ -208,3 +208,23 @@ def test_driver_only_in_dev_dependencies_is_weak(analyze: Analyze) -> None:
     )
     assert r.services[0].dependencies == []
     assert "database_weak_signal" in codes(r)
+
+
+def test_migration_script_is_a_release_step(analyze: Analyze) -> None:
+    """§5: `prisma migrate deploy` in a package script is a release step, not the start."""
+    r = analyze({
+        "package.json": pkg(scripts={"build": "next build", "start": "next start", "db:migrate": "prisma migrate deploy", "postinstall": "prisma migrate deploy"}, dependencies={"next": "14"}),
+        "package-lock.json": "{}",
+    })  # fmt: skip
+    svc = r.services[0]
+    assert svc.scripts_start == "npm run start"
+    assert r.extras[svc.name].release_commands == ["npm run db:migrate"]
+
+
+def test_no_migration_script_no_release_step(analyze: Analyze) -> None:
+    """§5: a release step needs trigger evidence; `prisma generate` is not one."""
+    r = analyze({
+        "package.json": pkg(scripts={"build": "prisma generate && next build", "start": "next start"}, dependencies={"next": "14"}),
+        "package-lock.json": "{}",
+    })  # fmt: skip
+    assert r.extras[r.services[0].name].release_commands == []
