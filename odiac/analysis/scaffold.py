@@ -68,7 +68,9 @@ def render(result: ProjectAnalysisResult, project: str, gateway: str = "local") 
             table = tomlkit.table()
             table.add("type", engine)
             users = [s.name for s in result.services if engine in s.dependencies]
-            evidence = "; ".join(filter(None, (_why_dep(result, s, engine) for s in users)))
+            # services sharing a manifest share its evidence: name each place once
+            found = (_why_dep(result, s, engine) for s in users)
+            evidence = "; ".join(dict.fromkeys(filter(None, found)))
             if evidence:
                 table["type"].comment(evidence)
             deps.add(engine, table)
@@ -133,7 +135,11 @@ def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis) -> Table:
         for command in extras.release_commands:
             table.add(tomlkit.comment(f"release step to run before start: {command}"))
         put("health_check_path", extras.health_check_path)
-    put("uses", list(svc.dependencies), "dependency")
+    if svc.dependencies:
+        table.add("uses", list(svc.dependencies))
+        found = (_why_dep(result, svc.name, engine) for engine in svc.dependencies)
+        if why := "; ".join(dict.fromkeys(filter(None, found))):
+            table["uses"].comment(why)
     env = _env_table(svc.runtime_vars, svc, extras.late_bound_vars if extras else [])
     if env is not None:
         table.add("env", env)

@@ -141,3 +141,19 @@ def test_gateway_option_is_written(app: Path) -> None:
     result = CliRunner().invoke(cli, ["--gateway", "https://gw.example.test/api", "init", str(app)])
     assert result.exit_code == 0, result.output
     assert load_config(app / "opendeploy.toml").config.gateway.url == "https://gw.example.test/api"
+
+
+def test_shared_manifest_evidence_is_named_once(tmp_path: Path) -> None:
+    """Two services from one package.json: each dependency's evidence appears once."""
+    root = _write(tmp_path / "stack", {
+        "package.json": json.dumps({"scripts": {"start": "node web.js"}, "dependencies": {"express": "4", "pg": "8", "redis": "4"}}),
+        "package-lock.json": "{}",
+        "Procfile": "web: node web.js\nworker: node worker.js\n",
+        "web.js": "app.listen(process.env.PORT || 3000)\n", "worker.js": "loop()\n",
+    })  # fmt: skip
+    result = CliRunner().invoke(cli, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    text = (root / "opendeploy.toml").read_text()
+    assert 'type = "postgres" # package.json (dependency pg)\n' in text
+    uses = 'uses = ["postgres", "redis"] # package.json (dependency pg); package.json (dependency redis)'
+    assert text.count(uses) == 2, text
