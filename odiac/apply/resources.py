@@ -13,6 +13,7 @@ from odiac.apply.retry import create_once, mutate_once
 from odiac.config.sensitive import is_sensitive_key
 from odiac.errors import ApplyError
 from odiac.gateway.errors import Conflict, GatewayHTTPError
+from odiac.plan.credentials import CREDENTIAL_ENV_KEYS
 from odiac.plan.service import desired_fields, live_fields
 from odiac.redact import register
 
@@ -96,9 +97,13 @@ async def create_dependency(rt: Runtime, action: CreateDependency) -> str:
         rows = await client.list_dependencies_status(pid)
         return next((r for r in rows if r.display_name == label), None)
 
+    desired = rt.desired.dependencies.get(action.name)
+    credentials = desired.credentials() if desired is not None else {}
+    want = {field: value.value.get_secret_value() for field, value in credentials.items()}
+
     async def create() -> Dependency:
         return await client.create_dependency(
-            pid, action.engine, environment=rt.environment, display_name=label
+            pid, action.engine, environment=rt.environment, display_name=label, **want
         )
 
     created, adopted = await create_once(create, lookup)
@@ -118,9 +123,30 @@ async def create_dependency(rt: Runtime, action: CreateDependency) -> str:
         # Credentials only: masking a port such as 5432 would mangle ordinary lines.
         if is_sensitive_key(key):
             register(value)
+    _verify_credentials(label, engine, want, env)
     rt.dependency_ids[action.name] = back.id
     rt.dependency_env[action.name] = env
     return f"adopted existing {back.id}" if adopted else f"created {back.id}"
+
+
+def _verify_credentials(label: str, engine: str, want: dict[str, str], env: dict[str, str]) -> None:
+    """The connection env must carry the credentials the file set (§3.4.2).
+
+    An adopted dependency (it existed already) may have others; the message names the
+    keys, never a value.
+    """
+    keys = CREDENTIAL_ENV_KEYS.get(engine, {})
+    differing = sorted(
+        keys[field]
+        for field, value in want.items()
+        if field in keys and keys[field] in env and env[keys[field]] != value
+    )
+    if differing:
+        raise ApplyError(
+            f"dependency {label!r}: read-back {', '.join(differing)} differs from opendeploy.toml",
+            hint="The gateway cannot change the credentials of an existing dependency: "
+            "change them in the dashboard, or remove them from opendeploy.toml.",
+        )
 
 
 def service_body(rt: Runtime, name: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any, Protocol
 
 from odiac.desired.auto import auto_fields, fill_auto
+from odiac.desired.dependencies import CREDENTIAL_FIELDS, desired_dependencies
 from odiac.desired.env import (
     ENGINE_ENV_KEYS,
     SecretResolver,
@@ -21,7 +22,6 @@ from odiac.desired.env import (
 )
 from odiac.desired.secrets import Reference, RunSecrets, secret_references
 from odiac.plan.inputs import (
-    DesiredDependency,
     DesiredProject,
     DesiredService,
     DesiredSource,
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from odiac.plugin.manager import PluginManager
 
 __all__ = [
+    "CREDENTIAL_FIELDS",
     "ENGINE_ENV_KEYS",
     "Reference",
     "RunSecrets",
@@ -86,14 +87,6 @@ def source_excludes(
     return excludes
 
 
-def desired_dependencies(config: Config) -> dict[str, DesiredDependency]:
-    """The file's dependencies as planner inputs (also used to name live ones)."""
-    return {
-        name: DesiredDependency(engine=dep.type, display_name=dep.display_name)
-        for name, dep in sorted(config.dependencies.items())
-    }
-
-
 def build_desired(
     config: Config,
     *,
@@ -120,8 +113,8 @@ def build_desired(
 
     Raises:
         ConfigError: An ``"auto"`` field cannot be filled.
-        SecretError: A secret reference cannot be resolved, or no backend handles
-            its scheme.
+        SecretError: A secret reference cannot be resolved, no backend handles its
+            scheme, or a dependency credential's value breaks the gateway's rule.
         PluginError: A secret backend crashed.
     """
     if secrets is None:
@@ -143,7 +136,7 @@ def build_desired(
             description=config.project.description,
         ),
         source=_source(config, source),
-        dependencies=desired_dependencies(config),
+        dependencies=desired_dependencies(config, resolve),
         services=services,
         config_digest=config_digest,
         environment=environment,

@@ -98,6 +98,11 @@ def secret_references(config: Config) -> list[Reference]:
     token = config.source.token
     if token is not None and config.source.git:
         found.append(Reference(("source", "token"), token))
+    for dep_name, dep in sorted(config.dependencies.items()):
+        for key in ("username", "password", "database_name"):
+            value = getattr(dep, key)
+            if isinstance(value, SecretRef):
+                found.append(Reference(("dependencies", dep_name, key), value))
     for svc_name, svc in sorted(config.services.items()):
         for section, values in (("env", svc.env), ("build_env", svc.build_env)):
             for key, value in values.items():

@@ -128,8 +128,27 @@ class DesiredSource(_Frozen):
 
 
 class DesiredDependency(_Frozen):
+    """A managed database; credentials are set at creation only (contract §3.4.2).
+
+    ``None`` lets the gateway generate the credential. The password is always
+    sensitive; a username or database name is sensitive when it came from a
+    secret reference.
+    """
+
     engine: Engine
     display_name: str | None = None
+    username: LiteralValue | None = None
+    password: LiteralValue | None = None
+    database_name: LiteralValue | None = None
+
+    def credentials(self) -> dict[str, LiteralValue]:
+        """The credentials the file sets, by field name (``username``, ``password``, ...)."""
+        fields = {
+            "username": self.username,
+            "password": self.password,
+            "database_name": self.database_name,
+        }
+        return {name: value for name, value in fields.items() if value is not None}
 
 
 class DesiredService(_Frozen):

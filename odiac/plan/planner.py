@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from odiac import __version__
+from odiac.plan.credentials import create_changes, credential_digests
 from odiac.plan.inputs import FromDependency, secret_digest
 from odiac.plan.model import (
     Action,
@@ -80,7 +81,13 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
                 address=action_id,
                 depends_on=project_deps,
                 impact="create",
-                changes=_created(engine=dep.engine, display_name=dep.display_name),
+                changes=sorted(
+                    [
+                        *_created(engine=dep.engine, display_name=dep.display_name),
+                        *create_changes(dep, hmac_key),
+                    ],
+                    key=lambda c: c.path,
+                ),
                 name=name,
                 engine=dep.engine,
                 display_name=dep.display_name,
@@ -148,8 +155,8 @@ def _source_actions(desired: DesiredState, project_deps: list[str]) -> list[Acti
 
 
 def value_digests(desired: DesiredState, hmac_key: bytes) -> dict[str, str]:
-    """Keyed digest of every desired env value, for the stale-plan check."""
-    digests: dict[str, str] = {}
+    """Keyed digest of every desired env value and dependency credential (stale check)."""
+    digests: dict[str, str] = credential_digests(desired, hmac_key)
     for svc_name, svc in sorted(desired.services.items()):
         for section, values in (("env", svc.env), ("build_env", svc.build_env)):
             for key, value in sorted(values.items()):

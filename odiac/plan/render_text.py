@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from odiac.plan.credentials import CREDENTIAL_FIELDS
+
 if TYPE_CHECKING:
     from odiac.plan.model import Action, FieldChange, Plan, Scalar
 
@@ -62,8 +64,13 @@ def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:
     styled = f"[{_STYLE[symbol]}]{escape(symbol)}[/] {escape(text)}"
     lines = [f"  {styled if markup else f'{symbol} {text}'}"]
     body: list[str] = []
-    if action.kind in ("create_project", "create_dependency"):
+    if action.kind == "create_project":
         body = []  # the headline already says it all
+    elif action.kind == "create_dependency":
+        # The headline names the engine; only credentials the file sets get a line.
+        creds = [c for c in action.changes if c.path in CREDENTIAL_FIELDS]
+        width = max((len(c.path) for c in creds), default=0)
+        body = [f"{c.path.ljust(width)} = {format_after(c)}" for c in creds]
     elif action.kind == "create_service":
         width = max((len(c.path) for c in action.changes), default=0)
         body = [f"{c.path.ljust(width)} = {format_after(c)}" for c in action.changes]

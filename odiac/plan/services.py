@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from odiac.plan.credentials import drift_action
 from odiac.plan.diff import EnvTarget, diff_env, diff_fields
 from odiac.plan.model import (
     CreateService,
@@ -344,4 +345,8 @@ class ServicePlanner:
                         reason="provisioning failed; delete it in the dashboard, then apply again",
                     )
                 )
+            else:
+                drift = drift_action(name, want, dep, engine, self.key)
+                if drift is not None:
+                    manual.append(drift)
         return sorted(manual, key=lambda a: a.id)
