@@ -2,6 +2,12 @@
 
 deepdiff stays inside this module: its result objects are converted to odiac's
 own change records at once, so nothing else depends on deepdiff's shapes.
+
+deepdiff's cost is per key it walks (one tree level each), not per call, so a
+plan of many unchanged services would spend most of its time confirming that
+equal maps are equal. Maps of plain scalars that are equal key by key, type
+included, are therefore recognised up front (the same short cut deepdiff takes
+for identical objects); every map that differs is diffed by deepdiff whole.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
 _ABSENT = object()
+# Types whose equality deepdiff reports exactly as ``==`` does, once the types match.
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,8 @@ class EnvTarget:
 
 def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """Top-level keys whose values differ (added, removed or changed), sorted."""
+    if _same_plain(before, after):
+        return []
     diff = DeepDiff(dict(before), dict(after), view="tree", verbose_level=2)
     keys: set[str] = set()
     for report in diff.values():
@@ -45,6 +55,18 @@ def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[st
             else:
                 keys.add(str(path[0]))
     return sorted(keys)
+
+
+def _same_plain(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Same keys and, key by key, plain values of one type that are equal."""
+    if len(before) != len(after):
+        return False
+    for key, value in before.items():
+        other = after.get(key, _ABSENT)
+        kind = type(value)
+        if kind is not type(other) or kind not in _PLAIN or value != other:
+            return False
+    return True
 
 
 def diff_fields(
