@@ -143,7 +143,8 @@ def _verify_credentials(label: str, engine: str, want: dict[str, str], env: dict
     )
     if differing:
         raise ApplyError(
-            f"dependency {label!r}: read-back {', '.join(differing)} differs from opendeploy.toml",
+            f"dependency {label!r}: read-back of {', '.join(differing)} does not match"
+            " opendeploy.toml",
             hint="The gateway cannot change the credentials of an existing dependency: "
             "change them in the dashboard, or remove them from opendeploy.toml.",
         )
