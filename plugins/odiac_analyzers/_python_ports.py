@@ -16,8 +16,8 @@ from odiac.analysis.ports import call_arguments, number_of
 if TYPE_CHECKING:
     from odiac.analysis.context import AnalysisContext, ServiceDraft
 
-# `app.run(`, `uvicorn.run(`, `socketio.run(`: any attribute call named run.
-_RUN_CALL = re.compile(r"\b[A-Za-z_][\w.]*\.run\(")
+# `app.run(`, `uvicorn.run(`, `socketio.run(`, or a bare imported `run(`; never `def run(`.
+_RUN_CALL = re.compile(r"(?:\b[A-Za-z_][\w.]*\.|(?<![\w.])(?<!def ))run\(")
 _PORT_KWARG = re.compile(r"port\s*=(?!=)\s*(?P<expr>.+)", re.S)
 _WRAPPER = re.compile(r"(?:int|str)\(\s*(?P<inner>.*)\)", re.S)
 _ENV_READ = re.compile(

@@ -67,6 +67,20 @@ def test_uvicorn_run_port_in_a_fastapi_module(analyze: Analyze) -> None:
     assert (r.services[0].framework, r.services[0].port) == ("fastapi", 9100)
 
 
+def test_a_function_named_run_is_not_a_listener(analyze: Analyze) -> None:
+    """Only calls count: `def run(port=9999)` is a signature, not listener evidence."""
+    tail = "def run(port=9999):\n    return port\n"
+    r = analyze({"requirements.txt": FLASK_REQS, "app.py": FLASK_HEAD + tail})
+    assert r.services[0].port == 5000
+
+
+def test_bare_run_call(analyze: Analyze) -> None:
+    """§4.3: `run(app, port=N)` imported bare (`from uvicorn import run`) counts too."""
+    main = "from fastapi import FastAPI\nfrom uvicorn import run\napp = FastAPI()\nrun(app, port=8123)\n"
+    r = analyze({"requirements.txt": "fastapi\nuvicorn\n", "main.py": main})
+    assert r.services[0].port == 8123
+
+
 def test_port_of_forms() -> None:
     """§4.4 extraction: (port, honours PORT)."""
     assert port_of('int(os.environ.get("PORT", "5000"))', "") == (5000, True)
