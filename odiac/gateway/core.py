@@ -18,6 +18,7 @@ import importlib.util
 import json
 import logging
 import re
+import ssl
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -108,14 +109,21 @@ class ShardedPool(httpx.AsyncBaseTransport):
     Args:
         shards: Number of pools.
         per_shard: Connections (all kept alive when idle) per pool.
+        tls: Load the CA bundle for ``https://`` (tens of milliseconds). A pool for an
+            ``http://`` gateway skips it and refuses ``https://`` requests outright.
     """
 
-    def __init__(self, shards: int = 50, per_shard: int = 2) -> None:
-        # One TLS context for all pools: building one loads the CA bundle.
-        ssl_context = httpx.create_ssl_context()
+    def __init__(self, shards: int = 50, per_shard: int = 2, *, tls: bool = True) -> None:
+        self.tls = tls
+        # One TLS context for all pools: building one loads the CA bundle. Without
+        # TLS, a context that verifies but trusts no CA: it can never connect, so
+        # nothing is weakened even if a request slipped past the scheme check.
+        self.ssl_context = (
+            httpx.create_ssl_context() if tls else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        )
         limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
         self._pools = [
-            httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits) for _ in range(shards)
+            httpx.AsyncHTTPTransport(verify=self.ssl_context, limits=limits) for _ in range(shards)
         ]
         self._in_flight = [0] * shards
 
@@ -125,6 +133,10 @@ class ShardedPool(httpx.AsyncBaseTransport):
         return list(self._in_flight)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.tls and request.url.scheme != "http":
+            raise httpx.UnsupportedProtocol(
+                f"this connection pool serves http:// only, not {request.url.scheme}://"
+            )
         index = min(range(len(self._pools)), key=self._in_flight.__getitem__)
         self._in_flight[index] += 1
 
@@ -175,7 +187,7 @@ class HTTPCore:
         self.round_trips = 0
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
-            transport=transport if transport is not None else ShardedPool(),
+            transport=transport if transport is not None else ShardedPool(tls=needs_tls(base_url)),
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             headers={
@@ -370,6 +382,11 @@ class HTTPCore:
         if exc.status in _RETRY_STATUSES:
             return backoff
         return None
+
+
+def needs_tls(base_url: str) -> bool:
+    """Anything but a plain ``http://`` gateway gets the CA bundle (fail safe)."""
+    return not base_url.strip().lower().startswith("http://")
 
 
 def _detail(exc: httpx.HTTPError) -> str:
