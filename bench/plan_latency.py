@@ -3,8 +3,9 @@
 Runs ``odiac emulator serve`` on loopback, seeds projects of 1, 10 and 50 services
 (PAT account: a managed database, bound source, one finished deployment and an
 auto domain per service), then sets ``latency_ms=50`` on every API response and
-times the plan pipeline (refresh, desired state, plan-time checks, planner) the
-way ``odiac plan`` runs it.
+times the plan pipeline exactly as ``odiac plan`` runs it
+(:meth:`odiac.cli.session.Session.prepare`: load, source scan and analysis
+alongside the refresh, desired state, plan-time checks, policies, planner).
 
 Reported per size: wall time, request count, and the ratio
 
@@ -38,15 +39,11 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from odiac.cli.session import Session
 from odiac.config.loader import load_config
-from odiac.desired import build_desired, desired_dependencies, source_excludes, source_root
 from odiac.gateway.auth import Credential
 from odiac.gateway.client import GatewayClient
-from odiac.plan.planner import make_plan
 from odiac.plugin.manager import get_plugin_manager
-from odiac.source import build_archive
-from odiac.state.checks import run_checks
-from odiac.state.refresh import read_snapshot
 from odiac.testing import EmulatorProcess, serve_emulator
 
 LATENCY_MS = 50
@@ -117,29 +114,18 @@ async def _seed(client: GatewayClient, name: str, services: int, zip_path: Path)
 async def _plan_once(client: GatewayClient, config_path: Path, scratch: Path) -> int:
     """One plan as ``odiac plan`` makes it; returns the requests it took."""
     before = client.round_trips
-    loaded = load_config(config_path)
-    config = loaded.config
-    archive = build_archive(
-        source_root(config, config_path),
-        source_excludes(config, config_path),
-        dest_dir=scratch,
-    )
-    snapshot = await read_snapshot(
-        client, config.project.name, "staging", dependencies=desired_dependencies(config)
-    )
-    desired = build_desired(
-        config,
-        config_path=config_path,
-        config_digest=loaded.digest,
-        environment="staging",
-        source=archive,
-        live_dependencies=snapshot.live.dependencies,
+    session = Session(
+        loaded=load_config(config_path),
+        client=client,
+        credential=Credential(kind="pat", token="", gateway=client.base_url, source="env"),
         plugins=get_plugin_manager(),
+        workdir=config_path.parent,
+        scratch=scratch,
+        hmac_key=b"bench" * 8,
     )
-    credential = Credential(kind="pat", token="", gateway=client.base_url, source="env")
-    await run_checks(client, credential, desired, snapshot)
-    make_plan(desired, snapshot.live, hmac_key=b"bench" * 8)
-    archive.cleanup()
+    prepared = await session.prepare()
+    if any(f.severity == "error" for f in prepared.findings):
+        raise SystemExit(f"the bench plan was refused: {prepared.findings}")
     return client.round_trips - before
 
 
