@@ -189,7 +189,8 @@ class Plan(_Frozen):
     source: SourceSummary
     value_digests: dict[str, str] = Field(
         default_factory=dict,
-        description='Keyed digest of every desired env value, by "services.<svc>.env.<KEY>".',
+        description="Keyed digest of every desired env value and dependency credential, by "
+        '"services.<svc>.env.<KEY>" or "dependencies.<name>.password".',
     )
     actions: list[Action] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
