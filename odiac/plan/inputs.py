@@ -17,6 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+# One definition of contract 9.5, shared with the config checks; part of this module's API.
+from odiac.config.sensitive import is_sensitive_key as is_sensitive_key
+
 ServiceType = Literal["web", "worker", "cron", "static"]
 Engine = Literal["postgres", "mysql", "mongodb", "redis", "clickhouse"]
 
@@ -29,31 +32,9 @@ SERVICE_DEFAULTS: dict[str, str | int] = {
     "replicas": 1,
 }
 
-_SENSITIVE_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "PRIVATE_KEY")
-_CONNECTION_KEYS = (
-    "DATABASE_URL",
-    "DB_URL",
-    "POSTGRES_URL",
-    "POSTGRESQL_URL",
-    "PG_URL",
-    "MYSQL_URL",
-    "MONGODB_URI",
-    "MONGO_URL",
-    "MONGO_URI",
-    "REDIS_URL",
-    "CLICKHOUSE_URL",
-)
 _DESCRIPTION_RE = re.compile(
     r"\bodiac source=(?P<source>sha256:[0-9a-f]{64}|-) config=(?P<config>sha256:[0-9a-f]{64}|-)"
 )
-
-
-def is_sensitive_key(key: str) -> bool:
-    """Whether an env key is sensitive by name (contract §9.5, case-insensitive)."""
-    upper = key.upper()
-    if any(part in upper for part in _SENSITIVE_PARTS):
-        return True
-    return any(upper.endswith(name) for name in _CONNECTION_KEYS)
 
 
 def secret_digest(value: str, key: bytes) -> str:
