@@ -58,8 +58,7 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module_name), attr)
         if not isinstance(command, click.Command):
             raise TypeError(f"{entry[0]} is not a click command")
-        if not isinstance(command, click.Group):
-            _accept_global_options(command)
+        _accept_global_options(command)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -78,7 +77,11 @@ _REPEATABLE = {
 
 
 def _accept_global_options(command: click.Command) -> None:
-    """Let a subcommand take --env/--config/--gateway after its name as well."""
+    """Let a subcommand (or each command of a group) take --env/--config/--gateway too."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_global_options(sub)
+        return
     taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
     for field, (flag, help_text) in _REPEATABLE.items():
         if flag in taken:

@@ -111,6 +111,15 @@ def _resolve(secrets: RunSecrets, reference: Reference) -> Outcome:
         prefix = f"secret reference {reference.ref.secret}: "
         message = exc.message.removeprefix(prefix)
         return Outcome(reference, error=message, hint=exc.hint)
+    if reference.key_path[0] == "dependencies" and reference.key_path[-1] == "password":
+        from odiac.config.rules import dependency_password_problem
+
+        problem = dependency_password_problem(value)
+        if problem is not None:
+            # The gateway would refuse it at create (contract 3.4.2); say so before apply.
+            return Outcome(
+                reference, error=f"the resolved value is not a usable password: {problem}"
+            )
     return Outcome(reference, value=value)
 
 
@@ -142,14 +151,3 @@ def _print_text(
         f"{total} secret {noun} in environment {environment}: "
         f"{total - failed} resolve, {failed} failed."
     )
-
-
-def _accept_env_after_name() -> None:
-    # `odiac secrets check --env production` reads naturally; the top-level group
-    # adds these options only to its direct subcommands.
-    from odiac.cli import _accept_global_options
-
-    _accept_global_options(check)
-
-
-_accept_env_after_name()

@@ -149,3 +149,31 @@ def test_no_references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         0,
         "No secret references in environment staging.\n",
     )
+
+
+def test_a_resolved_dependency_password_the_gateway_would_refuse_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contract 3.4.2: >= 8 characters, no shell metacharacters; caught before apply."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "opendeploy.toml").write_text(
+        textwrap.dedent(
+            """
+            [project]
+            name = "shop"
+            [dependencies.db]
+            type = "postgres"
+            password = { secret = "env:ODIAC_CHECK_DB_PASSWORD" }
+            """
+        ).lstrip()
+    )
+    monkeypatch.setenv("ODIAC_CHECK_DB_PASSWORD", "CANARY;x")
+    refused = run("secrets", "check")
+    assert refused.exit_code == 1
+    _no_canary(refused)
+    assert "FAILED" in refused.stdout
+    assert "not a usable password" in refused.stdout
+    monkeypatch.setenv("ODIAC_CHECK_DB_PASSWORD", "CANARY-check-db-6d1e")
+    accepted = run("secrets", "check", "--env", "staging")
+    assert accepted.exit_code == 0
+    _no_canary(accepted)
