@@ -17,7 +17,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from odiac.desired import (
     build_desired,
@@ -96,10 +96,19 @@ class Session:
             plan_file: A plan file written or read by this run (kept out of the source).
         """
         config = self.loaded.config
-        snapshot, scan, analysis = await asyncio.gather(
+        # return_exceptions: a failed scan must not leave the refresh running unowned
+        # (threads cannot be cancelled anyway); the first failure is raised once all end.
+        results = await asyncio.gather(
             self._snapshot(),
             asyncio.to_thread(self._scan_source, plan_file),
             asyncio.to_thread(self._analysis, with_checks),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        snapshot, scan, analysis = cast(
+            "tuple[Snapshot, SourceScan | None, ProjectAnalysisResult | None]", tuple(results)
         )
         desired = build_desired(
             config,
