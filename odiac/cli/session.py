@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from odiac.desired import (
+    RunSecrets,
     build_desired,
     desired_dependencies,
     source_excludes,
@@ -110,6 +111,8 @@ class Session:
         snapshot, scan, analysis = cast(
             "tuple[Snapshot, SourceScan | None, ProjectAnalysisResult | None]", tuple(results)
         )
+        # One resolver per run: each reference is resolved once, even the Git token.
+        run_secrets = RunSecrets(self.plugins, self._secret_context())
         desired = build_desired(
             config,
             config_path=self.loaded.path,
@@ -118,6 +121,8 @@ class Session:
             source=scan,
             live_dependencies=snapshot.live.dependencies,
             plugins=self.plugins,
+            secrets=run_secrets,
+            analysis=analysis,
         )
         findings: list[Finding] = []
         if with_checks:
@@ -131,7 +136,7 @@ class Session:
             plan=plan,
             findings=sorted(findings, key=lambda f: f.severity != "error"),
             source_warnings=list(scan.warnings) if scan is not None else [],
-            git_token=self._git_token(),
+            git_token=self._git_token(run_secrets),
         )
 
     def require_credential(self) -> Credential:
@@ -199,15 +204,17 @@ class Session:
             exclude=source_excludes(config, self.loaded.path, _extra(plan_file)),
         )
 
-    def _git_token(self) -> str | None:
+    def _secret_context(self) -> SecretContext:
+        return SecretContext(
+            workdir=self.loaded.path.resolve().parent, environment=self.loaded.environment
+        )
+
+    def _git_token(self, run_secrets: RunSecrets) -> str | None:
         """The resolved ``[source].token`` of a private Git source (registered for redaction)."""
         ref = self.loaded.config.source.token
         if not self.loaded.config.source.git or ref is None:
             return None
-        ctx = SecretContext(
-            workdir=self.loaded.path.resolve().parent, environment=self.loaded.environment
-        )
-        return self.plugins.secret_backend(ref.scheme).resolve(ref.ref, ctx)
+        return run_secrets.resolve(ref)
 
     def _analysis(self, with_checks: bool) -> ProjectAnalysisResult | None:
         """The source analysis, made once per plan when a policy or an ``"auto"`` field

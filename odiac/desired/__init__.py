@@ -97,6 +97,7 @@ def build_desired(
     live_dependencies: Mapping[str, LiveDependency],
     plugins: PluginManager,
     secrets: RunSecrets | None = None,
+    analysis: Any | None = None,
 ) -> DesiredState:
     """Build the desired state of one environment.
 
@@ -110,6 +111,8 @@ def build_desired(
         plugins: The plugin manager (secret backends, analyzers).
         secrets: The run's secret cache, when the caller resolves references too
             (default: a fresh one, so each reference is resolved once per call).
+        analysis: The caller's source analysis, when it made one already (default:
+            analyse here, only if an ``"auto"`` field needs it).
 
     Raises:
         ConfigError: An ``"auto"`` field cannot be filled.
@@ -123,7 +126,8 @@ def build_desired(
     resolve = secrets.resolve
     register_dependency_credentials(live_dependencies)
 
-    analysis = _analysis_if_needed(config, config_path, plugins)
+    if analysis is None:
+        analysis = _analysis_if_needed(config, config_path, plugins)
     engines = {name: dep.type for name, dep in config.dependencies.items()}
     services = {
         name: _service(name, svc, resolve, engines, live_dependencies, analysis)

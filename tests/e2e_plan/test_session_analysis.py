@@ -86,3 +86,14 @@ def test_no_analysis_without_policies_or_auto_fields(site: Path) -> None:
     recorder = Recorder()
     _plan_with(recorder, with_checks=False)  # `odiac status`: no policies run
     assert recorder.enrich_calls == 0
+
+
+def test_auto_fields_reuse_the_plan_analysis(site: Path) -> None:
+    """A framework = "auto" service is filled from the same analysis the policies get."""
+    config = site / "opendeploy.toml"
+    text = config.read_text()
+    assert 'framework = "static"' in text
+    config.write_text(text.replace('framework = "static"', 'framework = "auto"'))
+    recorder = Recorder()
+    _plan_with(recorder)
+    assert recorder.enrich_calls == 1
