@@ -50,7 +50,9 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 READ_METHODS = frozenset({"GET", "HEAD"})
-_RETRY_STATUSES = frozenset({502, 503, 504})
+# A read is safe to repeat; a 500 from a flaky upstream usually passes (contract F30
+# covers mutations, which are never retried here).
+_RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # The four collection roots registered WITH a trailing slash (contract 1.3).
 _COLLECTION_RE = re.compile(r"^/v1/(?:projects|deployments|regions|projects/[^/]+/services)/?$")
 # Valid with and without the slash; never redirected (contract 1.3 exception).

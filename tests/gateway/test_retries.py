@@ -9,6 +9,7 @@ from gateway.gwkit import ScriptedGateway, reply, run
 from odiac.gateway.core import RequestRecord
 from odiac.gateway.errors import (
     GatewayTransportError,
+    NotFound,
     RateLimited,
     ServerError,
 )
@@ -44,10 +45,30 @@ def test_get_gives_up_after_max_read_retries(gw: ScriptedGateway) -> None:
     assert len(gw.sleeps) == 2
 
 
-def test_get_does_not_retry_other_4xx_or_500(gw: ScriptedGateway) -> None:
+def test_get_retries_a_500_then_succeeds(gw: ScriptedGateway) -> None:
+    gw.on("GET", "/v1/regions/", reply(500, {"error": "boom"}), reply(200, [REGION]))
+    assert len(run(gw.client().list_regions())) == 1
+    assert len(gw.requests) == 2
+
+
+def test_get_gives_up_on_a_persistent_500(gw: ScriptedGateway) -> None:
     gw.on("GET", "/v1/regions/", reply(500, {"error": "boom"}))
     with pytest.raises(ServerError):
+        run(gw.client(max_read_retries=2).list_regions())
+    assert len(gw.requests) == 3
+
+
+def test_get_does_not_retry_other_4xx(gw: ScriptedGateway) -> None:
+    gw.on("GET", "/v1/regions/", reply(404, {"error": "nope"}))
+    with pytest.raises(NotFound):
         run(gw.client().list_regions())
+    assert len(gw.requests) == 1
+
+
+def test_post_never_retries_a_500(gw: ScriptedGateway) -> None:
+    gw.on("POST", "/v1/projects/", reply(500, {"error": "boom"}))
+    with pytest.raises(ServerError):
+        run(gw.client().create_project("shop"))
     assert len(gw.requests) == 1
 
 
