@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis.envfiles import parse_env_file
 from odiac.analysis.envrefs import SKIP_DIRS
 from odiac.analysis.evidence import Evidence
 
@@ -64,6 +65,8 @@ def find_app(
     regex = _APP_RE.get(framework)
     if regex is None:
         return None
+    if framework == "flask" and (named := _flask_app_setting(ctx, svc, regex)):
+        return named
     found: list[tuple[str, str, str, int, bool]] = []
     factories: list[tuple[str, str, str, int, bool]] = []
     for rel in files:
@@ -90,6 +93,63 @@ def find_app(
             blocking=True,
         )
     return None
+
+
+def _flask_app_setting(
+    ctx: AnalysisContext, svc: ServiceDraft, regex: re.Pattern[str]
+) -> tuple[str, str, str, int, bool] | None:
+    """Entry named by ``FLASK_APP`` in the service's ``.flaskenv`` (§3.3 flask row).
+
+    ``FLASK_APP`` is the developer's explicit choice, so it wins over discovery (and settles
+    several candidates). Accepted forms: ``pkg.mod``, ``pkg/mod.py``, ``pkg.mod:var`` and
+    ``pkg.mod:create_app()``; without a ``:var`` the named module's own ``Flask(`` assignment
+    or ``create_app`` factory supplies it.
+    """
+    rel = svc.join(".flaskenv")
+    text = ctx.index.read(rel)
+    if not text:
+        return None
+    entry = next(
+        (e for e in parse_env_file(text) if e.key == "FLASK_APP" and not e.commented), None
+    )
+    if entry is None or not entry.value:
+        return None
+    target, _, var = entry.value.partition(":")
+    path = target.strip().removesuffix(".py").replace(".", "/").strip("/")
+    src = path.startswith("src/")
+    path = path.removeprefix("src/")
+    module = path.replace("/", ".")
+    if not module.replace(".", "").replace("_", "").isalnum():
+        return None
+    var = var.strip()
+    if not var:
+        var = _var_in_module(ctx, svc, path, regex) or ""
+    if not var:
+        return None
+    found = _module_file(ctx, svc, path)
+    src = src or (bool(found) and _module(svc, found)[1])
+    return module, var, rel, entry.line, src
+
+
+def _module_file(ctx: AnalysisContext, svc: ServiceDraft, path: str) -> str:
+    for base in ("", "src/"):
+        for suffix in (".py", "/__init__.py"):
+            if ctx.index.exists(candidate := svc.join(base + path + suffix)):
+                return candidate
+    return ""
+
+
+def _var_in_module(
+    ctx: AnalysisContext, svc: ServiceDraft, path: str, regex: re.Pattern[str]
+) -> str | None:
+    """The app variable (or ``create_app()``) defined in the module ``FLASK_APP`` names."""
+    rel = _module_file(ctx, svc, path)
+    text = ctx.index.read(rel) if rel else None
+    if not text:
+        return None
+    if match := regex.search(text):
+        return match[1]
+    return "create_app()" if _FACTORY.search(text) else None
 
 
 def _inside_function(ctx: AnalysisContext, rel: str, line: int) -> bool:

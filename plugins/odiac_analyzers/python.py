@@ -243,7 +243,8 @@ def _app(
     if framework in {"fastapi", "starlette", "litestar", "sanic"}:
         command = f"uvicorn {target} --host 0.0.0.0 --port $PORT{chdir['uvicorn']}"
     elif framework == "flask":
-        command = f"gunicorn --bind 0.0.0.0:$PORT{chdir['gunicorn']} {target if var != 'create_app()' else repr(target)}"
+        shown = repr(target) if "(" in var else target  # a factory call needs shell quoting
+        command = f"gunicorn --bind 0.0.0.0:$PORT{chdir['gunicorn']} {shown}"
     elif framework == "streamlit":
         command = f"streamlit run {rel.removeprefix(svc.root + '/') if svc.root else rel} --server.port $PORT --server.address 0.0.0.0 --server.headless true"
     else:

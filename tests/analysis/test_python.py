@@ -126,3 +126,60 @@ def test_streamlit(analyze: Analyze) -> None:
     svc = r.services[0]
     assert (svc.framework, svc.port) == ("streamlit", 8501)
     assert svc.scripts_start.startswith("streamlit run streamlit_app.py --server.port $PORT")
+
+
+FLASK_FACTORY = (
+    "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n"
+)
+
+
+def test_flaskenv_flask_app_names_the_factory_module(analyze: Analyze) -> None:
+    """§3.3 flask row / §1.5: `FLASK_APP` in `.flaskenv` names the factory module."""
+    r = analyze({
+        "requirements.txt": "flask\ngunicorn\n",
+        ".flaskenv": "FLASK_APP=web.factory\nFLASK_DEBUG=1\n",
+        "web/__init__.py": "", "web/factory.py": FLASK_FACTORY,
+        "tools/other.py": FLASK_FACTORY,
+    })  # fmt: skip
+    svc = r.services[0]
+    assert (svc.framework, svc.entry_point) == ("flask", "web.factory:create_app()")
+    assert svc.scripts_start == "gunicorn --bind 0.0.0.0:$PORT 'web.factory:create_app()'"
+
+
+def test_flaskenv_flask_app_settles_several_app_objects(analyze: Analyze) -> None:
+    """§3.3: several `Flask(` assignments would ask; an explicit `FLASK_APP=mod:var` settles it."""
+    files = {
+        "requirements.txt": "flask\ngunicorn\n",
+        "site.py": "from flask import Flask\nsite = Flask(__name__)\n",
+        "admin.py": "from flask import Flask\nadmin = Flask(__name__)\n",
+    }
+    ambiguous = analyze(files)
+    assert ambiguous.services[0].entry_point == ""
+    assert any(i.code == "several_app_objects" for i in ambiguous.review)
+    r = analyze({**files, ".flaskenv": 'export FLASK_APP="admin.py"\n'})
+    svc = r.services[0]
+    assert svc.entry_point == "admin:admin"
+    assert svc.scripts_start == "gunicorn --bind 0.0.0.0:$PORT admin:admin"
+    assert not any(i.code == "several_app_objects" for i in r.review)
+
+
+def test_flaskenv_flask_app_under_src_needs_chdir(analyze: Analyze) -> None:
+    """§3.3 app-object resolution: a module under src/ starts with `--chdir src`."""
+    r = analyze({
+        "requirements.txt": "flask\ngunicorn\n",
+        ".flaskenv": "FLASK_APP=shop.wsgi:application\n",
+        "src/shop/__init__.py": "", "src/shop/wsgi.py": "from flask import Flask\napplication = Flask(__name__)\n",
+    })  # fmt: skip
+    svc = r.services[0]
+    assert svc.entry_point == "shop.wsgi:application"
+    assert svc.scripts_start == "gunicorn --bind 0.0.0.0:$PORT --chdir src shop.wsgi:application"
+
+
+def test_commented_flask_app_is_ignored(analyze: Analyze) -> None:
+    """§1.5: a commented `# FLASK_APP=` is no setting; discovery decides."""
+    r = analyze({
+        "requirements.txt": "flask\ngunicorn\n",
+        ".flaskenv": "# FLASK_APP=missing:app\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })  # fmt: skip
+    assert r.services[0].entry_point == "app:app"
