@@ -48,6 +48,24 @@ def _is_tooling(name: str, spec: dict[str, Any], completed: set[str]) -> bool:
     return str(spec.get("restart", "")).strip("\"'") == "no" and bool(ONE_SHOT.search(command))
 
 
+def _image_ref(image: str) -> str:
+    """Comparable image reference: interpolated, ``:latest`` when untagged, no ``docker.io``."""
+    ref = compose.interpolate(image.strip()) or ""
+    ref = ref.removeprefix("docker.io/").removeprefix("library/")
+    if ref and "@" not in ref and ":" not in ref.rsplit("/", 1)[-1]:
+        ref += ":latest"
+    return ref
+
+
+def _local_tags(services: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Image references that a compose ``build:`` + ``image:`` pair tags locally (§2.2)."""
+    tags: dict[str, str] = {}
+    for name, spec in services.items():
+        if spec.get("build") is not None and (ref := _image_ref(str(spec.get("image", "")))):
+            tags.setdefault(ref, name)
+    return tags
+
+
 def layout(ctx: AnalysisContext) -> None:
     """Build the service graph from the selected compose file(s)."""
     files, ignored = compose.select_files(ctx.index)
@@ -73,9 +91,21 @@ def layout(ctx: AnalysisContext) -> None:
         for dep, cond in spec["depends_on"].items()
         if isinstance(cond, dict) and cond.get("condition") == "service_completed_successfully"
     }
+    local = _local_tags(services)
     apps: list[tuple[str, dict[str, Any]]] = []
     for name, spec in services.items():
         image = str(spec.get("image", ""))
+        builder = local.get(_image_ref(image)) if image and not spec.get("build") else None
+        if builder and not _is_tooling(name, spec, completed):
+            # The image is the one another service builds here: this entry runs our code.
+            ctx.decide(
+                dns_label(name),
+                "compose_local_image",
+                f"{image} (built by {builder})",
+                Evidence(file=rel, line=_line(ctx, rel, name), note=f"image {image}"),
+            )
+            apps.append((name, {**spec, "build": services[builder]["build"]}))
+            continue
         engine = engine_of_image(image) if image and not spec.get("build") else None
         if engine:
             ctx.compose_images[name] = (
