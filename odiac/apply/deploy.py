@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from odiac.apply.playbook import deployment_hint
 from odiac.apply.resources import resolve_region
-from odiac.apply.retry import is_ambiguous, mutate_once
+from odiac.apply.retry import is_ambiguous, mutate_once, repeat_if_unsent
 from odiac.apply.watch import WatchResult, wait_for_auto_domain, watch_deployment
 from odiac.errors import ApplyError, OdiacError
 from odiac.gateway.errors import GatewayError
@@ -129,7 +129,7 @@ async def deploy(rt: Runtime, action: Deploy) -> str:
     # A deployment has no name to look up first; after an ambiguous failure the
     # newest deployment of the service, if new and ours, is adopted (F30).
     try:
-        created = await create()
+        created = await repeat_if_unsent(create)
     except GatewayError as exc:
         if not is_ambiguous(exc):
             raise

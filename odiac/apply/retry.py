@@ -8,6 +8,7 @@ retries at most once, only if the read shows nothing happened.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -15,6 +16,10 @@ from odiac.gateway.errors import GatewayError, GatewayHTTPError, GatewayTranspor
 
 T = TypeVar("T")
 Lookup = Callable[[], Awaitable[T | None]]
+
+#: Pause before repeating a mutation that never reached the gateway (a restart,
+#: a blip in the network): long enough for a restarting gateway to listen again.
+UNSENT_RETRY_DELAY_S = 1.0
 
 
 def is_ambiguous(exc: BaseException) -> bool:
@@ -24,6 +29,22 @@ def is_ambiguous(exc: BaseException) -> bool:
     if isinstance(exc, GatewayHTTPError):
         return exc.status >= 500
     return isinstance(exc, GatewayError) and bool(exc.ambiguous)
+
+
+def was_never_sent(exc: BaseException) -> bool:
+    """Whether a failed mutation certainly did not reach the gateway (safe to repeat)."""
+    return isinstance(exc, GatewayTransportError) and not exc.ambiguous
+
+
+async def repeat_if_unsent(call: Callable[[], Awaitable[T]]) -> T:
+    """Run ``call``; if it could not even connect, wait a moment and run it once more."""
+    try:
+        return await call()
+    except GatewayTransportError as exc:
+        if not was_never_sent(exc):
+            raise
+    await asyncio.sleep(UNSENT_RETRY_DELAY_S)
+    return await call()
 
 
 async def create_once(
@@ -47,7 +68,7 @@ async def create_once(
     if found is not None:
         return found, True
     try:
-        return await create(), False
+        return await repeat_if_unsent(create), False
     except GatewayError as exc:
         conflict = isinstance(exc, GatewayHTTPError) and adopt_on is not None and adopt_on(exc)
         if not (is_ambiguous(exc) or conflict):
@@ -72,7 +93,7 @@ async def mutate_once(
             there and no retry is needed.
     """
     try:
-        return await mutate()
+        return await repeat_if_unsent(mutate)
     except GatewayError as exc:
         if not is_ambiguous(exc):
             raise
