@@ -11,7 +11,8 @@ from odiac.analysis.miniyaml import YamlError, loads
 from odiac.analysis.pipeline import dns_label
 from odiac.analysis.walk import NEVER_SERVICES
 from odiac.plugin import Analyzer, hookimpl
-from odiac_analyzers._util import is_dev_start, load_json, load_toml
+from odiac_analyzers._other_workspaces import other_workspaces
+from odiac_analyzers._util import is_dev_start, load_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -171,7 +172,7 @@ def layout(ctx: AnalysisContext) -> None:
             return
     _dockerfile_dirs(ctx)
     if not ctx.services:
-        _other_workspaces(ctx)
+        other_workspaces(ctx)
 
 
 def _tool(ctx: AnalysisContext, marker: str) -> str:
@@ -214,31 +215,6 @@ def _dockerfile_dirs(ctx: AnalysisContext) -> None:
             svc.source_path,
             Evidence(file=f"{directory}/Dockerfile" if directory else "Dockerfile"),
         )
-
-
-def _other_workspaces(ctx: AnalysisContext) -> None:
-    """go.work modules and Cargo workspace members that build a binary."""
-    members: list[tuple[str, str]] = []
-    gowork = ctx.index.read("go.work") or ""
-    for match in re.finditer(
-        r"^\s*(?:use\s+)?\.?/?([\w./-]+)\s*$", gowork.split("use", 1)[-1], re.M
-    ):
-        directory = match[1].strip("()./")
-        if directory and ctx.index.exists(f"{directory}/main.go"):
-            members.append((directory, "go.work"))
-    cargo = load_toml(ctx.index, "Cargo.toml") or {}
-    for pattern in (cargo.get("workspace") or {}).get("members") or []:
-        for directory in sorted(
-            {f.rsplit("/", 2)[0] for f in ctx.index.files if f.endswith("/src/main.rs")}
-        ):
-            if fnmatch.fnmatchcase(directory, str(pattern)):
-                members.append((directory, "Cargo.toml"))
-    if len(members) < 2:
-        return
-    ctx.layout_by = "workspaces"
-    for directory, marker in members:
-        svc = ctx.add_service(dns_label(directory.rsplit("/", 1)[-1]), directory)
-        ctx.decide(svc.name, "source_root", directory, Evidence(file=marker))
 
 
 @hookimpl

@@ -74,3 +74,105 @@ def test_two_dockerfile_directories_make_two_services(analyze: Analyze) -> None:
         ("backend", "backend", 8000),
         ("frontend", "frontend", 80),
     ]
+
+
+def _split(r: ProjectAnalysisResult) -> dict[str, tuple[str, list[str]]]:
+    return {s.name: (s.source_path, r.extras[s.name].watch_paths) for s in r.services}
+
+
+def test_uv_workspace_members_become_services(analyze: Analyze) -> None:
+    """§2.4 marker: `[tool.uv.workspace] members` globs (minus `exclude`) in the root pyproject."""
+    member = '[project]\nname = "{}"\ndependencies = ["fastapi", "uvicorn"]\n'
+    r = analyze({
+        "pyproject.toml": '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["services/*"]\nexclude = ["services/legacy"]\n',
+        "uv.lock": "",
+        "services/api/pyproject.toml": member.format("api"),
+        "services/api/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "services/admin/pyproject.toml": member.format("admin"),
+        "services/admin/app.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "services/legacy/pyproject.toml": member.format("legacy"),
+        "services/legacy/main.py": "print(1)\n",
+        "services/shared/pyproject.toml": '[project]\nname = "shared"\n',
+    })  # fmt: skip
+    assert _split(r) == {
+        "admin": (".", ["services/admin"]),
+        "api": (".", ["services/api"]),
+    }
+    assert all(s.framework == "fastapi" for s in r.services)
+    assert any(i.code == "workspace_member_build" for i in r.review)
+
+
+def test_uv_workspace_with_one_app_member_is_not_split(analyze: Analyze) -> None:
+    """§2.1 rule 3 needs two or more deployable members; a library member is no service."""
+    r = analyze({
+        "pyproject.toml": '[project]\nname = "root"\ndependencies = ["flask"]\n\n[tool.uv.workspace]\nmembers = ["libs/*", "app"]\n',
+        "app/pyproject.toml": '[project]\nname = "app"\n', "app/main.py": "print(1)\n",
+        "libs/core/pyproject.toml": '[project]\nname = "core"\n',
+    })  # fmt: skip
+    assert [s.source_path for s in r.services] == ["."]
+
+
+POM_PARENT = """<project>
+  <modules>
+    <module>api</module>
+    <module>common</module>
+    <module>batch</module>
+    <!-- <module>old</module> -->
+  </modules>
+</project>
+"""
+
+
+def test_maven_parent_modules(analyze: Analyze) -> None:
+    """§2.4 marker: a Maven parent pom.xml with <modules>; commented modules do not count."""
+    boot = "<project><build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></project>"
+    r = analyze({
+        "pom.xml": POM_PARENT,
+        "api/pom.xml": boot, "common/pom.xml": "<project></project>",
+        "batch/pom.xml": "<project></project>", "batch/Dockerfile": "FROM eclipse-temurin:21\n",
+        "old/pom.xml": boot,
+    })  # fmt: skip
+    assert _split(r) == {"api": (".", ["api"]), "batch": (".", ["batch"])}
+
+
+def test_gradle_settings_include(analyze: Analyze) -> None:
+    """§2.4 marker: `settings.gradle(.kts)` `include(...)`; `:a:b` is directory a/b."""
+    r = analyze({
+        "settings.gradle.kts": 'rootProject.name = "shop"\ninclude(":services:web", ":libs:core")\ninclude("worker")\n// include("old")\n',
+        "services/web/build.gradle.kts": 'plugins {\n  id("org.springframework.boot") version "3.3.0"\n}\n',
+        "libs/core/build.gradle.kts": 'plugins {\n  `java-library`\n}\n',
+        "worker/build.gradle.kts": 'plugins {\n  application\n}\napplication {\n  mainClass.set("shop.Worker")\n}\n',
+        "old/build.gradle.kts": 'plugins {\n  id("org.springframework.boot")\n}\n',
+    })  # fmt: skip
+    assert _split(r) == {"web": (".", ["services/web"]), "worker": (".", ["worker"])}
+
+
+UMBRELLA_ROOT = (
+    'defmodule Shop.Umbrella.MixProject do\n  def project, do: [apps_path: "apps", deps: []]\nend\n'
+)
+PHX = 'defmodule {}.MixProject do\n  defp deps, do: [{{:phoenix, "~> 1.7"}}]\nend\n'
+
+
+def test_elixir_umbrella_with_two_phoenix_apps(analyze: Analyze) -> None:
+    """§2.4 marker: root mix.exs `apps_path`; Phoenix members are candidates, the domain app is not."""
+    r = analyze({
+        "mix.exs": UMBRELLA_ROOT, "mix.lock": "",
+        "apps/shop/mix.exs": "defmodule Shop.MixProject do\nend\n",
+        "apps/shop_web/mix.exs": PHX.format("ShopWeb"),
+        "apps/admin_web/mix.exs": PHX.format("AdminWeb"),
+    })  # fmt: skip
+    assert _split(r) == {
+        "admin-web": (".", ["apps/admin_web"]),
+        "shop-web": (".", ["apps/shop_web"]),
+    }
+
+
+def test_elixir_umbrella_with_one_web_app_stays_one_service(analyze: Analyze) -> None:
+    """§2.1 rule 3: one deployable umbrella member is not a split; the umbrella is one service."""
+    r = analyze({
+        "mix.exs": UMBRELLA_ROOT, "mix.lock": "",
+        "apps/shop/mix.exs": "defmodule Shop.MixProject do\nend\n",
+        "apps/shop_web/mix.exs": PHX.format("ShopWeb"),
+    })  # fmt: skip
+    roots = [(d.service, d.value) for d in r.ledger if d.decision == "source_root"]
+    assert roots == [("app", ".")], "one service at the repository root, no member split"
