@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from odiac.emulator import safefs
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -30,40 +32,35 @@ MANIFESTS = (
     ("index.html", "static"),
     ("Procfile", "procfile"),
 )
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").strip()[:2000]
-    except OSError:
-        return ""
+_MARKER_BYTES = 8192
 
 
 def inspect(source_root: Path | None, service: dict[str, Any]) -> dict[str, Any]:
-    """Build facts for a service: builder, and the phase that will fail (if any)."""
+    """Build facts for a service: builder, and the phase that will fail (if any).
+
+    Every look at the source goes through :mod:`safefs`: a link is never followed,
+    so nothing outside the bound source can be read into a build log.
+    """
     if source_root is None:
         return {"builder": "git checkout"}
-    root = source_root
-    sub = str(service.get("source_path") or "").strip("/")
-    if sub and ".." not in sub.split("/"):
-        root = source_root / sub
+    sub = "/".join(safefs.parts(str(service.get("source_path") or "")) or [])
     for marker, phase in ((FAIL_BUILD, "build"), (FAIL_DEPLOY, "deploy")):
-        candidate = source_root / marker
-        if candidate.is_file() or (root / marker).is_file():
-            found = candidate if candidate.is_file() else root / marker
-            return {
-                "builder": "marker",
-                "fail": phase,
-                "fail_text": _read(found) or f"{phase} failed",
-            }
+        for candidate in (marker, f"{sub}/{marker}" if sub else marker):
+            text = safefs.read_text(source_root, candidate, _MARKER_BYTES)
+            if text is not None:
+                return {
+                    "builder": "marker",
+                    "fail": phase,
+                    "fail_text": text.strip()[:2000] or f"{phase} failed",
+                }
     if service.get("dockerfile"):
         return {"builder": "inline Dockerfile"}
     dockerfile = str(service.get("dockerfile_path") or "Dockerfile")
-    if (root / dockerfile).is_file():
+    if safefs.is_file(source_root, f"{sub}/{dockerfile}"):
         return {"builder": f"Dockerfile {dockerfile}"}
     for name, language in MANIFESTS:
-        if (root / name).is_file():
+        if safefs.is_file(source_root, f"{sub}/{name}"):
             return {"builder": f"{name} ({language})"}
-    if root.is_dir() and any(p.suffix == ".csproj" for p in root.iterdir()):
+    if any(n.endswith(".csproj") for n in safefs.list_names(source_root, sub)):
         return {"builder": "*.csproj (dotnet)"}
     return {"builder": "none", "fail": "build", "reason": "no_manifest"}
