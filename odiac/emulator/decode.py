@@ -82,7 +82,8 @@ def parse_json(raw: bytes, *, allow_empty: bool = False) -> Any:
             return None
         raise DecodeError(400, {"error": "EOF"})
     try:
-        return json.loads(text, parse_float=_Float, parse_constant=_reject_constant)
+        document = json.loads(text, parse_float=_Float, parse_constant=_reject_constant)
+        check_text(document)
     except json.JSONDecodeError as exc:
         raise DecodeError(400, {"error": _go_syntax_message(exc)}) from None
     except ValueError:
@@ -91,6 +92,24 @@ def parse_json(raw: bytes, *, allow_empty: bool = False) -> Any:
         ) from None
     except RecursionError:
         raise DecodeError(400, {"error": "exceeded max depth"}) from None
+    return document
+
+
+def check_text(document: Any) -> None:
+    """Refuse a document holding a string that is not valid Unicode.
+
+    JSON may spell a lone UTF-16 surrogate (``"\\ud800"``); such a string cannot be
+    written out as UTF-8, so storing it would break every later read of its row.
+    Raises a 400 (or RecursionError for a document too deep to walk).
+    """
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        escaped = "".join(f"\\u{ord(c):04x}" for c in bad)
+        raise DecodeError(
+            400, {"error": f"invalid string: unpaired UTF-16 surrogate {escaped}"}
+        ) from None
 
 
 def decode(struct: Struct, raw: bytes, *, allow_empty: bool = False) -> dict[str, Any]:

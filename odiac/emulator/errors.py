@@ -51,7 +51,10 @@ def json_response(
     body: object, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
     """A compact JSON response with the gateway's content type."""
-    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # never stored (input is checked); escaped if it ever is
+        payload = json.dumps(body, separators=(",", ":")).encode()
     return Response(
         payload,
         status_code=status,

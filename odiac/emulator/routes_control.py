@@ -6,11 +6,11 @@ and ``od_*`` tokens are not accepted here.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from odiac.emulator import accounts, gitrepos, tokens
 from odiac.emulator.clock import rfc3339
+from odiac.emulator.decode import DecodeError, parse_json
 from odiac.emulator.errors import ApiError, bad_request, json_response, not_found
 from odiac.emulator.lifecycle import tick
 from odiac.emulator.world import FAULT_KINDS, World
@@ -42,9 +42,9 @@ async def _json(request: Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        value = json.loads(raw)
-    except ValueError:
-        raise bad_request("malformed JSON") from None
+        value = parse_json(raw)
+    except DecodeError as exc:
+        raise bad_request(f"malformed JSON: {exc.body['error']}") from None
     if not isinstance(value, dict):
         raise bad_request("expected a JSON object")
     return value
@@ -117,14 +117,18 @@ async def _route(world: World, request: Request, method: str, path: str) -> Resp
 
 def _add_fault(world: World, body: dict[str, Any]) -> Response:
     kind = body.get("kind")
-    if kind not in FAULT_KINDS:
+    if not isinstance(kind, str) or kind not in FAULT_KINDS:
         raise bad_request(f"kind must be one of {', '.join(sorted(FAULT_KINDS))}")
     count = body.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise bad_request("count must be a positive integer")
     match = body.get("match") or {}
-    if not isinstance(match, dict) or set(match) - {"method", "path"}:
-        raise bad_request("match takes only method and path")
+    if (
+        not isinstance(match, dict)
+        or set(match) - {"method", "path"}
+        or not all(isinstance(v, str) for v in match.values())
+    ):
+        raise bad_request("match takes only method and path, as strings")
     world.add_fault(str(kind), count, match)
     return json_response({"kind": kind, "count": count, "match": match}, 201)
 

@@ -110,10 +110,12 @@ class Store:
 
     def put(self, kind: str, doc: Doc) -> Doc:
         """Insert or replace a document (its ``id`` key is the primary key)."""
+        text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+        text.encode("utf-8")  # a string that is not valid Unicode never reaches the store
         with self._lock:
             self._conn.execute(
                 "INSERT OR REPLACE INTO docs (kind, id, doc) VALUES (?, ?, ?)",
-                (kind, doc["id"], json.dumps(doc, separators=(",", ":"))),
+                (kind, doc["id"], text),
             )
         return doc
 
