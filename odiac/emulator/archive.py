@@ -56,8 +56,11 @@ def is_zip(head: bytes) -> bool:
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
 
 
-def extract(archive: Path, target: Path, limits: Limits) -> None:
-    """Extract ``archive`` into the new directory ``target`` or raise ArchiveError."""
+def extract(archive: Path, target: Path, limits: Limits) -> int:
+    """Extract ``archive`` into the new directory ``target``; return the bytes written.
+
+    Raises ArchiveError (and leaves nothing behind) when it cannot be done safely.
+    """
     try:
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
@@ -67,11 +70,13 @@ def extract(archive: Path, target: Path, limits: Limits) -> None:
             shutil.rmtree(scratch, ignore_errors=True)
             scratch.mkdir(parents=True)
             try:
-                _write_all(zf, infos, scratch, _Budget(limits, packed))
+                budget = _Budget(limits, packed)
+                _write_all(zf, infos, scratch, budget)
             except BaseException:
                 shutil.rmtree(scratch, ignore_errors=True)
                 raise
             scratch.rename(target)
+            return budget.written
     except zipfile.BadZipFile:
         raise ArchiveError("zip: not a valid zip file") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 from starlette.responses import HTMLResponse, Response
 
-from odiac.emulator import accounts, tokens
+from odiac.emulator import accounts, bodies, tokens
 from odiac.emulator.errors import ApiError
 from odiac.emulator.lifecycle import tick
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from odiac.emulator.world import World
 
+_FORM_MAX_BYTES = 64 * 1024
 _STYLE = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}"
 
 
@@ -56,7 +57,11 @@ async def handle(world: World, request: Request) -> Response:
         app_url = request.query_params.get("url", "")
         email_error = ""
     else:
-        form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+        try:
+            raw = await bodies.read(request, _FORM_MAX_BYTES)
+        except ApiError as exc:
+            return exc.response()
+        form = parse_qs(raw.decode("utf-8", errors="replace"))
         sig = (form.get("h") or [""])[0]
         app_url = (form.get("url") or [""])[0]
         email = (form.get("email") or [""])[0].strip()

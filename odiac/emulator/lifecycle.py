@@ -26,7 +26,7 @@ def tick(world: World) -> float:
     now = world.now()
     store = world.store
     with store.transaction():
-        _settle_sources(store, now)
+        _settle_sources(world, now)
         _finish_deployments(store, now, float(world.settings["auto_domain_delay_s"]))
         _write_auto_domains(store, now)
         _collect_idle_projects(world, now)
@@ -34,10 +34,10 @@ def tick(world: World) -> float:
     return now
 
 
-def _settle_sources(store: Store, now: float) -> None:
-    for project in store.find("project", source_status="extracting"):
-        if project.get("pending_source") and sources.finish_pending(project, now):
-            store.put("project", project)
+def _settle_sources(world: World, now: float) -> None:
+    for project in world.store.find("project", source_status="extracting"):
+        if project.get("pending_source") and sources.finish_pending(world, project, now):
+            world.store.put("project", project)
 
 
 def _finish_deployments(store: Store, now: float, delay: float) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from odiac.emulator import accounts, gitrepos, tokens
+from odiac.emulator import accounts, bodies, gitrepos, tokens
 from odiac.emulator.clock import rfc3339
 from odiac.emulator.decode import DecodeError, parse_json
 from odiac.emulator.errors import ApiError, bad_request, json_response, not_found
@@ -37,8 +37,8 @@ async def handle(world: World, request: Request) -> Response:
         return exc.response()
 
 
-async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+async def _json(request: Request, limit: int) -> dict[str, Any]:
+    raw = await bodies.read(request, limit)
     if not raw.strip():
         return {}
     try:
@@ -60,7 +60,7 @@ async def _route(world: World, request: Request, method: str, path: str) -> Resp
         tick(world)
         return json_response(_state(world))
     if (method, path) == ("POST", "/clock/advance"):
-        body = await _json(request)
+        body = await _json(request, int(world.settings["json_body_max_bytes"]))
         seconds = body.get("seconds")
         if (
             isinstance(seconds, bool)
@@ -76,10 +76,10 @@ async def _route(world: World, request: Request, method: str, path: str) -> Resp
         return json_response({"now": rfc3339(now), "epoch": now, "time_scale": world.clock.scale})
     if path == "/config":
         if method == "POST":
-            world.configure(await _json(request))
+            world.configure(await _json(request, int(world.settings["json_body_max_bytes"])))
         return json_response(world.settings)
     if (method, path) == ("POST", "/users"):
-        body = await _json(request)
+        body = await _json(request, int(world.settings["json_body_max_bytes"]))
         email = body.get("email")
         if not isinstance(email, str) or "@" not in email:
             raise bad_request("email is required")
@@ -93,7 +93,7 @@ async def _route(world: World, request: Request, method: str, path: str) -> Resp
         )
     if method == "POST" and len(parts) == 3 and parts[0] == "agents":
         if parts[2] == "bind":
-            body = await _json(request)
+            body = await _json(request, int(world.settings["json_body_max_bytes"]))
             result = accounts.bind_agent(store, parts[1], str(body.get("user_id", "")), tick(world))
             return json_response(
                 {"agent_id": parts[1], "state": "bound", "project_ids": result["project_ids"]}
@@ -102,7 +102,7 @@ async def _route(world: World, request: Request, method: str, path: str) -> Resp
             accounts.revoke_agent(store, parts[1], world.now())
             return json_response({"agent_id": parts[1], "state": "revoked"})
     if (method, path) == ("POST", "/faults"):
-        return _add_fault(world, await _json(request))
+        return _add_fault(world, await _json(request, int(world.settings["json_body_max_bytes"])))
     if (method, path) == ("GET", "/faults"):
         return json_response({"faults": store.meta_get("faults", [])})
     if (method, path) == ("GET", "/requests"):
@@ -111,7 +111,7 @@ async def _route(world: World, request: Request, method: str, path: str) -> Resp
         world.requests.clear()
         return json_response({"cleared": True})
     if (method, path) == ("POST", "/git/repos"):
-        return _add_repo(world, await _json(request))
+        return _add_repo(world, await _json(request, int(world.settings["json_body_max_bytes"])))
     return json_response({"error": "unknown emulator route"}, 404)
 
 

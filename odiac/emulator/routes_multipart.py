@@ -12,6 +12,8 @@ import re
 import shutil
 from typing import TYPE_CHECKING, Any
 
+from anyio import to_thread
+
 from odiac.emulator import fixtures, schemas, sources, views
 from odiac.emulator.auth import load_project, owns
 from odiac.emulator.clock import rfc3339
@@ -24,7 +26,7 @@ from odiac.emulator.errors import (
     json_response,
     not_found,
 )
-from odiac.emulator.routes_upload import ACCEPTED
+from odiac.emulator.routes_upload import ACCEPTED, extract_off_loop, reloaded
 from odiac.emulator.tokens import new_id
 
 if TYPE_CHECKING:
@@ -135,7 +137,7 @@ async def put_part(ctx: Ctx) -> Response:
     declared = ctx.request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > row["part_size"]:
         return json_response({"error": "part too large", "limit": row["part_size"]}, 413)
-    data = await ctx.body()
+    data = await ctx.body(limit=row["part_size"], message="part too large")
     row = _load(ctx)  # fresh: other parts may have landed while the body streamed in
     if row["status"] != "open":
         raise conflict("upload is not open", status=row["status"])
@@ -177,14 +179,8 @@ async def complete(ctx: Ctx) -> Response:
         raise ApiError(503, {"error": "Upload queue full, please retry shortly"})
     folder = _folder(ctx, row["id"])
     assembled = world.data_dir / "uploads" / row["id"] / "archive.zip"
-    assembled.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with open(assembled, "wb") as out:
-        for n in range(1, row["total_parts"] + 1):
-            chunk = (folder / str(n)).read_bytes()
-            digest.update(chunk)
-            out.write(chunk)
-    if digest.hexdigest() != row["total_sha256"]:
+    digest = await to_thread.run_sync(_assemble, folder, row["total_parts"], assembled)
+    if digest != row["total_sha256"]:
         raise bad_request("sha256 mismatch")
     project = load_project(store, ctx.me, row["project_id"])
     upload = {"dir": row["id"], "filename": "archive.zip", "is_git": False}
@@ -192,7 +188,8 @@ async def complete(ctx: Ctx) -> Response:
         world.take_fault({"extraction_fail"}, ctx.request.method, ctx.request.url.path) is not None
     )
     row["status"] = "finalizing"
-    fields = sources.materialise(world, project, upload, injected)
+    fields = await extract_off_loop(ctx, project, upload, injected)
+    project = reloaded(ctx, project["id"], fields)
     if "analysis" in values:
         project["analyze_config"] = values["analysis"]
     project["last_activity_at"] = now
@@ -200,12 +197,13 @@ async def complete(ctx: Ctx) -> Response:
         views.service(s, world.secret) for s in store.find("service", project_id=project["id"])
     ]
     if world.settings["profile"] == "newer":
-        project["pending_source"] = {"ready_at": now + sources.EXTRACTION_DELAY_S, "fields": fields}
+        pending = {"ready_at": now + sources.EXTRACTION_DELAY_S, "fields": fields}
+        sources.replace_pending(world, project, pending)
         project.update(source_status="extracting", updated_at=now)
         body = {"project_id": project["id"], "source_path": "", "source_status": "extracting",
                 "services": services, "message": ACCEPTED}  # fmt: skip
     else:
-        sources.apply_bound(project, fields, now)
+        sources.apply_bound(world, project, fields, now)
         body = {"project_id": project["id"], "source_path": project["source_path"], "source_status": "ready",
                 "services": services, "message": "Project source updated successfully"}  # fmt: skip
     row.update(status="complete", last_activity=now)
@@ -232,6 +230,19 @@ async def abort(ctx: Ctx) -> Response:
     ctx.world.store.put("mpupload", row)
     shutil.rmtree(_folder(ctx, row["id"]), ignore_errors=True)
     return json_response(body)
+
+
+def _assemble(folder: Path, total_parts: int, assembled: Path) -> str:
+    """Join the parts into one archive (in a worker thread); return its SHA-256."""
+    assembled.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with open(assembled, "wb") as out:
+        for n in range(1, total_parts + 1):
+            with open(folder / str(n), "rb") as part:
+                while chunk := part.read(1024 * 1024):
+                    digest.update(chunk)
+                    out.write(chunk)
+    return digest.hexdigest()
 
 
 def routes(table: RouteTable) -> None:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import re
 import shutil
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from starlette.datastructures import UploadFile
+from anyio import to_thread
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from odiac.emulator import fixtures, gitrepos, schemas, sources, views
+from odiac.emulator import bodies, fixtures, gitrepos, schemas, sources, views
 from odiac.emulator.archive import is_zip
-from odiac.emulator.auth import load_project
+from odiac.emulator.auth import load_project, visible_projects
 from odiac.emulator.decode import decode, validate
 from odiac.emulator.errors import ApiError, bad_request, json_response
 from odiac.emulator.tokens import new_id
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from odiac.emulator.auth import Caller
     from odiac.emulator.routing import Ctx, RouteTable
+    from odiac.emulator.store import Doc
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 ACCEPTED = "Source upload accepted, extraction in progress"
@@ -36,15 +41,32 @@ def _identities(caller: Caller) -> list[str]:
 
 async def upload_only(ctx: Ctx) -> Response:
     """POST /v1/upload/upload-only: park a ZIP or Git reference (3.7.1)."""
-    world, store = ctx.world, ctx.world.store
+    world = ctx.world
     limit = int(world.settings["upload_max_bytes"])
-    declared = ctx.request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    if bodies.declared_over(ctx.request, limit):
         return _edge_timeout()
+    # The limit holds while the body streams in: a chunked body is cut off at once.
+    streamed = Request(ctx.request.scope, bodies.limited(ctx.request.receive, limit))
     try:
-        form = await ctx.request.form(max_files=4, max_fields=50)
+        form = await streamed.form(max_files=4, max_fields=50)
+    except bodies.BodyTooLarge:
+        return _edge_timeout()
     except Exception:
         raise bad_request("invalid multipart form") from None
+    try:
+        return await _park(ctx, form)
+    finally:
+        await form.close()
+
+
+def _save(source: BinaryIO, path: Path) -> None:
+    with open(path, "wb") as out:
+        shutil.copyfileobj(source, out)
+
+
+async def _park(ctx: Ctx, form: FormData) -> Response:
+    world, store = ctx.world, ctx.world.store
+    limit = int(world.settings["upload_max_bytes"])
     file = form.get("project_file")
     git_url = str(form.get("git_url") or "")
     if not isinstance(file, UploadFile) and not git_url:
@@ -76,12 +98,18 @@ async def upload_only(ctx: Ctx) -> Response:
         await file.seek(0)
         folder = world.data_dir / "uploads" / dir_id
         folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / filename, "wb") as out:
-            shutil.copyfileobj(file.file, out)
+        await to_thread.run_sync(_save, file.file, folder / filename)
         size = (folder / filename).stat().st_size
         if size > limit:
             shutil.rmtree(folder, ignore_errors=True)
             return _edge_timeout()
+        budget = int(world.settings["account_disk_max_bytes"])
+        used = sources.account_usage(store, _identities(ctx.me), visible_projects(store, ctx.me))
+        if used + size > budget:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ApiError(
+                413, {"error": "account disk budget exceeded", "limit": budget, "used": used}
+            )
         row.update(filename=filename, size=size)
     else:
         branch = gitrepos.validate(
@@ -134,23 +162,23 @@ async def update_source(ctx: Ctx) -> Response:
         raise ApiError(503, {"error": "Upload queue full, please retry shortly"})
     injected = world.take_fault({"extraction_fail"}, method, path) is not None
     newer = world.settings["profile"] == "newer"
-    if "analysis" in values:
-        project["analyze_config"] = values["analysis"]
-    project["last_activity_at"] = now
+    pending: dict[str, Any] | None = None
     try:
-        fields = sources.materialise(world, project, upload, injected)
+        fields = await extract_off_loop(ctx, project, upload, injected)
     except ApiError as exc:
         if not newer:
             raise
         fields = None
         error = str(exc.body["error"]).removeprefix("failed to extract archive: ")
-        project["pending_source"] = {"ready_at": now + sources.EXTRACTION_DELAY_S, "error": error}
+        pending = {"ready_at": now + sources.EXTRACTION_DELAY_S, "error": error}
+    project = reloaded(ctx, project["id"], fields)
+    if "analysis" in values:
+        project["analyze_config"] = values["analysis"]
+    project["last_activity_at"] = now
     if newer:
         if fields is not None:
-            project["pending_source"] = {
-                "ready_at": now + sources.EXTRACTION_DELAY_S,
-                "fields": fields,
-            }
+            pending = {"ready_at": now + sources.EXTRACTION_DELAY_S, "fields": fields}
+        sources.replace_pending(world, project, pending)
         project.update(source_status="extracting", extraction_error="", updated_at=now)
         store.put("project", project)
         return json_response(
@@ -164,7 +192,7 @@ async def update_source(ctx: Ctx) -> Response:
         )
     if fields is None:  # pragma: no cover - only the newer profile defers failures
         raise bad_request("failed to extract archive")
-    sources.apply_bound(project, fields, now)
+    sources.apply_bound(world, project, fields, now)
     store.put("project", project)
     return json_response(
         {
@@ -175,6 +203,29 @@ async def update_source(ctx: Ctx) -> Response:
             "message": "Project source updated successfully",
         }
     )
+
+
+async def extract_off_loop(ctx: Ctx, project: Doc, upload: Doc, injected: bool) -> dict[str, Any]:
+    """Extract in a worker thread, within the account's remaining disk budget.
+
+    The event loop keeps answering other clients meanwhile.
+    """
+    world, store = ctx.world, ctx.world.store
+    budget = int(world.settings["account_disk_max_bytes"])
+    used = sources.account_usage(
+        store, _identities(ctx.me), visible_projects(store, ctx.me), skip=project["id"]
+    )
+    room = budget - used
+    return await to_thread.run_sync(sources.materialise, world, project, upload, injected, room)
+
+
+def reloaded(ctx: Ctx, pid: str, fields: dict[str, Any] | None) -> Doc:
+    """The project as it is now (other requests ran during extraction)."""
+    try:
+        return load_project(ctx.world.store, ctx.me, pid)
+    except ApiError:
+        sources.discard(ctx.world, pid, fields)  # deleted meanwhile: keep nothing
+        raise
 
 
 def routes(table: RouteTable) -> None:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from starlette.responses import Response
 
+from odiac.emulator import bodies
+
 if TYPE_CHECKING:
     from starlette.requests import Request
 
@@ -32,10 +34,15 @@ class Ctx:
     now: float
     _body: bytes | None = field(default=None, repr=False)
 
-    async def body(self) -> bytes:
-        """The raw request body (read once)."""
+    async def body(self, limit: int | None = None, message: str = bodies.TOO_LARGE) -> bytes:
+        """The raw request body (read once), 413 beyond ``limit`` bytes.
+
+        The limit defaults to the ``json_body_max_bytes`` setting.
+        """
         if self._body is None:
-            self._body = await self.request.body()
+            if limit is None:
+                limit = int(self.world.settings["json_body_max_bytes"])
+            self._body = await bodies.read(self.request, limit, message)
         return self._body
 
     @property

@@ -7,6 +7,7 @@ docs/emulator.md.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from odiac.emulator.errors import bad_request
@@ -34,6 +35,10 @@ DEFAULTS: dict[str, Any] = {
     "stream_poll_s": 0.2,
     # Largest single-shot upload body before the edge-timeout imitation.
     "upload_max_bytes": 104_857_600,
+    # Largest request body of every other route (413 beyond it).
+    "json_body_max_bytes": 1024 * 1024,
+    # Bytes one account may hold: parked uploads plus extracted sources and their archives.
+    "account_disk_max_bytes": 2 * 1024 * 1024 * 1024,
 }
 
 
@@ -42,6 +47,8 @@ def _number(low: float, high: float | None = None, integer: bool = False) -> Cal
         """Validate one value."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError("must be a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("must be a finite number")
         if integer and value != int(value):
             raise ValueError("must be an integer")
         if value < low or (high is not None and value > high):
@@ -85,6 +92,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "archive_max_entries": _number(1, integer=True),
     "stream_poll_s": _number(0.01, 10),
     "upload_max_bytes": _number(1, integer=True),
+    "json_body_max_bytes": _number(1024, integer=True),
+    "account_disk_max_bytes": _number(1, integer=True),
 }
 
 

@@ -1,4 +1,10 @@
-"""Binding an uploaded archive (or Git checkout) to a project (contract 3.7.2, 4.3)."""
+"""Binding an uploaded archive (or Git checkout) to a project (contract 3.7.2, 4.3).
+
+Each binding extracts into a fresh directory; the source it supersedes (and its
+stored archive) is removed as soon as the new one is bound, so rebinding never
+accumulates copies. An account's sources and parked uploads together stay under
+``account_disk_max_bytes``.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +20,39 @@ from odiac.emulator.tokens import new_id
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from odiac.emulator.store import Doc
+    from odiac.emulator.store import Doc, Store
     from odiac.emulator.world import World
 
 EXTRACTION_DELAY_S = 2.0  # newer profile: how long "extracting" lasts
 
 
-def limits(world: World) -> Limits:
-    """Extraction limits from the settings."""
+def limits(world: World, room: int | None = None) -> Limits:
+    """Extraction limits from the settings, the total capped at ``room`` bytes."""
     s = world.settings
+    total = int(s["archive_max_bytes"])
     return Limits(
-        int(s["archive_max_bytes"]), float(s["archive_max_ratio"]), int(s["archive_max_entries"])
+        total if room is None else max(0, min(total, room)),
+        float(s["archive_max_ratio"]),
+        int(s["archive_max_entries"]),
     )
+
+
+def account_usage(store: Store, identities: list[str], projects: list[Doc], skip: str = "") -> int:
+    """Bytes held for one account: parked uploads it owns plus its projects' sources.
+
+    ``skip`` names a project whose bound source is left out (it is about to be
+    superseded).
+    """
+    wanted = set(identities)
+    used = sum(
+        int(u.get("size") or 0) for u in store.find("upload") if wanted & set(u.get("owners", []))
+    )
+    for project in projects:
+        if project["id"] != skip:
+            used += int(project.get("source_bytes") or 0)
+        pending = project.get("pending_source") or {}
+        used += int((pending.get("fields") or {}).get("source_bytes") or 0)
+    return used
 
 
 def source_dir(world: World, project: Doc) -> Path | None:
@@ -36,11 +63,14 @@ def source_dir(world: World, project: Doc) -> Path | None:
     return world.data_dir / "projects" / str(project["id"]) / str(rel)
 
 
-def materialise(world: World, project: Doc, upload: Doc, injected_failure: bool) -> dict[str, Any]:
+def materialise(
+    world: World, project: Doc, upload: Doc, injected_failure: bool, room: int | None = None
+) -> dict[str, Any]:
     """Copy and extract an upload into a new project source directory.
 
     Returns the fields to merge into the project. Raises a 400 for a bad archive
-    (nothing is written in that case).
+    or one that does not fit in ``room`` bytes (nothing is kept in that case).
+    Blocking: callers run it in a worker thread.
     """
     key = new_id()
     base = world.data_dir / "projects" / project["id"]
@@ -54,15 +84,25 @@ def materialise(world: World, project: Doc, upload: Doc, injected_failure: bool)
         )
         return {
             "source_dir": key, "source_kind": "git", "source_public": public,
-            "original_file_path": "", "original_file_size": 0,
+            "original_file_path": "", "original_file_size": 0, "source_bytes": 0,
         }  # fmt: skip
     archive = world.data_dir / "uploads" / upload["dir"] / upload["filename"]
     stored = base / f"{key}.zip"
     try:
         if injected_failure:
             raise ArchiveError("injected extraction failure")
+        packed = archive.stat().st_size
+        if room is not None and packed > room:
+            raise ArchiveError(_over_budget(world))
         shutil.copyfile(archive, stored)
-        extract(stored, target, limits(world))
+        lim = limits(world, None if room is None else room - packed)
+        try:
+            written = extract(stored, target, lim)
+        except ArchiveError as exc:
+            capped = lim.max_bytes < int(world.settings["archive_max_bytes"])
+            if capped and str(exc).startswith("archive expands beyond"):
+                raise ArchiveError(_over_budget(world)) from None
+            raise
     except (ArchiveError, OSError) as exc:
         stored.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
@@ -72,12 +112,31 @@ def materialise(world: World, project: Doc, upload: Doc, injected_failure: bool)
     return {
         "source_dir": key, "source_kind": "zip", "source_public": public,
         "original_file_path": f"{PROJECT_ROOT}/{project['id']}/{key}.zip",
-        "original_file_size": stored.stat().st_size,
+        "original_file_size": packed, "source_bytes": packed + written,
     }  # fmt: skip
 
 
-def apply_bound(project: Doc, fields: dict[str, Any], now: float) -> None:
-    """Make ``fields`` (from :func:`materialise`) the project's bound source."""
+def _over_budget(world: World) -> str:
+    limit = int(world.settings["account_disk_max_bytes"])
+    return f"the account's disk budget of {limit} bytes would be exceeded"
+
+
+def discard(world: World, project_id: str, fields: dict[str, Any] | None) -> None:
+    """Remove a source directory (and its stored archive) that is no longer bound."""
+    key = (fields or {}).get("source_dir")
+    if not key:
+        return
+    base = world.data_dir / "projects" / project_id
+    shutil.rmtree(base / str(key), ignore_errors=True)
+    (base / f"{key}.zip").unlink(missing_ok=True)
+
+
+def apply_bound(world: World, project: Doc, fields: dict[str, Any], now: float) -> None:
+    """Make ``fields`` (from :func:`materialise`) the project's bound source.
+
+    The source it replaces is removed from disk.
+    """
+    old = project.get("source_dir")
     project.update(
         source_path=fields["source_public"],
         source_dir=fields["source_dir"],
@@ -86,12 +145,23 @@ def apply_bound(project: Doc, fields: dict[str, Any], now: float) -> None:
         extraction_error="",
         original_file_path=fields["original_file_path"],
         original_file_size=fields["original_file_size"],
+        source_bytes=int(fields.get("source_bytes") or 0),
         updated_at=now,
     )
     project.pop("pending_source", None)
+    if old and old != fields["source_dir"]:
+        discard(world, project["id"], {"source_dir": old})
 
 
-def finish_pending(project: Doc, now: float) -> bool:
+def replace_pending(world: World, project: Doc, pending: dict[str, Any] | None) -> None:
+    """Newer profile: queue ``pending`` (or nothing), dropping an unsettled earlier one."""
+    earlier = project.pop("pending_source", None) or {}
+    discard(world, project["id"], earlier.get("fields"))
+    if pending is not None:
+        project["pending_source"] = pending
+
+
+def finish_pending(world: World, project: Doc, now: float) -> bool:
     """Newer profile: settle an ``extracting`` source whose time has come."""
     pending = project.get("pending_source")
     if not pending or pending["ready_at"] > now:
@@ -100,5 +170,5 @@ def finish_pending(project: Doc, now: float) -> bool:
         project.update(source_status="failed", extraction_error=pending["error"], updated_at=now)
         project.pop("pending_source", None)
     else:
-        apply_bound(project, pending["fields"], pending["ready_at"])
+        apply_bound(world, project, pending["fields"], pending["ready_at"])
     return True
