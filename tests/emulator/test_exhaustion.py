@@ -165,11 +165,12 @@ def test_extraction_does_not_block_other_clients(
     served: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While one archive extracts, another client is answered (extraction is off the loop)."""
-    answered = threading.Event()
+    extracting, answered = threading.Event(), threading.Event()
     real = archive.extract
 
     def slow_extract(*args: Any) -> int:
         # Holds the extraction until another request has been answered (bounded wait).
+        extracting.set()
         answered.wait(timeout=10)
         return real(*args)
 
@@ -199,6 +200,7 @@ def test_extraction_does_not_block_other_clients(
 
     worker = threading.Thread(target=bind)
     worker.start()
+    assert extracting.wait(timeout=10)
     started = time.monotonic()
     other = httpx.get(f"{served}/api/v1/regions/", headers=auth, timeout=30)
     waited = time.monotonic() - started
