@@ -1,14 +1,15 @@
 """The emulator control surface at ``/_emulator/*`` (contract 3.13).
 
 Never part of the gateway: guarded by ``X-Emulator-Key`` when a key is set,
-and ``od_*`` tokens are not accepted here.
+closed to browsers (foreign ``Origin``, non-JSON bodies), and ``od_*`` tokens
+are not accepted here.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from odiac.emulator import accounts, bodies, gitrepos, tokens
+from odiac.emulator import accounts, bodies, control_guard, gitrepos
 from odiac.emulator.clock import rfc3339
 from odiac.emulator.decode import DecodeError, parse_json
 from odiac.emulator.errors import ApiError, bad_request, json_response, not_found
@@ -24,11 +25,10 @@ _MAX_ADVANCE = 10 * 365 * 86_400  # keeps every timestamp printable
 
 
 async def handle(world: World, request: Request) -> Response:
-    """Answer one control request."""
-    if world.key is not None:
-        given = request.headers.get("x-emulator-key", "")
-        if not tokens.same(given, world.key):
-            return json_response({"error": "emulator key required"}, 401)
+    """Answer one control request (after the guards of :mod:`control_guard`)."""
+    refused = control_guard.refusal(world, request)
+    if refused is not None:
+        return refused
     path = request.url.path.removeprefix("/_emulator").rstrip("/") or "/"
     method = request.method
     try:

@@ -183,6 +183,10 @@ def run_app(
         lifespan="on",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         server_header=False,
+        # The app alone decides whether X-Forwarded-For counts (the trust_forwarded_for
+        # setting); uvicorn would otherwise rewrite the peer address for loopback peers.
+        proxy_headers=False,
+        forwarded_allow_ips="",
     )
     # uvicorn installed its handlers in Config(); its tracebacks get the same masking.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
