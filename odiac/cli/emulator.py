@@ -83,7 +83,9 @@ def serve_command(
     Once the socket is listening, one line with the /api base URL is printed to
     stdout, e.g. "odiac emulator listening on http://127.0.0.1:8787/api".
     """
+    from odiac.emulator.errors import EmulatorError
     from odiac.emulator.serve import ServeOptions, is_loopback, serve
+    from odiac.errors import OdiacError
     from odiac.redact import register
 
     register(key)
@@ -117,4 +119,8 @@ def serve_command(
         echo(f"odiac emulator listening on {url}")
         sys.stdout.flush()
 
-    serve(options, on_ready=ready)
+    try:
+        serve(options, on_ready=ready)
+    except EmulatorError as exc:
+        # The emulator has its own error root (it shares no code with the client).
+        raise OdiacError(str(exc)) from None

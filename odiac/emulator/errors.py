@@ -12,8 +12,6 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
-from odiac.errors import OdiacError
-
 NOT_FOUND_TEXT = "404 page not found"
 
 # next_action and retryable per gateway code (contract 1.5, newer keys).
@@ -43,7 +41,15 @@ class ApiError(Exception):
         return json_response(self.body, self.status, self.headers)
 
 
-class EmulatorSettingsError(OdiacError):
+class EmulatorError(Exception):
+    """Root of the errors the emulator raises to its caller (not HTTP answers).
+
+    The emulator shares no code with the client, so this is not the client's
+    error root; ``odiac emulator serve`` turns it into the usual error message.
+    """
+
+
+class EmulatorSettingsError(EmulatorError):
     """``create_app`` was given settings the emulator does not accept."""
 
 

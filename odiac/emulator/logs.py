@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import logging
 import re
-
-from odiac.redact import redact
+import threading
 
 logger = logging.getLogger("odiac.emulator")
+MASK = "[redacted]"
 _SIG_RE = re.compile(r"(?i)\b(h|sig)=[0-9a-f]+")
 _BEARER_RE = re.compile(r"(?i)bearer\s+\S+")
+_TOKEN_RE = re.compile(r"od_[a-z][0-9A-Za-z]{43}")
+_lock = threading.Lock()
+_values: set[str] = set()
+
+
+def mask_value(value: str | None) -> None:
+    """Never log ``value`` (the emulator key); short values are ignored."""
+    if value and len(value) >= 4:
+        with _lock:
+            _values.add(value)
 
 
 class RedactingFilter(logging.Filter):
@@ -35,9 +45,11 @@ class RedactingFilter(logging.Filter):
 
 def scrub(text: str) -> str:
     """Mask tokens, Bearer values and signature query parameters."""
-    text = _BEARER_RE.sub("Bearer [redacted]", text)
-    text = _SIG_RE.sub(lambda m: f"{m.group(1)}=[redacted]", text)
-    return redact(text)
+    text = _BEARER_RE.sub(f"Bearer {MASK}", text)
+    text = _SIG_RE.sub(lambda m: f"{m.group(1)}={MASK}", text)
+    for value in sorted(_values, key=len, reverse=True):
+        text = text.replace(value, MASK)
+    return _TOKEN_RE.sub(MASK, text)
 
 
 def install_filter() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from odiac.emulator.errors import bad_request, gateway_error
-from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
+from odiac.emulator.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -9,8 +9,8 @@ from odiac.emulator.auth import load_child
 from odiac.emulator.clock import rfc3339
 from odiac.emulator.decode import parse_json
 from odiac.emulator.errors import ApiError, json_response
+from odiac.emulator.quantity import QuantityError, memory_bytes
 from odiac.emulator.tokens import new_id
-from odiac.quantity import QuantityError, memory_bytes
 
 if TYPE_CHECKING:
     from starlette.responses import Response

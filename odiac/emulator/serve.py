@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from odiac.errors import OdiacError
+from odiac.emulator.errors import EmulatorError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator
@@ -38,7 +38,7 @@ MEMORY_DB = ":memory:"
 GRACEFUL_SHUTDOWN_S = 5
 
 
-class EmulatorServeError(OdiacError):
+class EmulatorServeError(EmulatorError):
     """The emulator server could not be started (bad address, port in use...)."""
 
 
@@ -122,12 +122,12 @@ class _RedactFilter(logging.Filter):
     """Mask registered secrets and token-shaped strings in server log records."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from odiac.redact import redact
+        from odiac.emulator.logs import scrub
 
         message = record.getMessage()
-        record.msg, record.args = redact(message), None
+        record.msg, record.args = scrub(message), None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
 

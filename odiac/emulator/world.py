@@ -14,6 +14,7 @@ from odiac.emulator import settings as settings_mod
 from odiac.emulator import tokens
 from odiac.emulator.clock import VirtualClock
 from odiac.emulator.errors import ApiError, EmulatorSettingsError
+from odiac.emulator.logs import mask_value
 from odiac.emulator.store import Store
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class World:
     ) -> None:
         self.store = Store(db_path)
         self.key = key
+        mask_value(key)
         self.public_base_url = public_base_url.rstrip("/") if public_base_url else None
         self.data_dir = Path(data_dir) if data_dir else _default_data_dir(db_path)
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 import odiac.emulator
 from odiac.emulator import create_app
-from odiac.errors import OdiacError
+from odiac.emulator.errors import EmulatorSettingsError
 
 
 def test_exported_members() -> None:
@@ -29,9 +29,9 @@ def test_create_app_signature() -> None:
 
 def test_create_app_returns_starlette_and_validates_settings(tmp_path: Path) -> None:
     assert isinstance(create_app(data_dir=tmp_path), Starlette)
-    with pytest.raises(OdiacError, match="latency_ms"):
+    with pytest.raises(EmulatorSettingsError, match="latency_ms"):
         create_app(data_dir=tmp_path, settings={"latency_ms": -1})
-    with pytest.raises(OdiacError, match="unknown setting"):
+    with pytest.raises(EmulatorSettingsError, match="unknown setting"):
         create_app(data_dir=tmp_path, settings={"nope": 1})
 
 
