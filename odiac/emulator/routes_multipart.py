@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from anyio import to_thread
 
 from odiac.emulator import fixtures, schemas, sources, views
-from odiac.emulator.auth import load_project, owns
+from odiac.emulator.auth import load_project, owns, visible_projects
 from odiac.emulator.clock import rfc3339
 from odiac.emulator.decode import decode, validate
 from odiac.emulator.errors import (
@@ -95,6 +95,12 @@ async def init(ctx: Ctx) -> Response:
         raise conflict("upload exceeds the maximum total size", limit=MAX_TOTAL)
     if parts > MAX_PARTS:
         raise conflict("too many parts", limit=MAX_PARTS)
+    budget = int(ctx.world.settings["account_disk_max_bytes"])
+    identities = [f"agent:{ctx.me.agent_id}"] if ctx.me.agent_id else []
+    identities += [f"user:{ctx.me.user_id}"] if ctx.me.user_id else []
+    used = sources.account_usage(store, identities, visible_projects(store, ctx.me))
+    if used + total > budget:
+        raise conflict("upload exceeds the account disk budget", limit=budget, used=used)
     open_uploads = [u for u in store.find("mpupload", project_id=project["id"], status="open")]
     if len(open_uploads) >= MAX_OPEN_PER_PROJECT:
         raise conflict("too many concurrent uploads", limit=MAX_OPEN_PER_PROJECT)
@@ -137,7 +143,9 @@ async def put_part(ctx: Ctx) -> Response:
     declared = ctx.request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > row["part_size"]:
         return json_response({"error": "part too large", "limit": row["part_size"]}, 413)
-    data = await ctx.body(limit=row["part_size"], message="part too large")
+    # Never buffer more than a single-shot upload may hold, whatever part_size says.
+    ceiling = min(row["part_size"], int(ctx.world.settings["upload_max_bytes"]))
+    data = await ctx.body(limit=ceiling, message="part too large")
     row = _load(ctx)  # fresh: other parts may have landed while the body streamed in
     if row["status"] != "open":
         raise conflict("upload is not open", status=row["status"])

@@ -52,6 +52,8 @@ def account_usage(store: Store, identities: list[str], projects: list[Doc], skip
             used += int(project.get("source_bytes") or 0)
         pending = project.get("pending_source") or {}
         used += int((pending.get("fields") or {}).get("source_bytes") or 0)
+        for upload in store.find("mpupload", project_id=project["id"], status="open"):
+            used += int(upload.get("total_size") or 0)  # multipart parts in flight
     return used
 
 

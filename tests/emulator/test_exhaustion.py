@@ -209,3 +209,44 @@ def test_extraction_does_not_block_other_clients(
     assert other.status_code == 200
     assert waited < 5, "the other client waited for the extraction"
     assert result["r"].status_code == 200
+
+
+def _mp_init(gw: Gateway, token: str, pid: str, total: int, part: int) -> httpx.Response:
+    body = {
+        "project_id": pid,
+        "project_name": "app",
+        "region_id": REGION,
+        "total_size": total,
+        "part_size": part,
+        "total_parts": -(-total // part),
+        "total_sha256": "0" * 64,
+    }
+    return gw.post(
+        "/api/v1/upload/multipart/init", token, json=body, headers={"Idempotency-Key": "k"}
+    )
+
+
+def test_multipart_counts_against_the_disk_budget(gw: Gateway) -> None:
+    gw.config(account_disk_max_bytes=10 * 1024 * 1024)
+    token = gw.agent()
+    pid = gw.project(token)["id"]
+    r = _mp_init(gw, token, pid, 11 * 1024 * 1024, 1024 * 1024)
+    assert r.status_code == 409
+    assert r.json()["error"] == "upload exceeds the account disk budget"
+
+
+def test_multipart_part_is_never_buffered_beyond_the_upload_limit(gw: Gateway) -> None:
+    gw.config(upload_max_bytes=64 * 1024)
+    token = gw.agent()
+    pid = gw.project(token)["id"]
+    r = _mp_init(gw, token, pid, 2 * 1024 * 1024, 1024 * 1024)
+    assert r.status_code == 200, r.text
+    uid = r.json()["upload_id"]
+
+    def body() -> Any:
+        for _ in range(16):
+            yield bytes(64 * 1024)
+
+    r = gw.put(f"/api/v1/upload/multipart/{uid}/parts/1", token, content=body())
+    assert r.status_code == 413
+    assert r.json() == {"error": "part too large", "limit": 64 * 1024}
