@@ -168,7 +168,7 @@ async def _exercise(app: Any, routes: list[tuple[str, str]], pat: str, raw: byte
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(raw=_RAW)
 def test_no_body_answers_5xx_and_refusals_change_nothing(
