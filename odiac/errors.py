@@ -20,7 +20,12 @@ turns it into a clear message and an exit code. Anything else is a bug.
     ├── SecretError                 a secret reference could not be resolved
     ├── PlanError                   the plan cannot be made or is stale
     ├── ApplyError                  one or more actions failed during apply
-    └── SourceError                 the source archive cannot be built safely
+    │   ├── ApplyLocked             another apply holds this folder's lock
+    │   └── DeploymentFailed        a deployment ended failed or cancelled
+    ├── OperationError              a day-2 operation (logs, rollback, cancel...) cannot run
+    ├── SourceError                 the source archive cannot be built safely
+    ├── EmulatorProcessError        odiac.testing: a served emulator did not start or stop
+    └── EmulatorControlError        odiac.testing: an emulator control call failed
 
 Messages never contain a token, bind signature or secret value: every string is
 passed through :mod:`odiac.redact` before it leaves odiac.
