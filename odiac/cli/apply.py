@@ -129,7 +129,7 @@ async def _apply(
 ) -> ApplyResult | None:
     async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
         prepared = await session.prepare(plan_file=plan_file)
-        print_findings(prepared, err=True)
+        print_findings(prepared, err=True, locate=session.locate)
         refuse_on_errors(prepared)
         plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan
         events = _json_reporter() if as_json else None

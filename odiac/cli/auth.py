@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,16 +55,8 @@ def status(options: GlobalOptions | None, as_json: bool, token: str | None) -> N
 
 
 def _gateway(options: GlobalOptions) -> str:
-    """The gateway the configuration targets: --gateway, the config file, OD_GATEWAY, default."""
-    if options.gateway:
-        return options.gateway
-    if options.config_file.exists():
-        from odiac.config.loader import load_config
-
-        return load_config(options.config_file, options.env_name).config.gateway.url
-    from odiac.config.model import DEFAULT_GATEWAY
-
-    return os.environ.get("OD_GATEWAY") or DEFAULT_GATEWAY
+    """The gateway the configuration targets (the one resolution order of every command)."""
+    return options.resolve_gateway()
 
 
 async def _status(options: GlobalOptions, token: str | None) -> dict[str, Any]:
