@@ -29,11 +29,12 @@ from odiac.desired import (
 from odiac.desired.auto import auto_fields
 from odiac.desired.secrets import require_all
 from odiac.errors import CredentialError, PlanError
+from odiac.plan.caps import fit_anonymous_defaults
 from odiac.plan.inputs import LiveState
 from odiac.plan.model import UploadSource
 from odiac.plan.planner import make_plan
 from odiac.plugin.types import PolicySubject, SecretContext
-from odiac.state.checks import Finding, cap_findings, run_checks
+from odiac.state.checks import Finding, cap_findings, is_pending_agent, run_checks
 from odiac.state.refresh import Snapshot, read_snapshot
 
 if TYPE_CHECKING:
@@ -126,10 +127,17 @@ class Session:
             secrets=run_secrets,
             analysis=analysis,
         )
+        # An anonymous agent (the one apply would register, or a pending one) gets sizes
+        # within its caps wherever the file leaves them unset.
+        pending = self.credential is None or await is_pending_agent(self.client, self.credential)
+        if pending:
+            desired = fit_anonymous_defaults(desired)
         findings: list[Finding] = []
         if with_checks:
             if self.credential is not None:
-                findings = await run_checks(self.client, self.credential, desired, snapshot)
+                findings = await run_checks(
+                    self.client, self.credential, desired, snapshot, pending=pending
+                )
             else:  # apply will register a fresh anonymous agent: its caps apply
                 findings = cap_findings(desired, snapshot.live, claim_url=None, fresh=True)
             findings.extend(self._policies(analysis))

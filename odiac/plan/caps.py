@@ -37,6 +37,49 @@ _QUANTITIES: tuple[tuple[str, str, Callable[[str], int], str], ...] = (
 )
 
 
+#: What odiac sends for an unset size when the agent is anonymous: the values the
+#: gateway asks pending clients to send explicitly (its own defaults exceed the caps).
+ANONYMOUS_DEFAULTS: dict[str, str] = {
+    "cpu_request": "500m",
+    "cpu_limit": CPU_CAP,
+    "memory_request": "512Mi",
+    "memory_limit": MEMORY_CAP,
+}
+_PAIRS = (
+    ("cpu_request", "cpu_limit", cpu_millicores),
+    ("memory_request", "memory_limit", memory_bytes),
+)
+
+
+def fit_anonymous_defaults(desired: DesiredState) -> DesiredState:
+    """Give every size the file leaves unset a value within the anonymous caps.
+
+    A request never ends above its limit: an unset request follows a lower limit
+    the file sets, and an unset limit rises to a higher request the file sets (which
+    the caps then refuse by name).
+    """
+    services = {}
+    for name, svc in desired.services.items():
+        update: dict[str, str] = {}
+        for request, limit, parse in _PAIRS:
+            set_request, set_limit = getattr(svc, request), getattr(svc, limit)
+            want_request = set_request or ANONYMOUS_DEFAULTS[request]
+            want_limit = set_limit or ANONYMOUS_DEFAULTS[limit]
+            try:
+                if set_request is None and parse(want_request) > parse(want_limit):
+                    want_request = want_limit
+                if set_limit is None and parse(want_request) > parse(want_limit):
+                    want_limit = want_request
+            except QuantityError:
+                pass  # an invalid quantity has its own error
+            if set_request is None:
+                update[request] = want_request
+            if set_limit is None:
+                update[limit] = want_limit
+        services[name] = svc.model_copy(update=update) if update else svc
+    return desired.model_copy(update={"services": services})
+
+
 @dataclass(frozen=True)
 class CapProblem:
     """One value that does not fit; ``key_path`` points into ``opendeploy.toml``."""

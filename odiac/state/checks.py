@@ -41,11 +41,17 @@ async def run_checks(
     credential: Credential,
     desired: DesiredState,
     snapshot: Snapshot,
+    *,
+    pending: bool | None = None,
 ) -> list[Finding]:
-    """Run every plan-time check concurrently; errors first, then warnings."""
+    """Run every plan-time check concurrently; errors first, then warnings.
+
+    ``pending`` is whether the credential is an anonymous agent, when the caller
+    asked already (None: ask the gateway).
+    """
     subdomains, agent = await asyncio.gather(
         check_subdomains(client, desired, snapshot),
-        check_pending_agent(client, credential, desired, snapshot),
+        check_pending_agent(client, credential, desired, snapshot, pending=pending),
     )
     findings = [*subdomains, *agent]
     return sorted(findings, key=lambda f: f.severity != "error")
@@ -98,15 +104,14 @@ async def check_pending_agent(
     credential: Credential,
     desired: DesiredState,
     snapshot: Snapshot,
+    *,
+    pending: bool | None = None,
 ) -> list[Finding]:
     """Caps and the one-project rule, for a client agent not bound to an account yet."""
-    if credential.kind != "agent":
-        return []
-    try:
-        await client.get_profile()
-        return []  # bound: the caps no longer apply
-    except AuthenticationError:
-        pass  # expected for a pending agent
+    if pending is None:
+        pending = await is_pending_agent(client, credential)
+    if not pending:
+        return []  # a token, or a bound agent: the caps no longer apply
     # Shown only by the run that registered the agent; later runs point to `odiac auth claim`.
     claim = claim_link(credential) if credential.freshly_registered else None
     findings: list[Finding] = []
@@ -132,6 +137,17 @@ async def check_pending_agent(
         )
     findings.extend(cap_findings(desired, snapshot.live, claim_url=claim, fresh=False))
     return findings
+
+
+async def is_pending_agent(client: GatewayClient, credential: Credential) -> bool:
+    """Whether ``credential`` is an anonymous client agent (no profile until it is bound)."""
+    if credential.kind != "agent":
+        return False
+    try:
+        await client.get_profile()
+    except AuthenticationError:
+        return True  # expected for a pending agent
+    return False
 
 
 def claim_link(credential: Credential) -> str | None:
