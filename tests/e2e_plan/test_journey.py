@@ -68,6 +68,7 @@ def _session(
 
 async def _journey(app: Path, tmp: Path) -> str:
     config = app / "opendeploy.toml"
+    tmp.mkdir(parents=True, exist_ok=True)
     first = await _session(config, None, None, tmp).prepare()  # plan, no credential yet
     async with running_emulator(tmp) as emu:
         registered = await emu.client(None).register_agent()
@@ -122,6 +123,7 @@ def test_fixture_journey(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for secret in _secret_names(tomllib.loads((app / "opendeploy.toml").read_text())):
         monkeypatch.setenv(secret, CANARY)
     outcome = asyncio.run(_journey(app, tmp_path / "gw"))
+    print(f"journey {name}: {outcome}")
     assert outcome in ("converged", "refused")
     if len(config.config.services) == 1 and outcome == "refused":
         # A one-service app is refused only by a named problem, never by sizes it left unset.
