@@ -109,5 +109,6 @@ def claim_lines(result: ApplyResult, credential: Credential, *, local: bool = Fa
     if local:
         from odiac.gateway.local import LOCAL_DB
 
+        lines.append(_row("claim now", "odiac auth claim  (binds it to a local user at once)"))
         lines.append(_row("claim page", f"serve it with: odiac emulator serve --db {LOCAL_DB}"))
     return lines
