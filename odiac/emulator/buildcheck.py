@@ -28,6 +28,7 @@ MANIFESTS = (
     ("deno.json", "deno"),
     ("deno.jsonc", "deno"),
     ("index.html", "static"),
+    ("Staticfile", "static"),  # the static buildpack serves its `root:` folder
     ("Procfile", "procfile"),
 )
 
