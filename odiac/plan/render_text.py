@@ -80,7 +80,9 @@ def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:
     elif action.kind == "rename_subdomain":
         body = []
     else:
-        body = [f"{c.path}: {format_before(c)} -> {format_after(c)}" for c in action.changes]
+        body = [
+            f"{c.path}: {format_before(c)} -> {format_after(c)}{_origin(c)}" for c in action.changes
+        ]
     lines += [f"      {escape(line) if markup else line}" for line in body]
     return lines
 
