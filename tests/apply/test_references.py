@@ -9,7 +9,6 @@ import asyncio
 from pathlib import Path
 
 from apply.harness import VirtualTime, apply_config, plan_for, running_emulator, write_app
-
 from odiac.plan.render_json import render_json
 from odiac.plan.render_text import render_text
 
