@@ -8,6 +8,7 @@ needed. ``./dev test`` installs Chromium when it can (root with apt-get).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -70,7 +71,9 @@ class Browser:
         self.session = attached["sessionId"]
         self.call("Page.enable", session=True)
 
-    def call(self, method: str, params: dict[str, Any] | None = None, *, session: bool = False) -> Any:
+    def call(
+        self, method: str, params: dict[str, Any] | None = None, *, session: bool = False
+    ) -> Any:
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -111,10 +114,8 @@ class Browser:
         return result["result"].get("value")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(AssertionError):
             self.call("Browser.close")
-        except AssertionError:
-            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
