@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
@@ -13,8 +12,6 @@ from odiac.cli.output import echo
 from odiac.config.diagnostics import Diagnostic, count_summary
 from odiac.config.loader import load_config
 from odiac.errors import ConfigError
-
-GATEWAY_ENV = "OD_GATEWAY"
 
 
 @click.command("validate")
@@ -29,7 +26,7 @@ def command(ctx: click.Context, as_json: bool, strict: bool) -> None:
     """
     options = ctx.find_object(GlobalOptions) or GlobalOptions()
     path, environment = options.config_file, options.env_name
-    gateway = options.gateway or os.environ.get(GATEWAY_ENV)
+    gateway = options.gateway_override
     overrides = {"gateway.url": gateway} if gateway else None
     summary = ""
     try:

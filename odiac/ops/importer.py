@@ -216,7 +216,9 @@ def _service(
     uses, covered = detect_uses(svc.runtime_variables, deps)
     fields["uses"] = uses
     auto = next((d for d in domains if d.type == "auto" and d.label), None)
-    fields["subdomain"] = auto.label if auto and not rules.subdomain_problem(auto.label) else None
+    public = svc.type in ("web", "static")  # a worker's domain row is no public URL
+    label_ok = auto is not None and public and not rules.subdomain_problem(auto.label)
+    fields["subdomain"] = auto.label if auto is not None and label_ok else None
     table = _table(fields)
     dep_keys = {k for _, dep in deps for k in dep.env_vars}
     for section, values, skip in (

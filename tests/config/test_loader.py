@@ -24,7 +24,7 @@ BASE = """
     cpu = "1000m"
     cpu_request = "0.25"
     memory = "1024Mi"
-    memory_request = "536870912"
+    memory_request = "524288Ki"
     uses = ["db"]
     subdomain = "shop-staging"
     env = { LOG_LEVEL = "info", API_TOKEN = { secret = "env:API_TOKEN" } }
@@ -186,7 +186,7 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "nope.toml")
     (diagnostic,) = caught.value.diagnostics
-    assert str(diagnostic) == f"{tmp_path / 'nope.toml'}: file not found"
+    assert str(diagnostic).startswith(f"{tmp_path / 'nope.toml'}: file not found; run `odiac init`")
     assert caught.value.exit_code == 1
 
 

@@ -26,6 +26,7 @@ from odiac.config.loader import LoadedConfig, load_config
 from odiac.config.model import (
     Config,
     DependencySection,
+    EnvRef,
     GatewaySection,
     ProjectSection,
     SecretRef,
@@ -50,7 +51,11 @@ VALID: dict[str, Any] = {
             "cpu": "1",
             "memory": "1Gi",
             "uses": ["db"],
-            "env": {"LOG_LEVEL": "info", "API_KEY": {"secret": "env:API_KEY"}},
+            "env": {
+                "LOG_LEVEL": "info",
+                "API_KEY": {"secret": "env:API_KEY"},
+                "DB_HOST": {"ref": "db.POSTGRES_HOST"},
+            },
             "build_env": {"NODE_ENV": "production"},
         }
     },
@@ -75,6 +80,7 @@ def _field_paths() -> list[tuple[str, ...]]:
     paths += [
         ("services", "web", "env", "LOG_LEVEL"),
         ("services", "web", "env", "API_KEY", "secret"),
+        ("services", "web", "env", "DB_HOST", "ref"),
         ("services", "web", "build_env", "NODE_ENV"),
         ("source", "token", "secret"),
     ]
@@ -175,8 +181,9 @@ def test_every_section_model_is_mutated() -> None:
         reachable.add(model)
         for info in model.model_fields.values():
             pending.extend(_models(info.annotation) - reachable)
-    # SecretRef is covered through the secret paths of env values and source.token.
-    assert reachable - {SecretRef} == {model for _, model in SECTIONS}
+    # SecretRef is covered through the secret paths of env values and source.token,
+    # EnvRef through the ref path of an env value.
+    assert reachable - {SecretRef, EnvRef} == {model for _, model in SECTIONS}
 
 
 @settings(max_examples=80, deadline=None)
