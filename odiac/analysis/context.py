@@ -232,14 +232,20 @@ class AnalysisContext:
         message: str,
         *evidence: Evidence,
         blocking: bool = False,
+        key: str = "",
     ) -> None:
-        """Raise a review item (once per service, code and message)."""
+        """Raise a review item (once per service, code and message).
+
+        ``key`` is the ``opendeploy.toml`` key path the item concerns, so that
+        ``odiac init`` can write it as a comment at that key.
+        """
         item = ReviewItem(
             service=service,
             code=code,
             severity="blocking" if blocking else "warning",
             message=message,
             evidence=evidence,
+            key=key,
         )
         if item not in self.review:
             self.review.append(item)

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis import dockerfile as df
+from odiac.analysis import glue
 from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, ServiceDraft
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import command_ports, mentions_port_env
@@ -152,6 +153,12 @@ def _command(ctx: AnalysisContext, svc: ServiceDraft, stage: df.Stage) -> None:
         return
     command = " ".join(df.command_text(i.args) for i in parts)
     line = parts[-1].line
+    if svc.start_override is not None and _glue_runs_cmd(svc, command):
+        # The compose command only waited for local containers before running the CMD.
+        override, ev = svc.start_override
+        svc.start_override = None
+        svc.facts.pop("scripts_start", None)
+        ctx.decide(svc.name, "start_from_cmd", command, ev, Evidence(file=path, line=line))
     if svc.start_override is not None:
         override, ev = svc.start_override
         svc.set(
@@ -220,6 +227,14 @@ def _command(ctx: AnalysisContext, svc: ServiceDraft, stage: df.Stage) -> None:
                 Evidence(file=local),
                 blocking=True,
             )
+
+
+def _glue_runs_cmd(svc: ServiceDraft, command: str) -> bool:
+    """Whether a glue-wrapped compose command ends by running what the CMD runs."""
+    if "start_glue" not in svc.notes or svc.start_override is None:
+        return False
+    override = svc.start_override[0]
+    return not override or glue.program(override) == glue.program(command)
 
 
 def _env(svc: ServiceDraft, parsed: df.Dockerfile, stage: df.Stage) -> None:
