@@ -132,6 +132,7 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
                 "several candidate HTTP ports: " + ", ".join(str(c.port) for c in cands),
                 *(c.evidence for c in cands),
                 blocking=True,
+                key=f"services.{svc.name}.port",
             )
             return None
         if port is None:
@@ -146,6 +147,7 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
                 + ", ".join(map(str, sorted(others))),
                 chosen.evidence,
                 *(c.evidence for c in by_rung[3]),
+                key=f"services.{svc.name}.port",
             )
         ctx.decide(svc.name, "port", str(port), chosen.evidence)
         return port
@@ -167,6 +169,7 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
             "several listener ports: " + ", ".join(map(str, ports)),
             *(c.evidence for c in literal_cands),
             blocking=True,
+            key=f"services.{svc.name}.port",
         )
         return None
     if svc.default_port is not None:
@@ -175,10 +178,21 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
     if role == "static":
         ctx.decide(svc.name, "port", "80", Evidence(file=svc.join("."), note="static file server"))
         return 80
+    hint = _PORT_HINTS.get(svc.get("language"), "")
     ctx.flag(
-        svc.name, "port_unknown", "no HTTP listener found; set the port explicitly", blocking=True
+        svc.name,
+        "port_unknown",
+        "no HTTP listener found; set `port` to the port the app listens on" + hint,
+        blocking=True,
+        key=f"services.{svc.name}.port",
     )
     return None
+
+
+_PORT_HINTS = {
+    "php": " (PHP has no port of its own: 80 behind nginx, Apache or FrankenPHP; 8000 for"
+    " `php artisan serve`)",
+}
 
 
 # -- env -------------------------------------------------------------------
