@@ -7,8 +7,8 @@ HEALTHCHECK, VOLUME, COPY sources and RUN steps. Line continuations are joined.
 from __future__ import annotations
 
 import json
-import shlex
 import re
+import shlex
 from dataclasses import dataclass, field
 
 
