@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.walk import SourceIndex, norm_dir
@@ -80,9 +81,10 @@ _JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.en
 
 PY = [
     _p(
-        rf"os\.(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?"
+        rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?",
+        rf"\s*\)\s*or\s+{_FB}",
     ),
-    _p(r"os\.environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
+    _p(r"(?<![\w.])(?:os\.)?environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
     _p(
         r"\benv(?:\.(?:bool|int|str|list|float|json|dict|path|db|db_url|url|cache|cache_url))?"
         rf"\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*(?:default\s*=\s*)?{_FB})?"
@@ -97,7 +99,8 @@ GO = [
 RUST = [
     _p(
         r'env::var(?:_os)?\(\s*"(?P<name>\w+)"\s*\)',
-        rf"\s*\.unwrap_or(?:_else)?\(\s*(?:\|\|\s*)?{_FB}",
+        rf"(?:\s*\.(?:ok\(\)|map\([^()]*\)|and_then\([^()]*\)))*"
+        rf"\s*\.(?:unwrap_or(?:_else)?\(\s*(?:\|[^|]*\|\s*)?{_FB}|(?P<fb2>unwrap_or_default|ok\(\)(?=\s*[;,)?])))",
     ),
     _p(r'\b(?:option_)?env!\(\s*"(?P<name>\w+)"', build_time=True),
 ]
@@ -177,8 +180,8 @@ def scannable(index: SourceIndex, root: str, exclude: Iterable[str] = ()) -> Ite
 
 def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
     """Every env read in one file."""
-    text = index.read(rel)
-    if not text:
+    text = code_of(index, rel)
+    if not text.strip():
         return []
     name = os.path.basename(rel)
     build_config = bool(BUILD_CONFIG.match(name))
@@ -188,7 +191,7 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             fb = match.groupdict().get("fb")
             if fb is None and pattern.fallback_after is not None:
                 after = pattern.fallback_after.match(text, match.end())
-                fb = after["fb"] if after else None
+                fb = (after["fb"] or after.groupdict().get("fb2")) if after else None
             line = index.line_of(rel, match.start())
             read = _read(match["name"], rel, line, fb, pattern, build_config)
             if fb is None and _guarded(text, match.start(), match.end()):
