@@ -57,6 +57,7 @@ class EnvRead:
     required: bool | None = None  # explicit validator verdict (fetch_env!, Joi .required())
     optional: bool = False  # commented template line (§1.5)
     build_time: bool = False
+    config: bool = False  # read as a number, boolean or switch: a setting, never a secret
 
 
 @dataclass

@@ -194,8 +194,15 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 fb = (after["fb"] or after.groupdict().get("fb2")) if after else None
             line = index.line_of(rel, match.start())
             read = _read(match["name"], rel, line, fb, pattern, build_config)
-            if fb is None and _guarded(text, match.start(), match.end()):
+            compared = bool(_COMPARED.match(text, match.end()))
+            if fb is None and (compared or _guarded(text, match.start(), match.end())):
                 read.required = False  # §7.4 feature_optional: read only inside a guard
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            read.config = (
+                compared
+                or bool(_TYPED.search(match[0]))
+                or bool(_CONVERTED.search(text, line_start, match.start()))
+            )
             found.append(read)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
@@ -286,6 +293,15 @@ def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]
     return reads
 
 
+# A read compared with a literal (`=== "true"`, `.lower() in (...)`) or converted to a
+# number/boolean is a setting: absent is a valid state, and it is never a secret.
+_COMPARED = re.compile(
+    r"""\s*\)?\s*(?:\.(?:lower|toLowerCase|strip|trim)\(\)\s*)?(?:===?|!==?|\bnot\s+in\b|\bin\b)\s*["'`(\[\d]"""
+)
+_TYPED = re.compile(r"\benv\.(?:bool|int|float)\(")
+_CONVERTED = re.compile(
+    r"\b(?:Number|parseInt|parseFloat|int|float|bool|Boolean|strtobool|str2bool|to_bool)\(\s*$"
+)
 _GUARD_BEFORE = re.compile(r"\b(?:if|elif|unless)\s*\(?\s*!?\s*(?:not\s+)?$")
 _GUARD_AFTER = re.compile(r"\s*(?:&&|\?(?![?.])|and\b)")
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.databases import DB_ENV, ENGINE_ORDER, engine_of_env, engine_of_url, primary
 from odiac.analysis.envfiles import (
+    is_config_name,
     is_placeholder,
     is_platform_name,
     is_secret_name,
@@ -81,6 +82,9 @@ def finalize_service(
         **{f: svc.get(f) for f in FIELDS},
     )
     late = [v.name for v in runtime + build if LATE_BOUND.match(v.name)]
+    config_names = {r.name for r in svc.env if r.config} | {
+        v.name for v in runtime + build if is_config_name(v.name)
+    }
     optional = sorted({r.name for r in svc.env if r.optional})
     extras = ServiceExtras(
         storage=storage_reasons(ctx, svc),
@@ -92,6 +96,7 @@ def finalize_service(
         watch_paths=svc.watch_paths,
         late_bound_vars=sorted(set(late)),
         optional_vars=optional,
+        config_vars=sorted(config_names & {v.name for v in runtime + build}),
     )
     for var in late:
         ctx.decide(name, "late_bound_url", var)
@@ -252,8 +257,11 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
     template_default = next(
         (r.fallback for r in templates if r.fallback and not is_placeholder(r.fallback)), None
     )
+    config = is_config_name(name) or any(r.config for r in items)
     if True in explicit:
         required = True
+    elif config:
+        required = False  # a setting the app can run without: plain value or left out
     elif explicit and all(e is False for e in explicit) and not templates:
         required = False
     else:
@@ -268,13 +276,25 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
                 default = value
                 break
         else:
+            # Template values are examples: only a bare setting (`info`, `true`, `30`) may
+            # become a default; hosts, URLs and paths of a developer machine never do.
             compose = next(
                 (r.fallback for r in items if r.source == "compose" and r.fallback), None
             )
-            default = template_default or (
-                compose if compose and not is_placeholder(compose) else ""
-            )
+            example = template_default if template_default and _BARE.match(template_default) else ""
+            default = example or (compose if compose and _plain(compose) else "")
     return EnvVarSpec(name=name, required=required, default=default)
+
+
+def _plain(value: str) -> bool:
+    """A compose value that can travel: no placeholder, no local container host."""
+    return not is_placeholder(value) and not _LOCAL_HOST.search(value)
+
+
+_BARE = re.compile(r"^(?!localhost$)[\w-]{1,40}$")
+_LOCAL_HOST = re.compile(
+    r"(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|://[a-z][\w-]*[:/])"
+)
 
 
 # -- databases ---------------------------------------------------------------

@@ -78,6 +78,7 @@ class ServiceExtras(BaseModel):
     env_aliases: dict[str, str] = Field(default_factory=dict)
     late_bound_vars: list[str] = Field(default_factory=list)
     optional_vars: list[str] = Field(default_factory=list)
+    config_vars: list[str] = Field(default_factory=list)  # settings: plain values, never secrets
     storage: list[str] = Field(default_factory=list)
 
 
