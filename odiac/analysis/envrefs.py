@@ -204,9 +204,17 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or bool(_CONVERTED.search(text, line_start, match.start()))
             )
             found.append(read)
+    if rel.endswith(".go"):
+        for match in _GO_ASSIGN.finditer(text):
+            if re.search(rf'if\s+{match[1]}\s*==\s*""', text[match.end() : match.end() + 300]):
+                for read in found:
+                    if read.name == match[2] and read.evidence.line == index.line_of(
+                        rel, match.start(2)
+                    ):
+                        read.required = False
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
-    if rel.endswith(JS_EXT) and ("createEnv(" in text or "cleanEnv(" in text):
+    if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):
         found.extend(_schema_keys(text, rel, index))
     if rel.endswith(JS_EXT):
         for match in _JS_DESTRUCTURE.finditer(text):
@@ -221,17 +229,37 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
 
 
 _SCHEMA_KEY = re.compile(
-    r"^\s*([A-Z_][A-Z0-9_]*)\s*:\s*(z\.|str\(|url\(|num\(|bool\(|port\(|email\(|host\(|json\()(.*)$",
+    r"^\s*[\"']?([A-Z_][A-Z0-9_]*)[\"']?\s*:\s*(z\.|Joi\.|joi\.|str\(|url\(|num\(|bool\(|port\(|email\(|host\(|json\()"
+    r"(.*(?:\n[ \t]+\..*)*)",
     re.M,
+)
+_SCHEMA_FILE = re.compile(r"createEnv\(|cleanEnv\(|Joi\.object\(|joi\.object\(|z\.object\(")
+_ENV_SOURCE = re.compile(
+    r"process\.env|import\.meta\.env|validationSchema|runtimeEnv|Bun\.env|createEnv\(|cleanEnv\("
+)
+_SCHEMA_OPTIONAL = re.compile(
+    r"\.optional\(|\.default\(|default\s*:|devDefault\s*:|\.nullish\(|\.nullable\(|\.catch\(|\.allow\(\s*['\"]{2}"
+)
+_SCHEMA_CONFIG = re.compile(
+    r"^(Joi\.(number|boolean|bool)|joi\.(number|boolean)|z\.(number|boolean|enum|coerce\.(number|boolean))|num\(|bool\(|port\(|host\()"
 )
 
 
 def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
-    """Keys of ``@t3-oss/env-*`` ``createEnv`` and envalid ``cleanEnv`` schemas (§7.1)."""
+    """Keys of env schemas (§7.1, §7.3): ``@t3-oss/env-*`` ``createEnv``, envalid
+    ``cleanEnv``, and Joi/zod objects validating the environment.
+
+    Joi keys are optional unless ``.required()``; zod and envalid keys are required
+    unless optional or defaulted.
+    """
     reads: list[EnvRead] = []
     for match in _SCHEMA_KEY.finditer(text):
         rest = match[3]
-        optional = bool(re.search(r"\.optional\(|\.default\(|default\s*:|devDefault\s*:", rest))
+        if match[2].lower() == "joi.":
+            optional = ".required()" not in rest or bool(_SCHEMA_OPTIONAL.search(rest))
+        else:
+            optional = bool(_SCHEMA_OPTIONAL.search(rest))
+        default = re.search(r"""\.default\(\s*(["'][^"'\n]*["']|-?\d+|true|false)\s*\)""", rest)
         reads.append(
             EnvRead(
                 name=match[1],
@@ -239,8 +267,10 @@ def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
                 evidence=Evidence(
                     file=rel, line=index.line_of(rel, match.start(1)), note="env schema key"
                 ),
+                fallback=default[1] if default else None,
                 required=not optional,
                 build_time=match[1].startswith(PUBLIC_PREFIXES),
+                config=bool(_SCHEMA_CONFIG.match(match[2] + rest.lstrip())),
             )
         )
     return reads
@@ -302,6 +332,7 @@ _TYPED = re.compile(r"\benv\.(?:bool|int|float)\(")
 _CONVERTED = re.compile(
     r"\b(?:Number|parseInt|parseFloat|int|float|bool|Boolean|strtobool|str2bool|to_bool)\(\s*$"
 )
+_GO_ASSIGN = re.compile(r'(\w+)\s*:?=\s*os\.Getenv\(\s*"(\w+)"\s*\)')
 _GUARD_BEFORE = re.compile(r"\b(?:if|elif|unless)\s*\(?\s*!?\s*(?:not\s+)?$")
 _GUARD_AFTER = re.compile(r"\s*(?:&&|\?(?![?.])|and\b)")
 

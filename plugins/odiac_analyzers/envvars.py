@@ -16,6 +16,7 @@ from odiac.analysis.envfiles import (
 )
 from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scannable
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.walk import norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -49,6 +50,17 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     for rel in scannable(index, svc.root, exclude=others):
         for read in scan_file(index, rel):
             svc.add_env(read)
+    # Workspace packages the service depends on read (and validate) its env too.
+    for package in svc.watch_paths:
+        local = norm_dir(package)
+        if not local or local == svc.root or local.startswith(svc.root + "/" if svc.root else "\0"):
+            continue
+        for rel in scannable(index, local, exclude=others):
+            for read in scan_file(index, rel):
+                read.evidence = read.evidence.model_copy(
+                    update={"note": f"read in workspace package {local}"}
+                )
+                svc.add_env(read)
     for rel in index.under(svc.root):
         if others and rel.startswith(tuple(o + "/" for o in others)):
             continue
