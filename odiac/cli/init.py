@@ -78,7 +78,7 @@ def command(
         echo(f"{target} already exists; pass --force to overwrite it.", err=True)
         sys.exit(1)
     project = dns_label(name) if name else result.project_name
-    gateway = options.gateway or "local"
+    gateway = options.gateway or _previous_gateway(target) or "local"
     if account is None:
         target_account = detect(path, gateway)
     else:
@@ -131,3 +131,14 @@ def _explain(result: ProjectAnalysisResult) -> None:
         where = "; ".join(str(ev) for ev in item.evidence)
         suffix = f"  [{where}]" if where else ""
         echo(f"{item.severity}: {item.service or '(project)'}: {item.message}{suffix}", err=True)
+
+
+def _previous_gateway(target: Path) -> str | None:
+    """The gateway the file being overwritten named (a re-run keeps it)."""
+    import tomllib
+
+    try:
+        url = tomllib.loads(target.read_text(encoding="utf-8"))["gateway"]["url"]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        return None
+    return url if isinstance(url, str) and url else None
