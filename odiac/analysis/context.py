@@ -94,6 +94,8 @@ class ServiceDraft:
     ai_providers: dict[str, Evidence] = field(default_factory=dict)
     honours_port: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    # writable data directories: (volume name, absolute mount path or "", evidence)
+    data_dirs: list[tuple[str, str, Evidence]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.app_dir:

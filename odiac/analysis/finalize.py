@@ -24,6 +24,7 @@ from odiac.analysis.evidence import Evidence
 from odiac.analysis.planmeta import env_aliases, storage_reasons
 from odiac.analysis.ports import choose_http_port
 from odiac.analysis.result import AiConfig, EnvVarSpec, ServiceAnalysis, ServiceExtras
+from odiac.analysis.volumes import suggestions
 
 if TYPE_CHECKING:
     from odiac.analysis.context import AnalysisContext, EnvRead, PortCandidate, Role, ServiceDraft
@@ -97,6 +98,8 @@ def finalize_service(
         late_bound_vars=sorted(set(late)),
         optional_vars=optional,
         config_vars=sorted(config_names & {v.name for v in runtime + build}),
+        default_origins={v.name: _origin(svc, v) for v in runtime + build if v.default},
+        volumes=suggestions(ctx, svc, role, engines),
     )
     for var in late:
         ctx.decide(name, "late_bound_url", var)
@@ -284,6 +287,18 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
             example = template_default if template_default and _BARE.match(template_default) else ""
             default = example or (compose if compose and _plain(compose) else "")
     return EnvVarSpec(name=name, required=required, default=default)
+
+
+def _origin(svc: ServiceDraft, var: EnvVarSpec) -> str:
+    """Where a default came from: ``code`` (a fallback), ``compose`` or ``example`` (a template)."""
+    reads = [r for r in svc.env if r.name == var.name]
+    if any(
+        literal(r.fallback) == var.default for r in reads if r.source in {"code", "build-config"}
+    ):
+        return "code"
+    if any(r.source == "compose" and r.fallback == var.default for r in reads):
+        return "compose"
+    return "example"
 
 
 def _plain(value: str) -> bool:

@@ -223,8 +223,28 @@ def _app_service(
                     evidence=Evidence(file=path, note="env_file key"),
                 )
             )
+    _named_volumes(svc, spec, ev)
     deps = spec.get("depends_on") or []
     svc.notes["depends_on"] = ",".join(deps if isinstance(deps, list) else list(deps))
+
+
+def _named_volumes(svc: ServiceDraft, spec: dict[str, Any], ev: Evidence) -> None:
+    """Named volumes (not bind mounts) of an app service: data it keeps (§6.7)."""
+    for entry in spec.get("volumes") or []:
+        if isinstance(entry, dict):
+            if entry.get("type", "volume") != "volume":
+                continue
+            source, target = str(entry.get("source", "")), str(entry.get("target", ""))
+        else:
+            parts = str(entry).split(":")
+            if len(parts) < 2:
+                continue
+            source, target = parts[0], parts[1]
+        if not source or source.startswith((".", "/", "~", "$")) or not target.startswith("/"):
+            continue
+        svc.data_dirs.append(
+            (source, target, ev.model_copy(update={"note": f"named volume {source}"}))
+        )
 
 
 def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:

@@ -95,9 +95,11 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             svc.add_port(3, int(match[1]), file=rel, line=inst.line, note="HEALTHCHECK URL")
             svc.notes.setdefault("health_check_path", match[2] or "/")
     for inst in stage.all("VOLUME"):
-        ctx.decide(
-            svc.name, "storage", inst.args, Evidence(file=rel, line=inst.line, note="VOLUME")
-        )
+        ev = Evidence(file=rel, line=inst.line, note="VOLUME")
+        ctx.decide(svc.name, "storage", inst.args, ev)
+        for path in df.exec_form(inst.args) or inst.args.split():
+            if path.startswith("/"):
+                svc.data_dirs.append(("", path, ev))
     for st in parsed.stages:
         for inst in st.all("RUN"):
             if re.search(r"\bgit\s+(rev-parse|describe)\b", inst.args):

@@ -18,6 +18,7 @@ from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scanna
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.walk import norm_dir
 from odiac.plugin import Analyzer, hookimpl
+from odiac_analyzers import storage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -151,3 +152,4 @@ def odiac_analyzers() -> Iterator[Analyzer]:
         enrich=enrich,
         description="env names from templates, code references and framework conventions",
     )
+    yield storage.analyzer()
