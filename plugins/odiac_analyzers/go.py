@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
@@ -172,7 +173,7 @@ def _framework(
 
 def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
     for f in files:
-        text = ctx.index.read(f) or ""
+        text = code_of(ctx.index, f)
         for match in _LISTEN.finditer(text):
             svc.add_port(
                 3,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
@@ -127,7 +128,7 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     for f in ctx.index.under(svc.join("src")):
         if not f.endswith(".rs"):
             continue
-        text = ctx.index.read(f) or ""
+        text = code_of(ctx.index, f)
         for match in _BIND.finditer(text):
             port = next(g for g in match.groups() if g)
             svc.add_port(
