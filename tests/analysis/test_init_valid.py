@@ -71,7 +71,8 @@ def test_settings_are_plain_and_references_name_the_injected_variable(tmp_path: 
     for name in ("SERVER_NAME", "SMTP_PORT", "SMTP_USE_TLS", "LOG_LEVEL"):
         assert not isinstance(env.get(name), SecretRef), f"{name} is a setting, not a secret"
     assert "localhost" not in text, "template values are examples, never written"
-    assert "STRIPE_SECRET_KEY" not in text and "LEGACY_API_KEY" not in text
+    assert "STRIPE_SECRET_KEY" not in text
+    assert "LEGACY_API_KEY" not in text
 
 
 def test_sqlite_volume_is_suggested_at_its_directory(tmp_path: Path) -> None:
