@@ -195,7 +195,13 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             line = index.line_of(rel, match.start())
             read = _read(match["name"], rel, line, fb, pattern, build_config)
             compared = bool(_COMPARED.match(text, match.end()))
-            if fb is None and (compared or _guarded(text, match.start(), match.end())):
+            if fb is None and _fails_without(text, match.start(), match.end()):
+                read.required = True  # `if (!x) throw …`: the app refuses to start without it
+            elif fb is None and (
+                compared
+                or _guarded(text, match.start(), match.end())
+                or _checked_later(text, match.start(), match.end())
+            ):
                 read.required = False  # §7.4 feature_optional: read only inside a guard
             line_start = text.rfind("\n", 0, match.start()) + 1
             read.config = (
@@ -332,6 +338,48 @@ _TYPED = re.compile(r"\benv\.(?:bool|int|float)\(")
 _CONVERTED = re.compile(
     r"\b(?:Number|parseInt|parseFloat|int|float|bool|Boolean|strtobool|str2bool|to_bool)\(\s*$"
 )
+_ASSIGNED = re.compile(
+    r"(?:^|[\s;(])(?:const|let|var)?\s*([A-Za-z_]\w*)\s*(?::\s*[\w|\[\] ]+)?=\s*$", re.M
+)
+
+
+_FAIL = re.compile(
+    r"[^\n]*\n?[^\n]*?\b(?:throw|raise|panic!?\(|process\.exit|sys\.exit|exit\(|abort\(|log\.Fatal|fail\b)"
+)
+
+
+def _fails_without(text: str, start: int, end: int) -> bool:
+    """``if (!process.env.X) throw …`` / ``x = getenv("X")`` … ``if not x: raise``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if re.search(r"\b(?:if|unless)\s*\(?\s*(?:!|not\s+)\s*$", before):
+        return bool(_FAIL.match(text, end))
+    assigned = _ASSIGNED.search(text, line_start, start)
+    if not assigned:
+        return False
+    var = re.escape(assigned[1])
+    check = re.search(rf"\b(?:if|unless)\s*\(?\s*(?:!|not\s+)\s*{var}\b\s*\)?", text[end:])
+    return bool(check and _FAIL.match(text, end + check.end()))
+
+
+def _checked_later(text: str, start: int, end: int) -> bool:
+    """``x = os.getenv("X")`` … ``if x:`` — a value the app tests before use is optional."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest_of_line = text[end : line_end if line_end >= 0 else len(text)]
+    if not re.match(r"\s*\)?\s*[;,]?\s*$", rest_of_line):
+        return False
+    assigned = _ASSIGNED.search(text, line_start, start)
+    if not assigned:
+        return False
+    var = re.escape(assigned[1])
+    guard = (
+        rf"\b(?:if|elif|unless|while)\s*\(?\s*(?:!|not\s+)?\s*{var}\b(?!\s*[.\[(]|\s*==)"
+        rf"|\b{var}\s*(?:&&|\?(?![?.]))"
+    )
+    return bool(re.search(guard, text[end:]))
+
+
 _GO_ASSIGN = re.compile(r'(\w+)\s*:?=\s*os\.Getenv\(\s*"(\w+)"\s*\)')
 _GUARD_BEFORE = re.compile(r"\b(?:if|elif|unless)\s*\(?\s*!?\s*(?:not\s+)?$")
 _GUARD_AFTER = re.compile(r"\s*(?:&&|\?(?![?.])|and\b)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from odiac.analysis import compose
@@ -33,8 +34,8 @@ WORKER = re.compile(
 
 def _command(value: Any) -> str:
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    return str(value or "")
+        return shlex.join(str(v) for v in value)
+    return str(value or "").strip()
 
 
 def _line(ctx: AnalysisContext, rel: str, name: str) -> int | None:
