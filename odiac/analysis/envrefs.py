@@ -75,6 +75,7 @@ JS = [
     _p(r"import\.meta\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(r"Bun\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(rf"Deno\.env\.get\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", _JS_AFTER),
+    _p(rf"Deno\.env\.has\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", required=False),
     _p(rf"configService\.get(?:<[^>]*>)?\(\s*{_Q}(?P<name>[A-Z_][A-Z0-9_]*){_Q}\s*(?:,\s*{_FB})?"),
 ]
 _JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.env")
@@ -83,6 +84,7 @@ PY = [
     _p(
         rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?",
         rf"\s*\)\s*or\s+{_FB}",
+        required=False,  # .get()/getenv() give None when unset: the app copes with absence
     ),
     _p(r"(?<![\w.])(?:os\.)?environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
     _p(
@@ -108,6 +110,7 @@ RUBY = [
     _p(r"ENV\[\s*[\"'](?P<name>\w+)[\"']\s*\]", rf"\s*(?:\|\||or)\s*{_FB}"),
     _p(rf"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,|\)\s*\{{)\s*{_FB}"),
     _p(r"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*\)(?!\s*\{)"),
+    _p(r"ENV\.(?:key|has_key|include)\?\(\s*[\"'](?P<name>\w+)[\"']", required=False),
 ]
 PHP = [
     _p(r"getenv\(\s*[\"'](?P<name>\w+)[\"']\s*\)"),
@@ -122,7 +125,7 @@ PHP = [
     _p(r"%env\((?:\w+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
 ]
 ELIXIR = [
-    _p(rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?'),
+    _p(rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?', rf"\s*\)\s*\|\|\s*{_FB}"),
     _p(r'System\.fetch_env!\(\s*"(?P<name>\w+)"\s*\)', required=True),
 ]
 JVM = [_p(r'System\.getenv\(\s*"(?P<name>\w+)"\s*\)')]
@@ -193,9 +196,16 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 after = pattern.fallback_after.match(text, match.end())
                 fb = (after["fb"] or after.groupdict().get("fb2")) if after else None
             line = index.line_of(rel, match.start())
+            raises = fb is not None and fb.strip() in {"raise", "throw"}
+            if raises:
+                fb = None  # `System.get_env("X") || raise "…"`: no fallback at all
             read = _read(match["name"], rel, line, fb, pattern, build_config)
+            if raises:
+                read.required = True
             compared = bool(_COMPARED.match(text, match.end()))
-            if fb is None and _fails_without(text, match.start(), match.end()):
+            if raises:
+                pass
+            elif fb is None and _fails_without(text, match.start(), match.end()):
                 read.required = True  # `if (!x) throw …`: the app refuses to start without it
             elif fb is None and (
                 compared
@@ -210,6 +220,12 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or bool(_CONVERTED.search(text, line_start, match.start()))
             )
             found.append(read)
+    if rel.endswith(JS_EXT):
+        for match in _JS_CONST_READ.finditer(text):
+            const = re.search(rf"""(?:const|let|var)\s+{match[1]}\s*=\s*["'`](\w+)["'`]""", text)
+            if const:
+                line = index.line_of(rel, match.start())
+                found.append(_read(const[1], rel, line, None, JS[0], build_config))
     if rel.endswith(".go"):
         for match in _GO_ASSIGN.finditer(text):
             if re.search(rf'if\s+{match[1]}\s*==\s*""', text[match.end() : match.end() + 300]):
@@ -284,7 +300,7 @@ def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
 
 _SETTINGS_CLASS = re.compile(r"^class\s+\w+\(([^)]*BaseSettings[^)]*)\):\s*$", re.M)
 _FIELD = re.compile(
-    r"^(?P<indent>[ \t]+)(?P<name>[a-z_][a-z0-9_]*)\s*:\s*[^=\n]+?(?:=\s*(?P<default>.+))?$"
+    r"^(?P<indent>[ \t]+)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*[^=\n]+?(?:=\s*(?P<default>.+))?$"
 )
 
 
@@ -333,10 +349,14 @@ def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]
 # number/boolean is a setting: absent is a valid state, and it is never a secret.
 _COMPARED = re.compile(
     r"""\s*\)?\s*(?:\.(?:lower|toLowerCase|strip|trim)\(\)\s*)?(?:===?|!==?|\bnot\s+in\b|\bin\b)\s*["'`(\[\d]"""
+    r"|\s*\]?\s*\.(?:present|blank|nil|empty)\?"
 )
 _TYPED = re.compile(r"\benv\.(?:bool|int|float)\(")
 _CONVERTED = re.compile(
     r"\b(?:Number|parseInt|parseFloat|int|float|bool|Boolean|strtobool|str2bool|to_bool)\(\s*$"
+)
+_JS_CONST_READ = re.compile(
+    r"(?:Deno\.env\.get\(|process\.env\[|Bun\.env\[)\s*([A-Za-z_]\w*)\s*[\])]"
 )
 _ASSIGNED = re.compile(
     r"(?:^|[\s;(])(?:const|let|var)?\s*([A-Za-z_]\w*)\s*(?::\s*[\w|\[\] ]+)?=\s*$", re.M

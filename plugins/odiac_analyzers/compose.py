@@ -198,7 +198,8 @@ def _app_service(
         )
         apply_command(ctx, svc, command, rel, line or 0)
         svc.facts["scripts_start"].rank = RANK_DESCRIPTOR - 1
-    if WORKER.search(command) or (not ports and has_ports):
+    # Flower is Celery's web dashboard: an HTTP service, not a queue worker.
+    if (WORKER.search(command) and "flower" not in command) or (not ports and has_ports):
         svc.set_role("worker", file=rel, line=line, note="compose worker command / no ports")
     else:
         svc.set_role("web", file=rel, line=line, note="compose app service")

@@ -83,7 +83,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                     )
                 )
         elif kind == "real" and not index.is_ignored(rel):
-            _committed_env_file(ctx, svc, rel)
+            _committed_env_file(ctx, svc, rel, beside_compose=_beside_compose(ctx, rel))
     framework = svc.get("framework")
     for name, required in CONVENTIONS.get(framework, []):
         if (
@@ -102,10 +102,23 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         )
 
 
-def _committed_env_file(ctx: AnalysisContext, svc: ServiceDraft, rel: str) -> None:
-    """§1.5: a committed ``.env``: key names only; classify, never copy a value."""
+def _beside_compose(ctx: AnalysisContext, rel: str) -> bool:
+    """Whether a ``.env`` sits next to the compose file (then it feeds compose interpolation)."""
+    if not ctx.compose_file:
+        return False
+    return os.path.dirname(rel) == os.path.dirname(ctx.compose_file)
+
+
+def _committed_env_file(
+    ctx: AnalysisContext, svc: ServiceDraft, rel: str, *, beside_compose: bool = False
+) -> None:
+    """§1.5: a committed ``.env``: key names only; classify, never copy a value.
+
+    A ``.env`` beside the compose file holds compose's interpolation variables
+    (image tags, stack names): its keys are app env only where code reads them.
+    """
     lines = [line for line in parse_env_file(ctx.index.read(rel) or "") if not line.commented]
-    for line in lines:
+    for line in [] if beside_compose else lines:
         svc.add_env(
             EnvRead(
                 name=line.key,

@@ -52,9 +52,21 @@ def test_a_read_with_a_default_or_a_guard_is_optional(tmp_path: Path) -> None:
         'DSN = os.environ.get("SENTRY_DSN")\nif DSN:\n    init(DSN)\n'
         'KEY = os.getenv("OPENAI_API_KEY")\nif not KEY:\n    raise RuntimeError("missing")\n'
     ))  # fmt: skip
-    assert reads["A_URL"][:2] == ('"http://x"', None)
+    assert reads["A_URL"][0] == '"http://x"'
+    assert not reads["A_URL"][1]
     assert reads["SENTRY_DSN"][1] is False
     assert reads["OPENAI_API_KEY"][1] is True, "the app refuses to start without it"
+
+
+def test_elixir_raise_fallback_is_required_and_python_get_is_optional(tmp_path: Path) -> None:
+    ex = _reads(tmp_path, "runtime.exs", (
+        'url = System.get_env("DATABASE_URL") || raise "missing"\n'
+        'pool = System.get_env("POOL_SIZE") || "10"\n'
+    ))  # fmt: skip
+    py = _reads(tmp_path, "c.py", 'import os\nMAIL_SERVER = os.environ.get("MAIL_SERVER")\n')
+    assert ex["DATABASE_URL"][:2] == (None, True)
+    assert ex["POOL_SIZE"][0] == '"10"'
+    assert py["MAIL_SERVER"][1] is False
 
 
 def test_js_throw_makes_a_read_required(tmp_path: Path) -> None:
