@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from odiac.analysis.comments import strip_comments
 from odiac.analysis.envfiles import is_config_name, is_secret_name
 from odiac.analysis.envrefs import scan_file
 from odiac.analysis.glue import strip_glue
+from odiac.analysis.result import ProjectAnalysisResult
 from odiac.analysis.walk import SourceIndex, join, norm_dir
 
 
@@ -179,3 +181,36 @@ def test_paths_are_normalised() -> None:
     assert norm_dir("./apps/web/") == "apps/web"
     assert join("docker", "../Dockerfile") == "Dockerfile"
     assert norm_dir("..") == ".."
+
+
+def test_node_config_port_and_rust_parse_bind(
+    analyze: Callable[..., ProjectAnalysisResult],
+) -> None:
+    """Listener evidence outside listen(): node-config `port` and a parsed address literal."""
+    node = analyze({
+        "package.json": '{"scripts":{"start":"node index.js"},"dependencies":{"koa":"2","config":"3"}}',
+        "index.js": "const config = require('config');\napp.listen(config.get('server.port'))\n",
+        "config/default.yml": "server:\n  port: 3000\n",
+    })  # fmt: skip
+    rust = analyze({
+        "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n[dependencies]\naxum = "0.6"\n',
+        "src/http/mod.rs": 'pub async fn serve() { axum::Server::bind(&"0.0.0.0:8080".parse()?) }\n',
+        "src/main.rs": "mod http;\nfn main() {}\n",
+    })  # fmt: skip
+    assert node.services[0].port == 3000
+    assert rust.services[0].port == 8080
+
+
+def test_flower_dashboard_is_a_web_service(analyze: Callable[..., ProjectAnalysisResult]) -> None:
+    r = analyze({
+        "requirements.txt": "celery[redis]\nflower\nflask\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "docker-compose.yml": (
+            "services:\n  web:\n    build: .\n    command: gunicorn app:app -b 0.0.0.0:5000\n"
+            "    ports: ['5000:5000']\n  dashboard:\n    build: .\n"
+            "    command: celery --broker=redis://redis:6379/0 flower --port=5555\n"
+            "    ports: ['5556:5555']\n  redis:\n    image: redis:7\n"
+        ),
+    })  # fmt: skip
+    dashboard = r.service("dashboard")
+    assert (dashboard.project_type, dashboard.port) == ("web", 5555)
