@@ -215,7 +215,10 @@ def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis, account: bool)
 
 
 def _env_table(
-    variables: list[EnvVarSpec], svc: ServiceAnalysis, late: list[str], todos: list[str] | None = None
+    variables: list[EnvVarSpec],
+    svc: ServiceAnalysis,
+    late: list[str],
+    todos: list[str] | None = None,
 ) -> Table | None:
     if not variables and not todos:
         return None

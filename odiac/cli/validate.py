@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +14,9 @@ from odiac.cli.output import echo
 from odiac.config.diagnostics import Diagnostic, count_summary
 from odiac.config.loader import load_config
 from odiac.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 GATEWAY_ENV = "OD_GATEWAY"
 
