@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.walk import SourceIndex, norm_dir
@@ -80,9 +81,10 @@ _JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.en
 
 PY = [
     _p(
-        rf"os\.(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?"
+        rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?",
+        rf"\s*\)\s*or\s+{_FB}",
     ),
-    _p(r"os\.environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
+    _p(r"(?<![\w.])(?:os\.)?environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
     _p(
         r"\benv(?:\.(?:bool|int|str|list|float|json|dict|path|db|db_url|url|cache|cache_url))?"
         rf"\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*(?:default\s*=\s*)?{_FB})?"
@@ -97,7 +99,8 @@ GO = [
 RUST = [
     _p(
         r'env::var(?:_os)?\(\s*"(?P<name>\w+)"\s*\)',
-        rf"\s*\.unwrap_or(?:_else)?\(\s*(?:\|\|\s*)?{_FB}",
+        rf"(?:\s*\.(?:ok\(\)|map\([^()]*\)|and_then\([^()]*\)))*"
+        rf"\s*\.(?:unwrap_or(?:_else)?\(\s*(?:\|[^|]*\|\s*)?{_FB}|(?P<fb2>unwrap_or_default|ok\(\)(?=\s*[;,)?])))",
     ),
     _p(r'\b(?:option_)?env!\(\s*"(?P<name>\w+)"', build_time=True),
 ]
@@ -177,8 +180,8 @@ def scannable(index: SourceIndex, root: str, exclude: Iterable[str] = ()) -> Ite
 
 def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
     """Every env read in one file."""
-    text = index.read(rel)
-    if not text:
+    text = code_of(index, rel)
+    if not text.strip():
         return []
     name = os.path.basename(rel)
     build_config = bool(BUILD_CONFIG.match(name))
@@ -188,15 +191,30 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             fb = match.groupdict().get("fb")
             if fb is None and pattern.fallback_after is not None:
                 after = pattern.fallback_after.match(text, match.end())
-                fb = after["fb"] if after else None
+                fb = (after["fb"] or after.groupdict().get("fb2")) if after else None
             line = index.line_of(rel, match.start())
             read = _read(match["name"], rel, line, fb, pattern, build_config)
-            if fb is None and _guarded(text, match.start(), match.end()):
+            compared = bool(_COMPARED.match(text, match.end()))
+            if fb is None and (compared or _guarded(text, match.start(), match.end())):
                 read.required = False  # §7.4 feature_optional: read only inside a guard
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            read.config = (
+                compared
+                or bool(_TYPED.search(match[0]))
+                or bool(_CONVERTED.search(text, line_start, match.start()))
+            )
             found.append(read)
+    if rel.endswith(".go"):
+        for match in _GO_ASSIGN.finditer(text):
+            if re.search(rf'if\s+{match[1]}\s*==\s*""', text[match.end() : match.end() + 300]):
+                for read in found:
+                    if read.name == match[2] and read.evidence.line == index.line_of(
+                        rel, match.start(2)
+                    ):
+                        read.required = False
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
-    if rel.endswith(JS_EXT) and ("createEnv(" in text or "cleanEnv(" in text):
+    if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):
         found.extend(_schema_keys(text, rel, index))
     if rel.endswith(JS_EXT):
         for match in _JS_DESTRUCTURE.finditer(text):
@@ -211,17 +229,37 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
 
 
 _SCHEMA_KEY = re.compile(
-    r"^\s*([A-Z_][A-Z0-9_]*)\s*:\s*(z\.|str\(|url\(|num\(|bool\(|port\(|email\(|host\(|json\()(.*)$",
+    r"^\s*[\"']?([A-Z_][A-Z0-9_]*)[\"']?\s*:\s*(z\.|Joi\.|joi\.|str\(|url\(|num\(|bool\(|port\(|email\(|host\(|json\()"
+    r"(.*(?:\n[ \t]+\..*)*)",
     re.M,
+)
+_SCHEMA_FILE = re.compile(r"createEnv\(|cleanEnv\(|Joi\.object\(|joi\.object\(|z\.object\(")
+_ENV_SOURCE = re.compile(
+    r"process\.env|import\.meta\.env|validationSchema|runtimeEnv|Bun\.env|createEnv\(|cleanEnv\("
+)
+_SCHEMA_OPTIONAL = re.compile(
+    r"\.optional\(|\.default\(|default\s*:|devDefault\s*:|\.nullish\(|\.nullable\(|\.catch\(|\.allow\(\s*['\"]{2}"
+)
+_SCHEMA_CONFIG = re.compile(
+    r"^(Joi\.(number|boolean|bool)|joi\.(number|boolean)|z\.(number|boolean|enum|coerce\.(number|boolean))|num\(|bool\(|port\(|host\()"
 )
 
 
 def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
-    """Keys of ``@t3-oss/env-*`` ``createEnv`` and envalid ``cleanEnv`` schemas (§7.1)."""
+    """Keys of env schemas (§7.1, §7.3): ``@t3-oss/env-*`` ``createEnv``, envalid
+    ``cleanEnv``, and Joi/zod objects validating the environment.
+
+    Joi keys are optional unless ``.required()``; zod and envalid keys are required
+    unless optional or defaulted.
+    """
     reads: list[EnvRead] = []
     for match in _SCHEMA_KEY.finditer(text):
         rest = match[3]
-        optional = bool(re.search(r"\.optional\(|\.default\(|default\s*:|devDefault\s*:", rest))
+        if match[2].lower() == "joi.":
+            optional = ".required()" not in rest or bool(_SCHEMA_OPTIONAL.search(rest))
+        else:
+            optional = bool(_SCHEMA_OPTIONAL.search(rest))
+        default = re.search(r"""\.default\(\s*(["'][^"'\n]*["']|-?\d+|true|false)\s*\)""", rest)
         reads.append(
             EnvRead(
                 name=match[1],
@@ -229,8 +267,10 @@ def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
                 evidence=Evidence(
                     file=rel, line=index.line_of(rel, match.start(1)), note="env schema key"
                 ),
+                fallback=default[1] if default else None,
                 required=not optional,
                 build_time=match[1].startswith(PUBLIC_PREFIXES),
+                config=bool(_SCHEMA_CONFIG.match(match[2] + rest.lstrip())),
             )
         )
     return reads
@@ -283,6 +323,16 @@ def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]
     return reads
 
 
+# A read compared with a literal (`=== "true"`, `.lower() in (...)`) or converted to a
+# number/boolean is a setting: absent is a valid state, and it is never a secret.
+_COMPARED = re.compile(
+    r"""\s*\)?\s*(?:\.(?:lower|toLowerCase|strip|trim)\(\)\s*)?(?:===?|!==?|\bnot\s+in\b|\bin\b)\s*["'`(\[\d]"""
+)
+_TYPED = re.compile(r"\benv\.(?:bool|int|float)\(")
+_CONVERTED = re.compile(
+    r"\b(?:Number|parseInt|parseFloat|int|float|bool|Boolean|strtobool|str2bool|to_bool)\(\s*$"
+)
+_GO_ASSIGN = re.compile(r'(\w+)\s*:?=\s*os\.Getenv\(\s*"(\w+)"\s*\)')
 _GUARD_BEFORE = re.compile(r"\b(?:if|elif|unless)\s*\(?\s*!?\s*(?:not\s+)?$")
 _GUARD_AFTER = re.compile(r"\s*(?:&&|\?(?![?.])|and\b)")
 

@@ -7,12 +7,12 @@ where the evidence is ambiguous the key is left as a commented TODO.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import tomlkit
 
-from odiac.analysis.envfiles import is_secret_name
+from odiac.analysis.depenv import injected
+from odiac.analysis.envfiles import is_config_name, is_secret_name
 from odiac.analysis.scaffold_review import (
     ACCOUNT_SIZES,
     ANONYMOUS_SIZES,
@@ -26,13 +26,12 @@ if TYPE_CHECKING:
     from tomlkit.items import InlineTable, Table
 
     from odiac.analysis.evidence import Decision
-    from odiac.analysis.result import EnvVarSpec, ProjectAnalysisResult, ServiceAnalysis
-
-# Env names a managed dependency injects (contract §9.8; analysis-rules §6.6).
-DEPENDENCY_ENV = re.compile(
-    r"^(DATABASE_URL|POSTGRES_\w+|PG(HOST|USER|PASSWORD|DATABASE|PORT)|MYSQL_\w+|MONGODB_URI"
-    r"|MONGO_URL|REDIS_URL|CLICKHOUSE_\w+)$"
-)
+    from odiac.analysis.result import (
+        EnvVarSpec,
+        ProjectAnalysisResult,
+        ServiceAnalysis,
+        ServiceExtras,
+    )
 
 
 def _why(result: ProjectAnalysisResult, service: str, decision: str) -> str:
@@ -205,10 +204,15 @@ def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis, account: bool)
     env_todos = todos.pop("env", [])
     for key in list(todos):
         todo(key)  # keys init did not write: the doubt still lives in the service table
-    env = _env_table(svc.runtime_vars, svc, extras.late_bound_vars if extras else [], env_todos)
+    _volumes(table, svc, extras)
+    env = _env_table(
+        svc.runtime_vars, svc, extras.late_bound_vars if extras else [], env_todos, extras
+    )
     if env is not None:
         table.add("env", env)
-    build = _env_table(svc.build_time_vars, svc, extras.late_bound_vars if extras else [])
+    build = _env_table(
+        svc.build_time_vars, svc, extras.late_bound_vars if extras else [], None, extras
+    )
     if build is not None:
         table.add("build_env", build)
     return table
@@ -219,14 +223,26 @@ def _env_table(
     svc: ServiceAnalysis,
     late: list[str],
     todos: list[str] | None = None,
+    extras: ServiceExtras | None = None,
 ) -> Table | None:
     if not variables and not todos:
         return None
     table = tomlkit.table()
     for text in todos or []:
         table.add(tomlkit.comment(text))
+    refs = extras.env_aliases if extras is not None else {}
+    settings = set(extras.config_vars) if extras is not None else set()
+    origins = extras.default_origins if extras is not None else {}
     for var in variables:
-        if DEPENDENCY_ENV.match(var.name) and svc.dependencies:
+        target = refs.get(var.name)
+        if target and target.split(".", 1)[0] in svc.dependencies:
+            # the app reads its own name for a value the dependency injects under another
+            ref: InlineTable = tomlkit.inline_table()
+            ref.append("ref", target)
+            table.add(var.name, ref)
+            table[var.name].comment(f"the app reads {var.name}; the dependency provides it")
+            continue
+        if injected(var.name, svc.dependencies):
             table.add(tomlkit.comment(f"{var.name}: injected by the dependency in `uses`"))
             continue
         if var.name in late:
@@ -236,18 +252,41 @@ def _env_table(
                 )
             )
             continue
-        if var.required or is_secret_name(var.name):
-            ref: InlineTable = tomlkit.inline_table()
-            ref.append("secret", f"env:{var.name}")
-            table.add(var.name, ref)
+        setting = var.name in settings or is_config_name(var.name)
+        if is_secret_name(var.name) or (var.required and not setting):
+            secret: InlineTable = tomlkit.inline_table()
+            secret.append("secret", f"env:{var.name}")
+            table.add(var.name, secret)
             if var.required:
                 table[var.name].comment("required: export it before plan/apply")
         elif var.default:
             table.add(var.name, var.default)
-            table[var.name].comment("default found in the source")
+            table[var.name].comment(_DEFAULT_NOTES.get(origins.get(var.name, ""), "default"))
+        elif var.required:
+            table.add(
+                tomlkit.comment(comment(f"{var.name} is a required setting: give it a value"))
+            )
+            table.add(tomlkit.comment(f'{var.name} = ""'))
         else:
             table.add(tomlkit.comment(f'{var.name} = "" (optional)'))
     return table
+
+
+_DEFAULT_NOTES = {
+    "code": "the app's own default (a fallback in the code)",
+    "compose": "value from the compose file",
+    "example": "example value from an env template; check it",
+}
+
+
+def _volumes(table: Table, svc: ServiceAnalysis, extras: ServiceExtras | None) -> None:
+    """Volume suggestions as commented TOML: keeping data is the user's decision."""
+    for vol in extras.volumes if extras is not None else []:
+        table.add(tomlkit.comment(f"the app writes data to disk ({vol.evidence});"))
+        table.add(tomlkit.comment("a redeploy loses it unless it lives on a volume:"))
+        table.add(tomlkit.comment(f"[services.{svc.name}.volumes.{vol.name}]"))
+        table.add(tomlkit.comment(f'mount_path = "{vol.mount_path}"'))
+        table.add(tomlkit.comment('size = "1Gi"'))
 
 
 def _sizes(table: Table, sizes: dict[str, str | int], account: bool) -> None:

@@ -27,6 +27,8 @@ _KEY_OF: dict[str, str] = {
     "docs_site_candidate": "type",
     "several_web_services": "type",
     "dev_server_start": "start_command",
+    "start_glue": "start_command",
+    "compose_context_outside": "path",
     "start_override": "start_command",
     "no_entrypoint": "start_command",
     "entry_point": "start_command",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from odiac.config.diagnostics import Problem
 from odiac.config.messages import did_you_mean
+from odiac.config.refchecks import ref_checks
 from odiac.config.rules import dependency_password_problem, quote
 from odiac.config.sensitive import is_sensitive_key
 from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
@@ -37,6 +38,7 @@ def cross_checks(document: Mapping[str, Any]) -> list[Problem]:
         if not isinstance(service, dict):
             continue
         problems += _uses(name, service, dependencies)
+        problems += ref_checks(name, service, dependencies, services)
         problems += _requests_within_limits(name, service)
         problems += _sensitive_literals(name, service)
         label = service.get("subdomain")

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from odiac.config import rules
+from odiac.config.refs import REF_RE, Reference, parse_ref, ref_problem
 from odiac.quantity import normalize_cpu, normalize_memory
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def _memory_must_be_text(value: object) -> object:
 
 
 _CPU_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)m?$"
-_MEMORY_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"
+_MEMORY_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$"
 
 ProjectName = Annotated[
     str,
@@ -192,13 +193,43 @@ class SecretRef(_Strict):
         return self.secret.split(":", 1)[1] if ":" in self.secret else ""
 
 
+class EnvRef(_Strict):
+    """A value taken from a dependency's connection variables or from another service."""
+
+    ref: Annotated[
+        str,
+        _rule(ref_problem),
+        Field(
+            description='"<dependency>.<VARIABLE>" (a connection variable of that dependency),'
+            ' "services.<name>.url" (its public URL) or "services.<name>.host" (its host'
+            " on the project's private network).",
+            json_schema_extra={"pattern": REF_RE.pattern},
+        ),
+    ]
+
+    @property
+    def target(self) -> Reference:
+        """The parsed reference (valid by construction)."""
+        parsed = parse_ref(self.ref)
+        assert parsed is not None  # noqa: S101 - checked by the field rule
+        return parsed
+
+
 def _env_kind(value: Any) -> str:
     return "SecretRef" if isinstance(value, dict | SecretRef) else "literal"
 
 
+def _env_value_kind(value: Any) -> str:
+    if isinstance(value, EnvRef) or (isinstance(value, dict) and "ref" in value):
+        return "EnvRef"
+    return _env_kind(value)
+
+
 EnvValue = Annotated[
-    Annotated[EnvLiteral, Tag("literal")] | Annotated[SecretRef, Tag("SecretRef")],
-    Discriminator(_env_kind),
+    Annotated[EnvLiteral, Tag("literal")]
+    | Annotated[SecretRef, Tag("SecretRef")]
+    | Annotated[EnvRef, Tag("EnvRef")],
+    Discriminator(_env_value_kind),
 ]
 EnvMap = dict[EnvKey, EnvValue]
 

@@ -27,6 +27,7 @@ REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z0-9]+)+$")
 SECRET_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _ENV_KEY_FORBIDDEN = re.compile(r"[=\s\x00]")
 _GATEWAY_RE = re.compile(r"^https?://[^/\s?#]+(?:/[^\s?#]*)?/api$")
+UNITLESS_RE = re.compile(r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 DEPENDENCY_PASSWORD_MIN = 8
 #: Characters a dependency password must not contain (contract §3.4.2).
 DEPENDENCY_PASSWORD_FORBIDDEN_RE = re.compile(r"""[\s'"`$\\;|&()!{}<>#~]""")
@@ -140,7 +141,13 @@ def cpu_problem(text: str) -> str | None:
 
 
 def memory_problem(text: str) -> str | None:
-    """A memory quantity such as ``"512Mi"`` or ``"1Gi"``, at least one byte."""
+    """A memory quantity such as ``"512Mi"`` or ``"1Gi"``, at least one byte, with a unit.
+
+    Kubernetes reads a bare number as bytes: ``"512"`` would be 512 bytes, never what
+    anyone means, so the file format asks for a unit.
+    """
+    if UNITLESS_RE.match(text.strip()):
+        return f'{quote(text)} has no unit (it would mean bytes); write "{text.strip()}Mi"'
     try:
         if memory_bytes(text) <= 0:
             return f"{quote(text)} must be more than zero bytes"

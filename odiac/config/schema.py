@@ -17,7 +17,7 @@ from odiac.config.model import OVERLAY_SECTIONS, Config
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE = "opendeploy.schema.json"
 _OVERLAY_SUFFIX = "Overlay"
-_WHOLE_VALUES = frozenset({"SecretRef"})  # replaced whole by an overlay, never merged
+_WHOLE_VALUES = frozenset({"SecretRef", "EnvRef"})  # replaced whole by an overlay, never merged
 
 
 def build_schema() -> dict[str, Any]:

@@ -129,8 +129,9 @@ def build_desired(
     if analysis is None:
         analysis = _analysis_if_needed(config, config_path, plugins)
     engines = {name: dep.type for name, dep in config.dependencies.items()}
+    labels = {name: svc.subdomain for name, svc in config.services.items()}
     services = {
-        name: _service(name, svc, resolve, engines, live_dependencies, analysis)
+        name: _service(name, svc, resolve, engines, live_dependencies, analysis, labels)
         for name, svc in sorted(config.services.items())
     }
     return DesiredState(
@@ -176,11 +177,14 @@ def _service(
     engines: Mapping[str, str],
     live_dependencies: Mapping[str, LiveDependency],
     analysis: Any | None,
+    labels: Mapping[str, str | None],
 ) -> DesiredService:
     values = fill_auto(name, svc.path, svc.model_dump(), analysis)
     env = dependency_env(svc.uses, engines, live_dependencies)
-    env.update(resolve_env_map(svc.env, resolve, where=f"services.{name}.env"))
-    build_env = resolve_env_map(svc.build_env, resolve, where=f"services.{name}.build_env")
+    env.update(resolve_env_map(svc.env, resolve, where=f"services.{name}.env", labels=labels))
+    build_env = resolve_env_map(
+        svc.build_env, resolve, where=f"services.{name}.build_env", labels=labels
+    )
     return DesiredService(
         type=svc.type,
         path=svc.path,

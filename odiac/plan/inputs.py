@@ -70,11 +70,12 @@ class LiteralValue(_Frozen):
     kind: Literal["literal"] = "literal"
     value: SecretStr = Field(exclude=True, description="In memory only; never serialised.")
     sensitive: bool = Field(False, description="Never show the value; compare by digest.")
+    ref: str | None = Field(None, description='The reference it came from ("services.api.url").')
 
     @classmethod
-    def of(cls, value: str, *, sensitive: bool = False) -> LiteralValue:
+    def of(cls, value: str, *, sensitive: bool = False, ref: str | None = None) -> LiteralValue:
         """Build a literal from plain text."""
-        return cls(value=SecretStr(value), sensitive=sensitive)
+        return cls(value=SecretStr(value), sensitive=sensitive, ref=ref)
 
 
 class FromDependency(_Frozen):
@@ -88,6 +89,9 @@ class FromDependency(_Frozen):
     dependency: str = Field(description="Dependency name in opendeploy.toml.")
     key: str = Field(description="Key in that dependency's env_vars.")
     sensitive: bool = True
+    ref: str | None = Field(
+        None, description='The reference variable it came from ("db.DATABASE_URL"), if any.'
+    )
 
 
 DesiredValue = Annotated[LiteralValue | FromDependency, Field(discriminator="kind")]

@@ -59,6 +59,11 @@ class FieldChange(_Frozen):
     unknown_source: str | None = Field(
         None, description='For unknown values: "dependency.<name>.<KEY>" the value comes from.'
     )
+    ref: str | None = Field(
+        None,
+        description='The reference variable the value comes from ("db.DATABASE_URL").',
+        exclude_if=lambda value: value is None,
+    )
 
 
 class _Action(_Frozen):

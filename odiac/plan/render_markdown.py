@@ -206,7 +206,9 @@ def _warnings(warnings: list[str]) -> str:
 
 def _after(change: FieldChange) -> str:
     text = _side(format_after(change))
-    if change.after_unknown and change.unknown_source:
+    if change.ref:
+        text += f" from {_code(change.ref)}"
+    elif change.after_unknown and change.unknown_source:
         text += f" from {_code(change.unknown_source)}"
     return text
 

@@ -73,7 +73,7 @@ def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:
         body = [f"{c.path.ljust(width)} = {format_after(c)}" for c in creds]
     elif action.kind == "create_service":
         width = max((len(c.path) for c in action.changes), default=0)
-        body = [f"{c.path.ljust(width)} = {format_after(c)}" for c in action.changes]
+        body = [f"{c.path.ljust(width)} = {format_after(c)}{_origin(c)}" for c in action.changes]
     elif action.kind == "set_env":
         body = [_env_line(c) for c in action.changes]
         body.append("keys after apply: " + (", ".join(action.keys) or "(none)"))
@@ -118,13 +118,18 @@ def _source(plan: Plan) -> str:
 
 def _env_line(change: FieldChange) -> str:
     key = change.path.split(".", 1)[1]
+    origin = _origin(change)
     if change.before_absent:
-        return f"+ {key} = {format_after(change)}"
+        return f"+ {key} = {format_after(change)}{origin}"
     if change.after_absent:
         return f"- {key}"
     if change.before_sensitive and change.after_sensitive:
-        return f"~ {key}: {SENSITIVE_CHANGED}"
-    return f"~ {key}: {format_before(change)} -> {format_after(change)}"
+        return f"~ {key}: {SENSITIVE_CHANGED}{origin}"
+    return f"~ {key}: {format_before(change)} -> {format_after(change)}{origin}"
+
+
+def _origin(change: FieldChange) -> str:
+    return f" (from {change.ref})" if change.ref else ""
 
 
 def format_before(change: FieldChange) -> str:

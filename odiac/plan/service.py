@@ -112,7 +112,9 @@ def resolve_env(
     resolved: dict[str, EnvTarget] = {}
     for key, value in values.items():
         if not isinstance(value, FromDependency):
-            resolved[key] = EnvTarget(value.value.get_secret_value(), value.sensitive)
+            resolved[key] = EnvTarget(
+                value.value.get_secret_value(), value.sensitive, ref=value.ref
+            )
             continue
         source = f"dependency.{value.dependency}.{value.key}"
         if value.dependency not in desired.dependencies:
@@ -121,14 +123,15 @@ def resolve_env(
             )
         dep = live.dependencies.get(value.dependency)
         if dep is None or live.project is None:
-            resolved[key] = EnvTarget(None, value.sensitive, source)
+            resolved[key] = EnvTarget(None, value.sensitive, source, ref=value.ref)
         elif value.key not in dep.env_vars:
             raise PlanError(
                 f"{where}.{key}: dependency {value.dependency!r} has no connection key {value.key!r}",
                 hint=f"Its keys are: {', '.join(sorted(dep.env_vars)) or '(none)'}.",
             )
         else:
-            resolved[key] = EnvTarget(dep.env_vars[value.key].get_secret_value(), value.sensitive)
+            known = dep.env_vars[value.key].get_secret_value()
+            resolved[key] = EnvTarget(known, value.sensitive, ref=value.ref)
     return resolved
 
 

@@ -73,6 +73,7 @@ class ServicePlanner:
         build_env = resolve_env(svc.build_env, self.desired, self.live, f"{where}.build_env")
         uses = [self.dep_actions[d] for d in sorted(set(svc.uses)) if d in self.dep_actions]
         unknown = self._unknown_deps([*env.values(), *build_env.values()])
+        unknown += self._referenced_services([*env.values(), *build_env.values()])
         live_svc = self.live.services.get(name) if self.live.project else None
         if live_svc is None:
             self._create(name, svc, env, build_env, uses, unknown)
@@ -82,6 +83,12 @@ class ServicePlanner:
     def _unknown_deps(self, targets: list[EnvTarget]) -> list[str]:
         names = {t.unknown_source.split(".")[1] for t in targets if t.unknown_source}
         return sorted(self.dep_actions[n] for n in names if n in self.dep_actions)
+
+    def _referenced_services(self, targets: list[EnvTarget]) -> list[str]:
+        """Services this one refers to that the plan creates: their creation comes first."""
+        names = {t.ref.split(".")[1] for t in targets if t.ref and t.ref.startswith("services.")}
+        live = self.live.services if self.live.project else {}
+        return sorted(f"service.{n}" for n in names if n not in live)
 
     def _create(
         self,

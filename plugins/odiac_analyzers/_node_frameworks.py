@@ -199,12 +199,18 @@ def decide(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg, pm: str) -> None:
             start("node build")
             default_port(3000, "SvelteKit adapter-node")
             return
+        # The port and start are adapter-node's: the one adapter that serves here.
+        svc.set("output_directory", "build", rank=RANK_DEFAULT, file=pkg.rel)
+        start("node build")
+        default_port(3000, "SvelteKit adapter-node")
         ctx.flag(
             svc.name,
             "sveltekit_adapter",
-            f"SvelteKit adapter {adapter or 'auto'!r} cannot run as a server here; switching to adapter-node needs a source edit",
+            f"SvelteKit adapter {adapter or 'auto'!r} cannot run as a server here; switch to "
+            "@sveltejs/adapter-node (a source edit) for `node build` on port 3000",
             Evidence(file=configs[0] if configs else pkg.rel),
             blocking=True,
+            key=f"services.{svc.name}.start_command",
         )
         return
     astro_configs = _configs(ctx, svc, "astro")

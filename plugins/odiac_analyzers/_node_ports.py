@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import argument_at, command_ports, number_of
 
@@ -61,7 +62,7 @@ def listeners(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
                     svc.honours_port = True
             break
     for rel in _entry_files(ctx, svc, pkg):
-        text = ctx.index.read(rel) or ""
+        text = code_of(ctx.index, rel)
         for match in _LISTEN.finditer(text):
             port, honours = evaluate(argument_at(text, match.end()), text)
             line = ctx.index.line_of(rel, match.start())

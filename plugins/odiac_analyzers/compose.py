@@ -11,8 +11,9 @@ from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, Se
 from odiac.analysis.databases import engine_of_image, image_kind
 from odiac.analysis.envfiles import parse_env_file
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.glue import strip_glue
 from odiac.analysis.pipeline import dns_label
-from odiac.analysis.walk import join, norm_dir
+from odiac.analysis.walk import escapes_root, join, norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -145,7 +146,16 @@ def _app_service(
             blocking=True,
         )
         resolved = "."
-    source = norm_dir(join(base_dir, resolved).replace("/./", "/").removesuffix("/."))
+    source = norm_dir(join(base_dir, resolved))
+    if escapes_root(source) or "://" in resolved:
+        ctx.flag(
+            dns_label(name),
+            "compose_context_outside",
+            f"build context {context!r} is outside the project folder; building from its root",
+            ev,
+            blocking=True,
+        )
+        source = ""
     svc = ctx.add_service(dns_label(name), source or ".")
     svc.compose_name = name
     ctx.decide(svc.name, "source_root", svc.source_path, ev)
@@ -156,6 +166,20 @@ def _app_service(
             svc.dockerfile_target = str(build["target"])
             ctx.decide(svc.name, "build_target", svc.dockerfile_target, ev)
     command = _command(spec.get("command"))
+    if command:
+        real, glue = strip_glue(command)
+        if glue:
+            # Waiting for sibling containers would hang against a managed database.
+            ctx.flag(
+                svc.name,
+                "start_glue",
+                f"compose command waits for local containers ({'; '.join(glue)}); "
+                "not copied into the start command",
+                ev,
+                key=f"services.{svc.name}.start_command",
+            )
+            svc.notes["start_glue"] = command
+            command = real
     ports, ranges = compose.container_ports(spec)
     for port in ports:
         svc.add_port(2, port, file=rel, line=line, note="compose container port")
@@ -199,8 +223,28 @@ def _app_service(
                     evidence=Evidence(file=path, note="env_file key"),
                 )
             )
+    _named_volumes(svc, spec, ev)
     deps = spec.get("depends_on") or []
     svc.notes["depends_on"] = ",".join(deps if isinstance(deps, list) else list(deps))
+
+
+def _named_volumes(svc: ServiceDraft, spec: dict[str, Any], ev: Evidence) -> None:
+    """Named volumes (not bind mounts) of an app service: data it keeps (§6.7)."""
+    for entry in spec.get("volumes") or []:
+        if isinstance(entry, dict):
+            if entry.get("type", "volume") != "volume":
+                continue
+            source, target = str(entry.get("source", "")), str(entry.get("target", ""))
+        else:
+            parts = str(entry).split(":")
+            if len(parts) < 2:
+                continue
+            source, target = parts[0], parts[1]
+        if not source or source.startswith((".", "/", "~", "$")) or not target.startswith("/"):
+            continue
+        svc.data_dirs.append(
+            (source, target, ev.model_copy(update={"note": f"named volume {source}"}))
+        )
 
 
 def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:

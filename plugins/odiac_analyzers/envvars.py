@@ -16,7 +16,9 @@ from odiac.analysis.envfiles import (
 )
 from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scannable
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.walk import norm_dir
 from odiac.plugin import Analyzer, hookimpl
+from odiac_analyzers import storage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,6 +51,17 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     for rel in scannable(index, svc.root, exclude=others):
         for read in scan_file(index, rel):
             svc.add_env(read)
+    # Workspace packages the service depends on read (and validate) its env too.
+    for package in svc.watch_paths:
+        local = norm_dir(package)
+        if not local or local == svc.root or local.startswith(svc.root + "/" if svc.root else "\0"):
+            continue
+        for rel in scannable(index, local, exclude=others):
+            for read in scan_file(index, rel):
+                read.evidence = read.evidence.model_copy(
+                    update={"note": f"read in workspace package {local}"}
+                )
+                svc.add_env(read)
     for rel in index.under(svc.root):
         if others and rel.startswith(tuple(o + "/" for o in others)):
             continue
@@ -139,3 +152,4 @@ def odiac_analyzers() -> Iterator[Analyzer]:
         enrich=enrich,
         description="env names from templates, code references and framework conventions",
     )
+    yield storage.analyzer()

@@ -24,7 +24,7 @@ BASE = """
     cpu = "1000m"
     cpu_request = "0.25"
     memory = "1024Mi"
-    memory_request = "536870912"
+    memory_request = "524288Ki"
     uses = ["db"]
     subdomain = "shop-staging"
     env = { LOG_LEVEL = "info", API_TOKEN = { secret = "env:API_TOKEN" } }
