@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -18,8 +17,6 @@ from odiac.errors import ConfigError
 if TYPE_CHECKING:
     from pathlib import Path
 
-GATEWAY_ENV = "OD_GATEWAY"
-
 
 @click.command("validate")
 @click.option("--json", "as_json", is_flag=True, help='Print {"valid": ..., "diagnostics": [...]}.')
@@ -33,7 +30,7 @@ def command(ctx: click.Context, as_json: bool, strict: bool) -> None:
     """
     options = ctx.find_object(GlobalOptions) or GlobalOptions()
     path, environment = options.config_file, options.env_name
-    gateway = options.gateway or os.environ.get(GATEWAY_ENV)
+    gateway = options.gateway_override
     overrides = {"gateway.url": gateway} if gateway else None
     summary = ""
     try:
