@@ -34,7 +34,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -161,8 +160,11 @@ def score(app: dict[str, Any], payload: dict[str, Any], row: Row) -> None:
     required = {v["name"] for s in produced for v in s.get("runtime_vars", []) if v["required"]}
     optional = {v["name"] for s in produced for v in s.get("runtime_vars", [])} - required
     for kind, have in (("required", required), ("optional", optional)):
-        want_names = set(env.get(kind, [])) - set(env.get("ignore", []))
-        have = {n for n in have if not INJECTED.match(n)} - set(env.get("ignore", []))
+        if env.get(kind) is None and kind == "optional":
+            continue  # optional names not established for this app
+        ignored = set(env.get("ignore", []))
+        want_names = {n for n in env.get(kind, []) if not INJECTED.match(n)} - ignored
+        have = {n for n in have if not INJECTED.match(n)} - ignored
         for name in sorted(want_names | have):
             add(f"env_{kind}", name in want_names and name in have,
                 f"{name} {'missed' if name in want_names else 'not expected'} as {kind}")  # fmt: skip
@@ -207,7 +209,7 @@ def journey(folder: Path, gateway: str, env: dict[str, str], control: Any) -> st
 def run_app(app: dict[str, Any], emu: Any, work: Path, do_journey: bool) -> Row:
     """Accuracy and journeys of one app."""
     row = Row(app["id"], app["ecosystem"])
-    src = work / app["id"] / "src"
+    src = work / "src" / app["id"]
     problem = materialise(app, src)
     if problem:
         row.status, row.detail = "missing", problem
@@ -220,7 +222,7 @@ def run_app(app: dict[str, Any], emu: Any, work: Path, do_journey: bool) -> Row:
         return row
     score(app, payload, row)
     deployable = app.get("deployable", True)
-    probe = work / app["id"] / "init"
+    probe = work / "init" / app["id"]
     shutil.copytree(src, probe)
     init = odiac(["init", ".", "--anonymous"], probe, base_env())
     if init.returncode == 0:
@@ -231,7 +233,7 @@ def run_app(app: dict[str, Any], emu: Any, work: Path, do_journey: bool) -> Row:
         return row
     control = emu.control()
     control.reset()
-    anon = work / app["id"] / "anonymous"
+    anon = work / "anonymous" / app["id"]
     shutil.copytree(src, anon)
     row.anonymous = journey(anon, emu.base_url, base_env(), control)
     control.reset()
@@ -239,7 +241,7 @@ def run_app(app: dict[str, Any], emu: Any, work: Path, do_journey: bool) -> Row:
         row.account = "not-deployable"
         return row
     user = control.create_user(f"{app['id']}@bench.example")
-    acct = work / app["id"] / "account"
+    acct = work / "account" / app["id"]
     shutil.copytree(src, acct)
     row.account = journey(acct, emu.base_url, base_env(OPENDEPLOY_TOKEN=user["api_key"]), control)
     control.reset()
@@ -268,11 +270,19 @@ def report(rows: list[Row], apps: dict[str, dict[str, Any]]) -> str:
         by_eco[r.ecosystem].append(r)
     for eco in sorted(by_eco):
         rs = by_eco[eco]
-        lines.append(eco.ljust(12) + "".join(ratio(rs, f).rjust(14) for f in FIELDS) + f"{len(rs):7d}")
-    lines.append("ALL".ljust(12) + "".join(ratio(measured, f).rjust(14) for f in FIELDS) + f"{len(measured):7d}")
+        lines.append(
+            eco.ljust(12) + "".join(ratio(rs, f).rjust(14) for f in FIELDS) + f"{len(rs):7d}"
+        )
+    lines.append(
+        "ALL".ljust(12)
+        + "".join(ratio(measured, f).rjust(14) for f in FIELDS)
+        + f"{len(measured):7d}"
+    )
     correct = sum(sum(r.correct.values()) for r in measured)
     total = sum(sum(r.total.values()) for r in measured)
-    lines.append(f"\nfield accuracy (all fields): {correct}/{total} = {correct / max(total, 1):.1%}")
+    lines.append(
+        f"\nfield accuracy (all fields): {correct}/{total} = {correct / max(total, 1):.1%}"
+    )
     lines.append(f"init valid: {sum(bool(r.init_valid) for r in measured)}/{len(measured)}")
     anon_ok = [r for r in measured if r.anonymous in ("converged", "refused-clean")]
     deployable = [r for r in measured if apps[r.id].get("deployable", True)]

@@ -76,11 +76,17 @@ _REPEATABLE = {
 }
 
 
-def _accept_global_options(command: click.Command) -> None:
+#: Commands that read no configuration and use no gateway (``emulator serve`` is one).
+_NO_GLOBALS = frozenset({("emulator", "serve")})
+
+
+def _accept_global_options(command: click.Command, parent: str = "") -> None:
     """Let a subcommand (or each command of a group) take --env/--config/--gateway too."""
+    if (parent, command.name) in _NO_GLOBALS:
+        return
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            _accept_global_options(sub)
+            _accept_global_options(sub, command.name or "")
         return
     taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
     for field, (flag, help_text) in _REPEATABLE.items():

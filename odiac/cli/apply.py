@@ -79,6 +79,7 @@ def command(
         raise click.UsageError(
             "--json cannot ask for confirmation: add --auto-approve or PLAN_FILE"
         )
+    _read_file_first(options)
     if plan_file is None and not auto_approve and not is_interactive():
         raise ApplyError(
             "refusing to apply without confirmation: there is no terminal to ask on",
@@ -117,6 +118,25 @@ def command(
         )
 
 
+def _read_file_first(options: GlobalOptions) -> None:
+    """Load the configuration before asking for a terminal or taking the folder's lock.
+
+    A missing or invalid file is the first thing to say, and a folder that cannot be
+    planned is left as it was (no ``.opendeploy/apply.lock``).
+
+    Raises:
+        ConfigError: The file is missing or invalid (every problem listed).
+    """
+    from odiac.config.loader import load_config
+
+    gateway = options.gateway_override
+    load_config(
+        options.config_file,
+        options.env_name,
+        overrides={"gateway.url": gateway} if gateway else None,
+    )
+
+
 async def _apply(
     options: GlobalOptions,
     *,
@@ -129,7 +149,7 @@ async def _apply(
 ) -> ApplyResult | None:
     async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
         prepared = await session.prepare(plan_file=plan_file)
-        print_findings(prepared, err=True)
+        print_findings(prepared, err=True, locate=session.locate)
         refuse_on_errors(prepared)
         plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan
         events = _json_reporter() if as_json else None

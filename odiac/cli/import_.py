@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,7 +64,7 @@ def command(
             f"{output} already exists; nothing was written",
             hint="Pass --force to overwrite it, or -o to write elsewhere.",
         )
-    gateway = options.gateway or os.environ.get("OD_GATEWAY") or _default_gateway()
+    gateway = options.resolve_gateway()
     env = environment or options.env_name
     result = run_interruptible(_import(gateway, project_name, env, token))
     _write_checked(path, result.text(), env)
@@ -73,12 +72,6 @@ def command(
         echo(json.dumps(result.to_json(str(path)), indent=2, sort_keys=True))
     else:
         _report(result, str(path))
-
-
-def _default_gateway() -> str:
-    from odiac.config.model import DEFAULT_GATEWAY
-
-    return DEFAULT_GATEWAY
 
 
 async def _import(gateway: str, project: str, environment: str, token: str | None) -> ImportResult:

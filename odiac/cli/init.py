@@ -106,9 +106,7 @@ def _sizing(result: ProjectAnalysisResult, target: Target) -> None:
     if target.account:
         echo(f"Sizes: the platform's defaults for an account ({target.why}).")
         return
-    echo(
-        f"Sizes: within an unclaimed agent's limits, 1 CPU, 1Gi memory, 1 replica ({target.why})."
-    )
+    echo(f"Sizes: within an unclaimed agent's limits, 1 CPU, 1Gi memory, 1 replica ({target.why}).")
     if len(result.services) > 1:
         from odiac.analysis.scaffold_review import primary_service
 

@@ -38,7 +38,7 @@ def detect(workdir: Path, gateway: str) -> Target:
         return Target(False, "no credential yet: the first apply registers an unclaimed agent")
     try:
         state = asyncio.run(_state(workdir, gateway))
-    except Exception as exc:  # noqa: BLE001 - any failure means: not known to be an account
+    except Exception as exc:
         from odiac.errors import CredentialError
 
         if isinstance(exc, CredentialError):

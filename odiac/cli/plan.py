@@ -91,7 +91,7 @@ async def _plan(
         prepared = await session.prepare(plan_file=out_path)
         if session.credential is None:
             echo(_first_run_note(session), err=True)
-        print_findings(prepared, err=True)
+        print_findings(prepared, err=True, locate=session.locate)
         refuse_on_errors(prepared)
         _render(session, prepared, fmt)
         if out_path:

@@ -27,12 +27,13 @@ from odiac.desired import (
     source_root,
 )
 from odiac.desired.auto import auto_fields
+from odiac.desired.secrets import require_all
 from odiac.errors import CredentialError, PlanError
 from odiac.plan.inputs import LiveState
 from odiac.plan.model import UploadSource
 from odiac.plan.planner import make_plan
 from odiac.plugin.types import PolicySubject, SecretContext
-from odiac.state.checks import Finding, run_checks
+from odiac.state.checks import Finding, cap_findings, run_checks
 from odiac.state.refresh import Snapshot, read_snapshot
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ class Session:
         )
         # One resolver per run: each reference is resolved once, even the Git token.
         run_secrets = RunSecrets(self.plugins, self._secret_context())
+        require_all(run_secrets, config, self.locate)
         desired = build_desired(
             config,
             config_path=self.loaded.path,
@@ -128,6 +130,8 @@ class Session:
         if with_checks:
             if self.credential is not None:
                 findings = await run_checks(self.client, self.credential, desired, snapshot)
+            else:  # apply will register a fresh anonymous agent: its caps apply
+                findings = cap_findings(desired, snapshot.live, claim_url=None, fresh=True)
             findings.extend(self._policies(analysis))
         plan = make_plan(desired, snapshot.live, hmac_key=self.hmac_key)
         return Prepared(
@@ -303,7 +307,8 @@ async def open_session(
     from odiac.gateway.local import open_gateway
     from odiac.plugin.manager import get_plugin_manager
 
-    overrides = {"gateway.url": options.gateway} if options.gateway else None
+    gateway_url = options.gateway_override  # --gateway, then OD_GATEWAY, then the file
+    overrides = {"gateway.url": gateway_url} if gateway_url else None
     loaded = load_config(options.config_file, options.env_name, overrides=overrides)
     plugins = get_plugin_manager()
     workdir = Path.cwd()
@@ -375,25 +380,37 @@ async def _unused_client(
 
 
 def refuse_on_errors(prepared: Prepared) -> None:
-    """Raise when a plan-time check or policy found an error."""
+    """Raise when a plan-time check or policy found an error (already printed)."""
     errors = prepared.errors
     if not errors:
         return
-    first = errors[0]
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise PlanError(first.message + more, hint=first.hint)
+    count = f"{len(errors)} errors" if len(errors) > 1 else "an error"
+    raise PlanError(f"the plan has {count} (listed above); nothing was changed")
 
 
-def print_findings(prepared: Prepared, *, err: bool = True) -> None:
-    """Print check findings, source warnings and plan warnings (redacted)."""
+def print_findings(
+    prepared: Prepared,
+    *,
+    err: bool = True,
+    locate: Callable[[tuple[str, ...]], tuple[str, int] | None] | None = None,
+) -> None:
+    """Print check findings (each once, with file:line), source and plan warnings."""
     from odiac.cli.output import echo
 
+    claim_url = next((f.claim_url for f in prepared.findings if f.claim_url), None)
     for finding in prepared.findings:
         label = "Error" if finding.severity == "error" else "Warning"
         where = ".".join(finding.key_path)
         prefix = f"{where}: " if where and not finding.message.startswith(where) else ""
-        echo(f"{label}: {prefix}{finding.message}", err=err)
-        if finding.hint and finding.severity == "warning":
+        at = locate(finding.key_path) if locate is not None and finding.key_path else None
+        position = f"{at[0]}:{at[1]}: " if at is not None else ""
+        echo(f"{label}: {position}{prefix}{finding.message}", err=err)
+        if finding.hint:
             echo(f"  Hint: {finding.hint}", err=err)
+    if claim_url is not None:
+        import click
+
+        # Not redacted: the claim URL must carry the bind signature to be usable.
+        click.echo(f"  Claim URL: {claim_url}", err=err)
     for warning in [*prepared.source_warnings, *prepared.plan.warnings]:
         echo(f"Warning: {warning}", err=err)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,7 +14,8 @@ from odiac.config.diagnostics import Diagnostic, count_summary
 from odiac.config.loader import load_config
 from odiac.errors import ConfigError
 
-GATEWAY_ENV = "OD_GATEWAY"
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @click.command("validate")
@@ -30,7 +30,7 @@ def command(ctx: click.Context, as_json: bool, strict: bool) -> None:
     """
     options = ctx.find_object(GlobalOptions) or GlobalOptions()
     path, environment = options.config_file, options.env_name
-    gateway = options.gateway or os.environ.get(GATEWAY_ENV)
+    gateway = options.gateway_override
     overrides = {"gateway.url": gateway} if gateway else None
     summary = ""
     try:

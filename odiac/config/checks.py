@@ -42,7 +42,15 @@ def cross_checks(document: Mapping[str, Any]) -> list[Problem]:
         problems += _requests_within_limits(name, service)
         problems += _sensitive_literals(name, service)
         label = service.get("subdomain")
-        if isinstance(label, str):
+        kind = service.get("type", "web")
+        if isinstance(label, str) and kind in ("worker", "cron"):
+            problems.append(
+                Problem(
+                    ("services", name, "subdomain"),
+                    f"a {kind} has no public URL, so it takes no subdomain; remove it",
+                )
+            )
+        elif isinstance(label, str):
             if label in seen_subdomains:
                 problems.append(
                     Problem(

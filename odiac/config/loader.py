@@ -111,7 +111,8 @@ def load_config(
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        _fail(display, [Diagnostic(display, 0, 0, (), "file not found")])
+        missing = "file not found; run `odiac init` in the app folder to write one"
+        _fail(display, [Diagnostic(display, 0, 0, (), missing)])
     except OSError as exc:
         _fail(display, [Diagnostic(display, 0, 0, (), f"cannot read the file: {exc.strerror}")])
     digest = "sha256:" + hashlib.sha256(data).hexdigest()

@@ -19,6 +19,8 @@ from odiac.errors import OdiacError, PluginError, SecretError
 from odiac.redact import redact, register
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from odiac.config.model import Config
     from odiac.plugin.manager import PluginManager
     from odiac.plugin.types import SecretContext
@@ -49,6 +51,11 @@ class RunSecrets:
             raise self._failures[key]
         try:
             value = self._resolve_now(ref)
+            if value == "":
+                raise SecretError(
+                    f"secret reference {ref.secret}: it is set but empty",
+                    hint="Give it a value, or remove the key from opendeploy.toml.",
+                )
         except SecretError as exc:
             self._failures[key] = exc
             raise
@@ -109,3 +116,30 @@ def secret_references(config: Config) -> list[Reference]:
                 if isinstance(value, SecretRef):
                     found.append(Reference(("services", svc_name, section, key), value))
     return found
+
+
+def require_all(
+    secrets: RunSecrets,
+    config: Config,
+    locate: Callable[[tuple[str, ...]], tuple[str, int] | None],
+) -> None:
+    """Resolve every reference of ``config``; report every failure at once.
+
+    Raises:
+        SecretError: One line per reference that cannot be resolved (missing, empty
+            or failing), each with ``file:line`` and key path; never a value.
+    """
+    lines: list[str] = []
+    for reference in secret_references(config):
+        try:
+            secrets.resolve(reference.ref)
+        except SecretError as exc:
+            at = locate(reference.key_path)
+            position = f"{at[0]}:{at[1]}: " if at is not None else ""
+            lines.append(f"  {position}{reference.where}: {exc.message}")
+    if lines:
+        count = f"{len(lines)} secret references" if len(lines) > 1 else "1 secret reference"
+        raise SecretError(
+            f"{count} cannot be resolved:\n" + "\n".join(lines),
+            hint="Set each one, then plan again (odiac secrets check lists them too).",
+        )

@@ -20,7 +20,13 @@ from odiac.plan.inputs import (
     LiveState,
     format_deployment_description,
 )
-from odiac.quantity import QuantityError, normalize_cpu, normalize_memory
+from odiac.quantity import (
+    QuantityError,
+    cpu_millicores,
+    memory_bytes,
+    normalize_cpu,
+    normalize_memory,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -73,13 +79,42 @@ def _path(text: str | None) -> str:
     return cleaned or "."
 
 
+#: Each resource field and the field that bounds it (request <= limit).
+_PAIRED = {
+    "cpu_request": "cpu_limit",
+    "memory_request": "memory_limit",
+    "cpu_limit": "cpu_request",
+    "memory_limit": "memory_request",
+}
+
+
+def default_quantity(svc: DesiredService, name: str) -> str:
+    """The value sent for an unset resource field: the gateway default, kept valid.
+
+    A default request never exceeds the limit the file sets (``memory = "512Mi"`` gets
+    a 512Mi request, not the 1Gi default), and a default limit never falls below the
+    request the file sets.
+    """
+    default = str(SERVICE_DEFAULTS[name])
+    other = getattr(svc, _PAIRED[name])
+    if not other:
+        return default
+    parse = cpu_millicores if name in _CPU else memory_bytes
+    try:
+        smaller = parse(other) < parse(default)
+    except QuantityError:
+        return default
+    is_request = name.endswith("_request")
+    return other if smaller == is_request else default
+
+
 def desired_fields(svc: DesiredService) -> dict[str, Scalar]:
     """The managed fields of a desired service, normalised (defaults filled in)."""
     fields: dict[str, Scalar] = {}
     for name in FIELD_IMPACT:
         value = getattr(svc, name)
         if name in _CPU + _MEMORY:
-            fields[name] = _quantity(name, str(value or SERVICE_DEFAULTS[name]))
+            fields[name] = _quantity(name, str(value or default_quantity(svc, name)))
         elif name == "replicas":
             fields[name] = SERVICE_DEFAULTS["replicas"] if value is None else value
         elif name == "path":

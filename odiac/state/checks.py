@@ -2,9 +2,9 @@
 
 * Subdomain availability (``check-subdomain``), skipped when the label is
   already this service's.
-* Pending client agents (contract §5): the resource caps are *warnings* (the
-  gateway decides and answers a structured 403, which apply shows cleanly), and
-  the one-live-project rule is an error naming the project the agent already owns.
+* Pending client agents (contract §5): the resource caps and the one-live-project
+  rule are errors, so apply refuses before it creates anything; each names the
+  ways out (lower the values, claim the agent, or use a token).
 """
 
 from __future__ import annotations
@@ -14,22 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from odiac.gateway.errors import AuthenticationError, GatewayHTTPError
-from odiac.plan.inputs import SERVICE_DEFAULTS
-from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
+from odiac.plan.caps import cap_problems, ways_out
 
 if TYPE_CHECKING:
     from odiac.gateway.auth import Credential
     from odiac.gateway.client import GatewayClient
-    from odiac.plan.inputs import DesiredService, DesiredState
+    from odiac.plan.inputs import DesiredState, LiveState
     from odiac.state.refresh import Snapshot
 
 Severity = Literal["error", "warning"]
-
-#: Pending-agent caps (contract §5.1), in the order the gateway checks them.
-CPU_CAP_MILLI = 1000
-MEMORY_CAP_BYTES = 2**30
-REPLICA_CAP = 1
-SERVICE_CAP = 1
 
 
 @dataclass(frozen=True)
@@ -40,6 +33,7 @@ class Finding:
     message: str
     key_path: tuple[str, ...] = ()
     hint: str | None = None
+    claim_url: str | None = None
 
 
 async def run_checks(
@@ -78,18 +72,22 @@ async def check_subdomains(
         path = ("services", name, "subdomain")
         if isinstance(result, GatewayHTTPError) and result.status == 400:
             findings.append(
-                Finding("error", f"subdomain {label!r} is not a valid label", path, hint="F24")
+                Finding(
+                    "error",
+                    f"subdomain {label!r} is not a valid label",
+                    path,
+                    hint="Use 2-32 lowercase letters, digits and '-'.",
+                )
             )
         elif isinstance(result, BaseException):
             raise result
         elif not result.available:
-            row = "F24" if result.reason == "reserved" else "F23"
             findings.append(
                 Finding(
                     "error",
                     f"subdomain {label!r} is not available ({result.reason or 'taken'})",
                     path,
-                    hint=f"{row}: choose another label.",
+                    hint="Choose another label.",
                 )
             )
     return findings
@@ -106,65 +104,55 @@ async def check_pending_agent(
         return []
     try:
         await client.get_profile()
-        return []  # bound: the caps no longer apply (contract §2.3)
+        return []  # bound: the caps no longer apply
     except AuthenticationError:
-        pass  # expected for a pending agent (F2)
+        pass  # expected for a pending agent
+    # Shown only by the run that registered the agent; later runs point to `odiac auth claim`.
+    claim = claim_link(credential) if credential.freshly_registered else None
     findings: list[Finding] = []
     if snapshot.live.project is None and snapshot.visible_projects:
         other = snapshot.visible_projects[0]
+        claim_way = (
+            "claim the agent (claim URL below)"
+            if claim
+            else "claim the agent (`odiac auth claim` shows how)"
+        )
         findings.append(
             Finding(
                 "error",
-                f"this client agent already owns project {other.name!r} ({other.id}); a "
-                "pending agent may own only one live project",
+                f"this anonymous client agent already owns project {other.name!r} ({other.id})"
+                f" and may own only one live project; nothing was created for"
+                f" {desired.project.name!r}",
                 ("project", "name"),
-                hint="F6: use that project's name in opendeploy.toml, wait for it to be "
-                "collected after 6 idle hours, or bind the agent and use a personal "
-                "access key (OPENDEPLOY_TOKEN).",
+                hint=f"To deploy both, {claim_way} (sign in; the limit is lifted) or use a"
+                " personal access token (OPENDEPLOY_TOKEN). Otherwise plan that project, or"
+                " wait until it is collected after 6 idle hours.",
+                claim_url=claim,
             )
         )
-    if len(desired.services) > SERVICE_CAP:
-        findings.append(
-            Finding(
-                "warning",
-                f"{len(desired.services)} services, but a pending agent may have "
-                f"{SERVICE_CAP} per project; the gateway will refuse the others (F4)",
-                ("services",),
-            )
-        )
-    for name, svc in sorted(desired.services.items()):
-        findings.extend(_cap_warnings(name, svc))
+    findings.extend(cap_findings(desired, snapshot.live, claim_url=claim, fresh=False))
     return findings
 
 
-def _cap_warnings(name: str, svc: DesiredService) -> list[Finding]:
-    checks = [
-        ("cpu_request", "cpu_request", cpu_millicores, CPU_CAP_MILLI, "1"),
-        ("cpu_limit", "cpu", cpu_millicores, CPU_CAP_MILLI, "1"),
-        ("memory_request", "memory_request", memory_bytes, MEMORY_CAP_BYTES, "1Gi"),
-        ("memory_limit", "memory", memory_bytes, MEMORY_CAP_BYTES, "1Gi"),
+def claim_link(credential: Credential) -> str | None:
+    """Where the user claims this agent (the local gateway's page where it is served)."""
+    url = credential.claim_url
+    if url is None:
+        return None
+    from odiac.gateway.local import LOCAL_BASE_URL, LOCAL_SERVE_ORIGIN
+
+    local_origin = LOCAL_BASE_URL.removesuffix("/api")
+    if url.startswith(local_origin + "/"):
+        return LOCAL_SERVE_ORIGIN + url[len(local_origin) :]
+    return url
+
+
+def cap_findings(
+    desired: DesiredState, live: LiveState, *, claim_url: str | None, fresh: bool
+) -> list[Finding]:
+    """Every key above the anonymous caps, as errors naming the ways out."""
+    hint = ways_out(claim_url, fresh=fresh)
+    return [
+        Finding("error", p.message, p.key_path, hint=hint, claim_url=claim_url)
+        for p in cap_problems(desired, live)
     ]
-    findings: list[Finding] = []
-    for field, key, parse, cap, shown in checks:
-        value = getattr(svc, field) or str(SERVICE_DEFAULTS[field])
-        try:
-            over = parse(value) > cap
-        except QuantityError:
-            continue
-        if over:
-            origin = "" if getattr(svc, field) else " (the gateway default when unset)"
-            findings.append(_cap(name, key, f"{value}{origin}", shown))
-    replicas = svc.replicas if svc.replicas is not None else 1
-    if replicas > REPLICA_CAP:
-        findings.append(_cap(name, "replicas", str(replicas), str(REPLICA_CAP)))
-    return findings
-
-
-def _cap(service: str, key: str, value: str, limit: str) -> Finding:
-    return Finding(
-        "warning",
-        f"services.{service}.{key} = {value} is above the pending-agent cap {limit}; the "
-        "gateway will refuse it with 403 agent_quota_exceeded (F4)",
-        ("services", service, key),
-        hint="Set it within the cap, or bind the agent to your account.",
-    )

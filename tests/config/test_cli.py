@@ -112,7 +112,8 @@ def test_validate_uses_global_config_env_and_gateway_options(folder: Path) -> No
 def test_validate_missing_file(folder: Path) -> None:
     assert run("validate") == (
         1,
-        "opendeploy.toml: file not found\nopendeploy.toml is invalid: 1 error.\n",
+        "opendeploy.toml: file not found; run `odiac init` in the app folder to write one\n"
+        "opendeploy.toml is invalid: 1 error.\n",
     )
 
 

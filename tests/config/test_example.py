@@ -43,7 +43,9 @@ def test_example_uses_every_feature() -> None:
     ]
     assert secrets
     assert all(ref.scheme == "env" for ref in secrets)
-    refs = [v.ref for s in config.services.values() for v in s.env.values() if isinstance(v, EnvRef)]
+    refs = [
+        v.ref for s in config.services.values() for v in s.env.values() if isinstance(v, EnvRef)
+    ]
     assert refs == ["db.DATABASE_URL", "cache.REDIS_HOST"]
     assert "production" in raw["environments"]
 

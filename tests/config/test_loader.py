@@ -186,7 +186,7 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "nope.toml")
     (diagnostic,) = caught.value.diagnostics
-    assert str(diagnostic) == f"{tmp_path / 'nope.toml'}: file not found"
+    assert str(diagnostic).startswith(f"{tmp_path / 'nope.toml'}: file not found; run `odiac init`")
     assert caught.value.exit_code == 1
 
 

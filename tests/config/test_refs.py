@@ -60,9 +60,12 @@ def test_dependency_and_service_references_load(load) -> None:
     ],
 )
 def test_bad_references_are_errors_at_their_line(problems, value: str, message: str) -> None:
-    text = HEAD + f'[services.front]\nport = 3000\n[services.front.env]\nX = {{ ref = "{value}" }}\n'
+    text = (
+        HEAD + f'[services.front]\nport = 3000\n[services.front.env]\nX = {{ ref = "{value}" }}\n'
+    )
     (found,) = problems(text)
-    assert found.startswith("opendeploy.toml:16:") and " services.front.env.X" in found
+    assert found.startswith("opendeploy.toml:16:")
+    assert " services.front.env.X" in found
     assert message in found
 
 

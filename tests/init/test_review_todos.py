@@ -73,7 +73,7 @@ def test_a_parked_service_s_doubts_do_not_count_until_it_is_uncommented(
     tmp_path: Path,
 ) -> None:
     """Anonymous init comments out extra services; only the note about them is a TODO."""
-    app = ambiguous_port_app(tmp_path / "multi" / "api")
+    ambiguous_port_app(tmp_path / "multi" / "api")
     (tmp_path / "multi" / "docker-compose.yml").write_text(
         "services:\n  api:\n    build: ./api\n    ports: ['7000:7000']\n"
         "  jobs:\n    build: ./api\n    command: node index.js\n"
