@@ -284,7 +284,13 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
             compose = next(
                 (r.fallback for r in items if r.source == "compose" and r.fallback), None
             )
-            example = template_default if template_default and _BARE.match(template_default) else ""
+            example = (
+                template_default
+                if template_default
+                and _BARE.match(template_default)
+                and not _HOST_NAME.search(name)  # `DB_HOST=mysql` names a local container
+                else ""
+            )
             default = example or (compose if compose and _plain(compose) else "")
     return EnvVarSpec(name=name, required=required, default=default)
 
@@ -306,6 +312,7 @@ def _plain(value: str) -> bool:
     return not is_placeholder(value) and not _LOCAL_HOST.search(value)
 
 
+_HOST_NAME = re.compile(r"(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|DOMAIN)$")
 _BARE = re.compile(r"^(?!localhost$)[\w-]{1,40}$")
 _LOCAL_HOST = re.compile(
     r"(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|://[a-z][\w-]*[:/])"

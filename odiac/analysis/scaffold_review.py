@@ -29,6 +29,7 @@ _KEY_OF: dict[str, str] = {
     "dev_server_start": "start_command",
     "start_glue": "start_command",
     "compose_context_outside": "path",
+    "compose_runtime_image": "path",
     "start_override": "start_command",
     "no_entrypoint": "start_command",
     "entry_point": "start_command",

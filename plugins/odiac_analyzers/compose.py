@@ -13,7 +13,7 @@ from odiac.analysis.databases import engine_of_image, image_kind
 from odiac.analysis.envfiles import parse_env_file
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.glue import strip_glue
-from odiac.analysis.pipeline import dns_label
+from odiac.analysis.pipeline import MANIFESTS, dns_label
 from odiac.analysis.walk import escapes_root, join, norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
@@ -157,9 +157,21 @@ def _app_service(
             blocking=True,
         )
         source = ""
-    svc = ctx.add_service(dns_label(name), source or ".")
+    mounted = _mounted_app(ctx, base_dir, source, spec)
+    if mounted is not None:
+        ctx.flag(
+            dns_label(name),
+            "compose_runtime_image",
+            f"compose builds a runtime-only image from {source or '.'!r} and runs the code of "
+            f"{mounted or '.'!r} through a bind mount; analysed from {mounted or '.'!r}",
+            ev,
+            key=f"services.{dns_label(name)}.path",
+        )
+    svc = ctx.add_service(dns_label(name), (mounted if mounted is not None else source) or ".")
     svc.compose_name = name
     ctx.decide(svc.name, "source_root", svc.source_path, ev)
+    if mounted is not None:
+        build = None  # the image holds no code: not the service's build
     if isinstance(build, dict):
         if build.get("dockerfile"):
             svc.dockerfile = join(svc.root, str(build["dockerfile"]))
@@ -228,6 +240,27 @@ def _app_service(
     _named_volumes(svc, spec, ev)
     deps = spec.get("depends_on") or []
     svc.notes["depends_on"] = ",".join(deps if isinstance(deps, list) else list(deps))
+
+
+def _has_manifest(ctx: AnalysisContext, directory: str) -> bool:
+    return any(ctx.index.exists(join(directory, m)) for m in MANIFESTS)
+
+
+def _mounted_app(
+    ctx: AnalysisContext, base_dir: str, context: str, spec: dict[str, Any]
+) -> str | None:
+    """The bind-mounted app directory when the build context holds no app (only a Dockerfile)."""
+    if _has_manifest(ctx, context):
+        return None
+    for entry in spec.get("volumes") or []:
+        source = str(entry.get("source", "")) if isinstance(entry, dict) else str(entry)
+        source = source.split(":", 1)[0]
+        if not source.startswith("."):
+            continue
+        directory = norm_dir(join(base_dir, source))
+        if not escapes_root(directory) and _has_manifest(ctx, directory):
+            return directory
+    return None
 
 
 def _named_volumes(svc: ServiceDraft, spec: dict[str, Any], ev: Evidence) -> None:

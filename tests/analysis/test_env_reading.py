@@ -214,3 +214,42 @@ def test_flower_dashboard_is_a_web_service(analyze: Callable[..., ProjectAnalysi
     })  # fmt: skip
     dashboard = r.service("dashboard")
     assert (dashboard.project_type, dashboard.port) == ("web", 5555)
+
+
+def test_bundled_index_html_without_a_server_is_a_static_site(
+    analyze: Callable[..., ProjectAnalysisResult],
+) -> None:
+    r = analyze({
+        "package.json": (
+            '{"scripts":{"build":"webpack --config webpack.config.prod.js",'
+            '"start":"webpack serve --open"},"devDependencies":{"webpack":"5"}}'
+        ),
+        "package-lock.json": "{}",
+        "src/index.html": "<html></html>",
+        "src/js/app.js": "console.log(1)\n",
+    })  # fmt: skip
+    site = r.services[0]
+    assert (site.project_type, site.port, site.output_directory) == ("static", 80, "dist")
+
+
+def test_runtime_only_compose_image_is_analysed_from_its_bind_mount(
+    analyze: Callable[..., ProjectAnalysisResult],
+) -> None:
+    """docker/php builds an image without code; the app is the mounted repository root."""
+    r = analyze({
+        "composer.json": '{"require":{"php":"^8.2","laravel/framework":"^11.0"}}',
+        "composer.lock": "{}",
+        "artisan": "<?php\n",
+        "public/index.php": "<?php\n",
+        ".env.example": "APP_KEY=\nDB_CONNECTION=mysql\nDB_HOST=mysql\nDB_PASSWORD=\n",
+        "docker/php/Dockerfile": "FROM php:8.3-fpm\nWORKDIR /app\n",
+        "docker/docker-compose.yml": (
+            "services:\n  php:\n    build: ./php\n    volumes:\n      - ../:/app\n"
+            "    depends_on: [mysql]\n  mysql:\n    image: mysql:8\n"
+        ),
+    })  # fmt: skip
+    php = r.service("php")
+    assert (php.source_path, php.framework, php.dependencies) == (".", "laravel", ["mysql"])
+    assert r.extras["php"].env_aliases["DB_HOST"] == "mysql.MYSQL_HOST"
+    assert next(v for v in php.runtime_vars if v.name == "DB_HOST").default == ""
+    assert "compose_runtime_image" in {i.code for i in r.review}
