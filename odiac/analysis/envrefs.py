@@ -320,7 +320,11 @@ def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]
         prefix_match = re.search(r"env_prefix\s*=\s*[\"']([^\"']*)[\"']", joined)
         prefix = prefix_match[1] if prefix_match else ""
         indent = min((len(b) - len(b.lstrip()) for _, b in body if b.strip()), default=4)
-        for number, line in body:
+        for pos, (number, line) in enumerate(body):
+            for _, more in body[pos + 1 : pos + 8]:
+                if _balance(line) <= 0:
+                    break
+                line = line + " " + more.strip()  # a type annotation over several lines
             field = _FIELD.match(line)
             if not field or len(field["indent"]) != indent or field["name"] == "model_config":
                 continue
@@ -401,6 +405,12 @@ def _checked_later(text: str, start: int, end: int) -> bool:
 
 
 _GO_ASSIGN = re.compile(r'(\w+)\s*:?=\s*os\.Getenv\(\s*"(\w+)"\s*\)')
+
+
+def _balance(text: str) -> int:
+    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+
+
 _GUARD_BEFORE = re.compile(r"\b(?:if|elif|unless)\s*\(?\s*!?\s*(?:not\s+)?$")
 _GUARD_AFTER = re.compile(r"\s*(?:&&|\?(?![?.])|and\b)")
 

@@ -253,3 +253,18 @@ def test_runtime_only_compose_image_is_analysed_from_its_bind_mount(
     assert r.extras["php"].env_aliases["DB_HOST"] == "mysql.MYSQL_HOST"
     assert next(v for v in php.runtime_vars if v.name == "DB_HOST").default == ""
     assert "compose_runtime_image" in {i.code for i in r.review}
+
+
+def test_pydantic_settings_upper_case_and_multi_line_fields(tmp_path: Path) -> None:
+    reads = _reads(tmp_path, "config.py", (
+        "class Settings(BaseSettings):\n"
+        "    model_config = SettingsConfigDict(env_file='.env')\n"
+        "    PROJECT_NAME: str\n"
+        "    CORS_ORIGINS: Annotated[\n        list[str] | str, BeforeValidator(parse)\n    ] = []\n"
+        "    EMAILS_FROM_NAME: str | None = None\n"
+        "    FIRST_SUPERUSER_PASSWORD: str\n"
+    ))  # fmt: skip
+    assert reads["PROJECT_NAME"][1] is True
+    assert reads["FIRST_SUPERUSER_PASSWORD"][1] is True
+    assert reads["CORS_ORIGINS"][1] is False
+    assert reads["EMAILS_FROM_NAME"][1] is False
