@@ -18,7 +18,7 @@ from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scanna
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.walk import norm_dir
 from odiac.plugin import Analyzer, hookimpl
-from odiac_analyzers import storage
+from odiac_analyzers import _storage as storage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
