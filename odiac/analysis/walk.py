@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import re
 from typing import TYPE_CHECKING
 
@@ -225,15 +226,23 @@ class SourceIndex:
 
 
 def norm_dir(rel_dir: str) -> str:
-    """``"."``/``"./"``/``""`` → ``""``; strips slashes otherwise."""
-    cleaned = rel_dir.strip("/")
+    """``"."``/``"./"``/``""`` → ``""``; ``docker/..`` → ``""``; strips slashes otherwise.
+
+    A path that leaves the root keeps its leading ``..`` so callers can refuse it.
+    """
+    cleaned = rel_dir.strip().replace("\\", "/").strip("/")
     if cleaned in {"", "."}:
         return ""
-    return cleaned.removeprefix("./")
+    cleaned = posixpath.normpath(cleaned)
+    return "" if cleaned == "." else cleaned
 
 
 def join(base: str, rel: str) -> str:
-    """Join a service-relative path onto a repository-relative directory."""
+    """Join a service-relative path onto a repository-relative directory (normalised)."""
     base = norm_dir(base)
-    rel = rel.removeprefix("./")
-    return f"{base}/{rel}" if base else rel
+    return posixpath.normpath(f"{base}/{rel}" if base else rel) if rel else base
+
+
+def escapes_root(rel: str) -> bool:
+    """Whether a normalised repository-relative path points outside the root."""
+    return rel == ".." or rel.startswith("../") or rel.startswith("/")
