@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from odiac.config.diagnostics import Problem
 from odiac.config.messages import did_you_mean
 from odiac.config.rules import dependency_password_problem, quote
+from odiac.config.service_checks import service_checks
 from odiac.config.sensitive import is_sensitive_key
 from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
@@ -39,6 +40,7 @@ def cross_checks(document: Mapping[str, Any]) -> list[Problem]:
         problems += _uses(name, service, dependencies)
         problems += _requests_within_limits(name, service)
         problems += _sensitive_literals(name, service)
+        problems += service_checks(name, service, services)
         label = service.get("subdomain")
         if isinstance(label, str):
             if label in seen_subdomains:

@@ -21,11 +21,13 @@ from odiac.desired.env import (
     resolve_env_map,
 )
 from odiac.desired.secrets import Reference, RunSecrets, secret_references
+from odiac.plan import fields as table
 from odiac.plan.inputs import (
     DesiredProject,
     DesiredService,
     DesiredSource,
     DesiredState,
+    DesiredVolume,
 )
 from odiac.plugin.types import SecretContext
 
@@ -183,21 +185,15 @@ def _service(
     build_env = resolve_env_map(svc.build_env, resolve, where=f"services.{name}.build_env")
     return DesiredService(
         type=svc.type,
-        path=svc.path,
-        port=svc.port,
-        language=values.get("language"),
-        framework=values.get("framework"),
-        cpu_limit=svc.cpu,
-        cpu_request=svc.cpu_request,
-        memory_limit=svc.memory,
-        memory_request=svc.memory_request,
-        replicas=svc.replicas,
-        health_check_path=svc.health_check_path,
-        build_command=values.get("build_command"),
-        start_command=values.get("start_command"),
-        dockerfile=svc.dockerfile,
+        values={row.name: values.get(row.toml) for row in table.SERVICE_FIELDS},
         subdomain=svc.subdomain,
         env=env,
         build_env=build_env,
         uses=list(svc.uses),
+        volumes={
+            key: DesiredVolume(
+                name=key, mount_path=vol.mount_path, size=vol.size, detach=vol.detach
+            )
+            for key, vol in sorted(svc.volumes.items())
+        },
     )

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_VERSION = 1
 
-Scalar = str | int | bool | None
+Scalar = str | int | bool | list[str] | None
 Impact = Literal["create", "in place", "rolling restart", "redeploy", "manual"]
 DeployReason = Literal[
     "created",

@@ -1,7 +1,8 @@
 """One service: its desired fields and env, normalised, against what is live.
 
-Kubernetes quantities are compared in canonical spelling (``"1000m"`` == ``"1"``);
-an unset resource or replica count means the gateway default.
+The fields and how each is compared come from :data:`odiac.plan.fields.SERVICE_FIELDS`:
+Kubernetes quantities in canonical spelling (``"1000m"`` == ``"1"``); an unset
+resource or replica count means the gateway default.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from typing import TYPE_CHECKING
 
 from odiac.errors import PlanError
 from odiac.plan.diff import EnvTarget
+from odiac.plan import fields as table
 from odiac.plan.inputs import (
-    SERVICE_DEFAULTS,
     DesiredService,
     FromDependency,
     LiveService,
     LiveState,
     format_deployment_description,
 )
-from odiac.quantity import QuantityError, normalize_cpu, normalize_memory
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,81 +28,24 @@ if TYPE_CHECKING:
     from odiac.plan.inputs import DesiredState, DesiredValue
     from odiac.plan.model import Impact, Scalar
 
-#: Fields ``PUT /v1/services/{id}`` changes, with what the change does to the workload.
-FIELD_IMPACT: dict[str, Impact] = {
-    "cpu_limit": "rolling restart",
-    "cpu_request": "rolling restart",
-    "memory_limit": "rolling restart",
-    "memory_request": "rolling restart",
-    "replicas": "in place",
-    "port": "rolling restart",
-    "health_check_path": "rolling restart",
-    "path": "redeploy",
-    "language": "redeploy",
-    "framework": "redeploy",
-    "build_command": "redeploy",
-    "start_command": "redeploy",
-    "dockerfile": "redeploy",
-}
-_CPU = ("cpu_limit", "cpu_request")
-_MEMORY = ("memory_limit", "memory_request")
-#: Fields that only take effect with a new build/deployment (part of the config digest).
-BUILD_FIELDS = (
-    "type",
-    "path",
-    "language",
-    "framework",
-    "build_command",
-    "start_command",
-    "dockerfile",
-)
-
-
-def _quantity(field: str, text: str) -> str:
-    try:
-        return normalize_cpu(text) if field in _CPU else normalize_memory(text)
-    except QuantityError:
-        return text  # shown as-is; it differs from any valid desired value
-
-
-def _path(text: str | None) -> str:
-    cleaned = (text or "").strip().strip("/")
-    while cleaned.startswith("./"):
-        cleaned = cleaned[2:]
-    cleaned = "" if cleaned == "." else cleaned
-    return cleaned or "."
+def field_impacts() -> dict[str, Impact]:
+    """What an update of each field does to the workload (``PUT /v1/services/{id}``)."""
+    return {row.name: row.impact for row in table.SERVICE_FIELDS}
 
 
 def desired_fields(svc: DesiredService) -> dict[str, Scalar]:
     """The managed fields of a desired service, normalised (defaults filled in)."""
     fields: dict[str, Scalar] = {}
-    for name in FIELD_IMPACT:
-        value = getattr(svc, name)
-        if name in _CPU + _MEMORY:
-            fields[name] = _quantity(name, str(value or SERVICE_DEFAULTS[name]))
-        elif name == "replicas":
-            fields[name] = SERVICE_DEFAULTS["replicas"] if value is None else value
-        elif name == "path":
-            fields[name] = _path(value)
-        elif value is not None:
-            fields[name] = value
+    for row in table.SERVICE_FIELDS:
+        value = row.compared(svc.get(row.name))
+        if value is not None:
+            fields[row.name] = value
     return fields
 
 
 def live_fields(svc: LiveService) -> dict[str, Scalar]:
     """The same fields as the gateway reports them, normalised the same way."""
-    fields: dict[str, Scalar] = {}
-    for name in FIELD_IMPACT:
-        value = getattr(svc, name)
-        if name in _CPU + _MEMORY:
-            fields[name] = _quantity(name, str(value or SERVICE_DEFAULTS[name]))
-        elif name == "replicas":
-            fields[name] = SERVICE_DEFAULTS["replicas"] if value is None else value
-        elif name == "path":
-            fields[name] = _path(value)
-        else:
-            fields[name] = value
-    return fields
+    return {row.name: row.compared(svc.get(row.name)) for row in table.SERVICE_FIELDS}
 
 
 def resolve_env(
@@ -141,7 +84,11 @@ def config_digest(svc: DesiredService) -> str:
     """
     fields = desired_fields(svc)
     doc = {
-        "fields": {name: fields.get(name) for name in BUILD_FIELDS if name != "type"},
+        "fields": {
+            row.name: fields.get(row.name)
+            for row in table.SERVICE_FIELDS
+            if row.rebuild and (row.digest_when_unset or fields.get(row.name) is not None)
+        },
         "type": svc.type,
         "env": _value_tokens(svc.env),
         "build_env": _value_tokens(svc.build_env),

@@ -18,9 +18,9 @@ from odiac.plan.model import (
     strongest,
 )
 from odiac.plan.service import (
-    FIELD_IMPACT,
     config_digest,
     desired_fields,
+    field_impacts,
     live_fields,
     resolve_env,
 )
@@ -127,7 +127,7 @@ class ServicePlanner:
     ) -> None:
         deps = list(uses)
         address = f"service.{name}"
-        changes = diff_fields(live_fields(live_svc), desired_fields(svc), FIELD_IMPACT)
+        changes = diff_fields(live_fields(live_svc), desired_fields(svc), field_impacts())
         changes += diff_env(
             live_svc.build_env, build_env, self.key, prefix="build_env", impact="redeploy"
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from odiac.gateway.errors import AuthenticationError, GatewayHTTPError
-from odiac.plan.inputs import SERVICE_DEFAULTS
+from odiac.plan import fields as table
 from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:
@@ -146,15 +146,16 @@ def _cap_warnings(name: str, svc: DesiredService) -> list[Finding]:
     ]
     findings: list[Finding] = []
     for field, key, parse, cap, shown in checks:
-        value = getattr(svc, field) or str(SERVICE_DEFAULTS[field])
+        value = str(svc.get(field) or table.field(field).default)
         try:
             over = parse(value) > cap
         except QuantityError:
             continue
         if over:
-            origin = "" if getattr(svc, field) else " (the gateway default when unset)"
+            origin = "" if svc.get(field) else " (the gateway default when unset)"
             findings.append(_cap(name, key, f"{value}{origin}", shown))
-    replicas = svc.replicas if svc.replicas is not None else 1
+    wanted = svc.get("replicas")
+    replicas = wanted if isinstance(wanted, int) else 1
     if replicas > REPLICA_CAP:
         findings.append(_cap(name, "replicas", str(replicas), str(REPLICA_CAP)))
     return findings
