@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         UpdateService,
     )
 
+
 def _name_taken(exc: GatewayHTTPError) -> bool:
     # A 409 without project_id is "name already exists": adopt (F7). With
     # project_id it is the pending-agent project cap (F6): never adopt silently.

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from odiac.config.diagnostics import Problem
 from odiac.config.messages import did_you_mean
 from odiac.config.rules import dependency_password_problem, quote
-from odiac.config.service_checks import service_checks
 from odiac.config.sensitive import is_sensitive_key
+from odiac.config.service_checks import service_checks
 from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:

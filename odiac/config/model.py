@@ -284,9 +284,7 @@ def _size_must_be_text(value: object) -> object:
 VolumeName = Annotated[
     str,
     _rule(rules.volume_name_problem),
-    WithJsonSchema(
-        {"type": "string", "pattern": rules.VOLUME_NAME_RE.pattern, "maxLength": 32}
-    ),
+    WithJsonSchema({"type": "string", "pattern": rules.VOLUME_NAME_RE.pattern, "maxLength": 32}),
 ]
 MountPath = Annotated[
     str,

@@ -50,6 +50,7 @@ __all__ = [
     "secret_references",
     "source_excludes",
     "source_root",
+    "volume_services",
 ]
 
 
@@ -69,6 +70,11 @@ def source_root(config: Config, config_path: Path) -> Path:
     directory of ``opendeploy.toml``)."""
     base = config_path.resolve().parent
     return (base / (config.source.path or ".")).resolve()
+
+
+def volume_services(config: Config) -> list[str]:
+    """Services whose file declares volumes (refresh reads their volumes, orphans too)."""
+    return sorted(name for name, svc in config.services.items() if svc.volumes)
 
 
 def source_excludes(

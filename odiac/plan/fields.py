@@ -12,7 +12,6 @@ requests and their own planning.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,8 @@ from odiac.config import rules
 from odiac.quantity import QuantityError, normalize_cpu, normalize_memory
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from odiac.plan.model import Impact
 
 #: A field value: what TOML and the gateway's JSON can both carry.
@@ -165,7 +166,6 @@ SERVICE_FIELDS: tuple[ServiceField, ...] = (
     ServiceField("depends_on", "depends_on", "dependencies", "in place", _names,
                  unset=_LIST_UNSET),
 )  # fmt: skip
-
 
 
 def field(name: str) -> ServiceField:

@@ -12,8 +12,8 @@ import json
 from typing import TYPE_CHECKING
 
 from odiac.errors import PlanError
-from odiac.plan.diff import EnvTarget
 from odiac.plan import fields as table
+from odiac.plan.diff import EnvTarget
 from odiac.plan.inputs import (
     DesiredService,
     FromDependency,
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from odiac.plan.inputs import DesiredState, DesiredValue
     from odiac.plan.model import Impact, Scalar
+
 
 def field_impacts() -> dict[str, Impact]:
     """What an update of each field does to the workload (``PUT /v1/services/{id}``)."""

@@ -22,8 +22,8 @@ does not exist yet.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
