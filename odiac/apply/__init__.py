@@ -101,7 +101,9 @@ async def _fill_report(rt: Runtime, outcome: ApplyResult) -> None:
     if not rt.project_id:
         return
     names = [n for n in sorted(rt.desired.services) if n in rt.service_ids]
-    missing = [n for n in names if n not in rt.domains]
+    # An internal-only service has no public URL, whatever domain rows exist.
+    public = [n for n in names if not rt.desired.services[n].get("internal_only")]
+    missing = [n for n in public if n not in rt.domains]
     rows = await asyncio.gather(
         *(
             rt.client.list_domains(rt.service_ids[n], environment=rt.environment, type="auto")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from apply.harness import VirtualTime, apply_config, plan_for, running_emulator, write_app
 from odiac.errors import PlanError
+from odiac.ops.status import gather_status, render_status
 from odiac.plan.render_text import render_text
 
 BASE = """
@@ -98,9 +100,7 @@ def test_first_volume_on_a_running_service_is_flagged_as_a_conversion(tmp_path: 
             rows = await client.list_volumes(first.services[0].service_id)
             assert sorted(v.name for v in rows) == ["cache", "data"]
             # The second create met 409 conversion_in_progress and waited it out.
-            statuses = [
-                r["status"] for r in await emu.requests() if r["path"].endswith("/volumes")
-            ]
+            statuses = [r["status"] for r in await emu.requests() if r["path"].endswith("/volumes")]
             assert 409 in statuses
             assert (await plan_for(client, config, tmp_path / "s3")).plan.actions == []
 
@@ -167,6 +167,12 @@ def test_removed_volume_is_manual_then_detached_on_opt_in_then_restored(tmp_path
             assert result.ok, [r.detail for r in result.results]
             rows = await client.list_volumes(sid)
             assert [(v.id, v.status) for v in rows] == [(volume_id, "orphaned")]
+            report = await gather_status(client, "vault", "staging", now=datetime.now(UTC))
+            shown = render_status(report, None)
+            assert re.search(
+                r"volume: +data at /data, 5Gi, orphaned \(restorable until \d{4}-\d\d-\d\d\)",
+                shown,
+            ), shown
 
             config.write_text(_config(DATA).replace("    ", ""))
             planned, result = await apply_config(client, config, tmp_path / "s5", timing)
@@ -175,6 +181,8 @@ def test_removed_volume_is_manual_then_detached_on_opt_in_then_restored(tmp_path
             assert result.ok, [r.detail for r in result.results]
             rows = await client.list_volumes(sid)
             assert [(v.id, v.status) for v in rows] == [(volume_id, "active")]
+            report = await gather_status(client, "vault", "staging", now=datetime.now(UTC))
+            assert "volume:       data at /data, 5Gi, active" in render_status(report, None)
 
     asyncio.run(scenario())
 
