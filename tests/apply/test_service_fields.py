@@ -51,7 +51,7 @@ def test_new_fields_apply_read_back_and_replan_clean(tmp_path: Path) -> None:
         async with running_emulator(tmp_path) as emu:
             client = emu.client(await emu.user_token())
             timing = VirtualTime(emu)
-            planned, result = await apply_config(client, config, tmp_path / "s1", timing)
+            _, result = await apply_config(client, config, tmp_path / "s1", timing)
             assert result.ok, [r.detail for r in result.results]
             by_name = {s.name: s for s in result.services}
             # Internal-only: no URL is waited for or reported.
@@ -122,7 +122,8 @@ def test_import_round_trip_of_every_new_field_plans_no_changes(tmp_path: Path) -
             assert "subdomain" not in api  # internal-only: no public domain in the file
             assert web["depends_on"] == ["api"]
             assert web["dockerfile"] == "Dockerfile"
-            assert "internal_only" not in web and "auto_scaling" not in web
+            assert "internal_only" not in web
+            assert "auto_scaling" not in web
             out = tmp_path / "app" / "opendeploy.toml"
             out.write_text(imported)
             again = await plan_for(client, out, tmp_path / "s2")
