@@ -22,9 +22,7 @@ def test_volume_rules_point_at_file_and_line(problems) -> None:
     assert any(
         p.startswith("opendeploy.toml:9:") and "system directory /etc" in p for p in found
     ), found
-    assert any(
-        p.startswith("opendeploy.toml:10:") and "quoted quantity" in p for p in found
-    ), found
+    assert any(p.startswith("opendeploy.toml:10:") and "quoted quantity" in p for p in found), found
     assert any(p.startswith("opendeploy.toml:11:") and "at most 32" in p for p in found), found
     assert any(p.startswith("opendeploy.toml:12:") and "absolute path" in p for p in found)
     assert any(p.startswith("opendeploy.toml:13:") and '"5Gi"' in p for p in found), found
@@ -71,7 +69,7 @@ def test_internal_only_with_subdomain_and_both_dockerfiles_are_errors(problems) 
 def test_depends_on_names_sibling_services(problems) -> None:
     text = HEAD + (
         'depends_on = ["wrker", "web"]\n'  # 5
-        "[services.worker]\ntype = \"worker\"\n"
+        '[services.worker]\ntype = "worker"\n'
     )
     found = problems(text)
     assert any(
