@@ -30,6 +30,7 @@ from odiac.config.model import (
     ProjectSection,
     SecretRef,
     ServiceSection,
+    VolumeSection,
     SourceSection,
 )
 from odiac.errors import ConfigError
@@ -52,7 +53,8 @@ VALID: dict[str, Any] = {
             "uses": ["db"],
             "env": {"LOG_LEVEL": "info", "API_KEY": {"secret": "env:API_KEY"}},
             "build_env": {"NODE_ENV": "production"},
-        }
+        },
+        "store": {"type": "worker", "volumes": {"data": {"mount_path": "/data", "size": "1Gi"}}},
     },
     "environments": {"production": {"services": {"web": {"replicas": 2}}}},
 }
@@ -64,6 +66,7 @@ SECTIONS: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     (("source",), SourceSection),
     (("dependencies", "db"), DependencySection),
     (("services", "web"), ServiceSection),
+    (("services", "store", "volumes", "data"), VolumeSection),
     (("environments", "production", "services", "web"), ServiceSection),
     (("environments", "production", "project"), ProjectSection),
 ]
