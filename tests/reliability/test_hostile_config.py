@@ -30,8 +30,8 @@ from odiac.config.model import (
     ProjectSection,
     SecretRef,
     ServiceSection,
-    VolumeSection,
     SourceSection,
+    VolumeSection,
 )
 from odiac.errors import ConfigError
 
