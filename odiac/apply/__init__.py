@@ -102,8 +102,14 @@ async def _fill_report(rt: Runtime, outcome: ApplyResult) -> None:
     if not rt.project_id:
         return
     names = [n for n in sorted(rt.desired.services) if n in rt.service_ids]
-    # Workers and cron jobs have no public URL, whatever domain rows the gateway keeps.
-    public = {n for n in names if rt.desired.services[n].type in DOMAIN_TYPES}
+    # Workers, cron jobs and internal-only services have no public URL, whatever
+    # domain rows the gateway keeps.
+    public = {
+        n
+        for n in names
+        if rt.desired.services[n].type in DOMAIN_TYPES
+        and not rt.desired.services[n].get("internal_only")
+    }
     missing = [n for n in names if n not in rt.domains and n in public]
     rows = await asyncio.gather(
         *(

@@ -152,7 +152,8 @@ async def deploy(rt: Runtime, action: Deploy) -> str:
             hint=str(hint),
             log_tail=tail,
         )
-    if rt.desired.services[action.name].type in DOMAIN_TYPES:
+    wanted = rt.desired.services[action.name]
+    if wanted.type in DOMAIN_TYPES and not wanted.get("internal_only"):
         async with rt.slots.released():
             domain = await wait_for_auto_domain(
                 client, sid, environment=rt.environment, timing=rt.timing

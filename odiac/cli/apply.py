@@ -54,6 +54,12 @@ EXIT_INTERRUPTED = 130
     is_flag=True,
     help="Write JSON Lines events to stdout (docs/events.md); needs --auto-approve or PLAN_FILE.",
 )
+@click.option(
+    "--allow-detach-volumes",
+    is_flag=True,
+    help="Detach volumes no longer in opendeploy.toml (kept, restorable for 7 days) "
+    "instead of listing them for you to handle.",
+)
 @click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
 @click.pass_obj
 def command(
@@ -64,6 +70,7 @@ def command(
     follow_logs: bool,
     lock_timeout: float,
     as_json: bool,
+    allow_detach_volumes: bool,
     token: str | None,
 ) -> None:
     """Apply the changes of a fresh plan (after confirmation) or of a saved PLAN_FILE.
@@ -102,6 +109,7 @@ def command(
                     follow_logs=follow_logs,
                     token=token,
                     as_json=as_json,
+                    allow_detach_volumes=allow_detach_volumes,
                 )
             )
         except asyncio.CancelledError:
@@ -146,9 +154,12 @@ async def _apply(
     follow_logs: bool,
     token: str | None,
     as_json: bool = False,
+    allow_detach_volumes: bool = False,
 ) -> ApplyResult | None:
     async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
-        prepared = await session.prepare(plan_file=plan_file)
+        prepared = await session.prepare(
+            plan_file=plan_file, allow_detach_volumes=allow_detach_volumes
+        )
         print_findings(prepared, err=True, locate=session.locate)
         refuse_on_errors(prepared)
         plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan

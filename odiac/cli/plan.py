@@ -56,6 +56,12 @@ EXIT_CHANGES = 2
     show_default=True,
     help="Accepted for symmetry with apply; planning reads concurrently anyway.",
 )
+@click.option(
+    "--allow-detach-volumes",
+    is_flag=True,
+    help="Detach volumes no longer in opendeploy.toml (kept, restorable for 7 days) "
+    "instead of listing them for you to handle.",
+)
 @click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
 @click.pass_obj
 def command(
@@ -65,6 +71,7 @@ def command(
     as_json: bool,
     fmt: str,
     parallelism: int,
+    allow_detach_volumes: bool,
     token: str | None,
 ) -> None:
     """Refresh the live state and show the changes apply would make.
@@ -75,7 +82,15 @@ def command(
     """
     del parallelism
     fmt = "json" if as_json else fmt
-    has_changes = asyncio.run(_plan(options, fmt=fmt, out_path=out_path, token=token))
+    has_changes = asyncio.run(
+        _plan(
+            options,
+            fmt=fmt,
+            out_path=out_path,
+            token=token,
+            allow_detach_volumes=allow_detach_volumes,
+        )
+    )
     if detailed_exitcode and has_changes:
         # SystemExit, not click's Exit: the entry point runs click with
         # standalone_mode=False, where click returns Exit codes instead of exiting.
@@ -83,12 +98,19 @@ def command(
 
 
 async def _plan(
-    options: GlobalOptions, *, fmt: str, out_path: str | None, token: str | None
+    options: GlobalOptions,
+    *,
+    fmt: str,
+    out_path: str | None,
+    token: str | None,
+    allow_detach_volumes: bool = False,
 ) -> bool:
     async with open_session(
         options, flag_token=token, allow_register=False, warn=_warn, allow_no_credential=True
     ) as session:
-        prepared = await session.prepare(plan_file=out_path)
+        prepared = await session.prepare(
+            plan_file=out_path, allow_detach_volumes=allow_detach_volumes
+        )
         if session.credential is None:
             echo(_first_run_note(session), err=True)
         print_findings(prepared, err=True, locate=session.locate)

@@ -25,6 +25,7 @@ from odiac.desired import (
     desired_dependencies,
     source_excludes,
     source_root,
+    volume_services,
 )
 from odiac.desired.auto import auto_fields
 from odiac.desired.secrets import require_all
@@ -87,7 +88,13 @@ class Session:
     scratch: Path
     hmac_key: bytes
 
-    async def prepare(self, *, with_checks: bool = True, plan_file: str | None = None) -> Prepared:
+    async def prepare(
+        self,
+        *,
+        with_checks: bool = True,
+        plan_file: str | None = None,
+        allow_detach_volumes: bool = False,
+    ) -> Prepared:
         """Scan the source, refresh, build the desired state, check, and plan.
 
         No archive is written: planning needs only the source identity. The scan
@@ -97,6 +104,7 @@ class Session:
         Args:
             with_checks: Run the plan-time checks and policies.
             plan_file: A plan file written or read by this run (kept out of the source).
+            allow_detach_volumes: Detach live volumes missing from the file.
         """
         config = self.loaded.config
         # return_exceptions: a failed scan must not leave the refresh running unowned
@@ -141,7 +149,12 @@ class Session:
             else:  # apply will register a fresh anonymous agent: its caps apply
                 findings = cap_findings(desired, snapshot.live, claim_url=None, fresh=True)
             findings.extend(self._policies(analysis))
-        plan = make_plan(desired, snapshot.live, hmac_key=self.hmac_key)
+        plan = make_plan(
+            desired,
+            snapshot.live,
+            hmac_key=self.hmac_key,
+            allow_detach_volumes=allow_detach_volumes,
+        )
         return Prepared(
             desired=desired,
             live=snapshot.live,
@@ -172,6 +185,7 @@ class Session:
             config.project.name,
             self.loaded.environment,
             dependencies=desired_dependencies(config),
+            volume_services=volume_services(config),
         )
 
     def locate(self, key_path: tuple[str, ...]) -> tuple[str, int] | None:

@@ -14,6 +14,7 @@ from odiac.config.messages import did_you_mean
 from odiac.config.refchecks import ref_checks
 from odiac.config.rules import dependency_password_problem, quote
 from odiac.config.sensitive import is_sensitive_key
+from odiac.config.service_checks import service_checks
 from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def cross_checks(document: Mapping[str, Any]) -> list[Problem]:
         problems += ref_checks(name, service, dependencies, services)
         problems += _requests_within_limits(name, service)
         problems += _sensitive_literals(name, service)
+        problems += service_checks(name, service, services)
         label = service.get("subdomain")
         kind = service.get("type", "web")
         if isinstance(label, str) and kind in ("worker", "cron"):

@@ -306,6 +306,45 @@ class DependencySection(_Strict):
     )
 
 
+def _size_must_be_text(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        _check(f'write size as a quoted quantity such as "{value}Gi", not a bare number')
+    return value
+
+
+VolumeName = Annotated[
+    str,
+    _rule(rules.volume_name_problem),
+    WithJsonSchema({"type": "string", "pattern": rules.VOLUME_NAME_RE.pattern, "maxLength": 32}),
+]
+MountPath = Annotated[
+    str,
+    _rule(rules.mount_path_problem),
+    WithJsonSchema({"type": "string", "pattern": "^/.+"}),
+]
+VolumeSize = Annotated[
+    str,
+    BeforeValidator(_size_must_be_text),
+    _rule(rules.volume_size_problem),
+    WithJsonSchema({"type": "string", "pattern": _MEMORY_PATTERN}),
+]
+
+
+class VolumeSection(_Strict):
+    """A persistent volume mounted into the service (the service then runs 1 replica)."""
+
+    mount_path: MountPath | None = Field(
+        None, description='Absolute path inside the container, e.g. "/data".'
+    )
+    size: VolumeSize | None = Field(
+        None, description='Size as a quoted quantity, e.g. "5Gi"; it can grow, never shrink.'
+    )
+    detach: bool = Field(
+        False,
+        description="Detach the live volume: it is kept, orphaned, and restorable for 7 days.",
+    )
+
+
 class ServiceSection(_Strict):
     """One deployable service of the project."""
 
@@ -335,10 +374,29 @@ class ServiceSection(_Strict):
     dockerfile: RelativePath | None = Field(
         None, description="Dockerfile path inside the service folder."
     )
+    dockerfile_inline: str | None = Field(
+        None, description="The Dockerfile itself, instead of a dockerfile path."
+    )
+    build_context: RelativePath | None = Field(
+        None, description="Folder sent to the Docker build, inside the source."
+    )
+    readiness_path: UrlPath | None = Field(
+        None, description='HTTP path probed before traffic is sent, e.g. "/ready".'
+    )
+    auto_scaling: bool | None = Field(None, description="Let the platform add replicas.")
+    internal_only: bool | None = Field(
+        None, description="Reachable only by sibling services: no public URL."
+    )
+    depends_on: list[ServiceName] = Field(
+        default_factory=list, description="Sibling services that must start first."
+    )
     uses: list[DependencyName] = Field(
         default_factory=list, description="Dependencies whose connection env is injected."
     )
     subdomain: Subdomain | None = Field(None, description="Label of <label>.dev.opendeploy.run.")
+    volumes: dict[VolumeName, VolumeSection] = Field(
+        default_factory=dict, description="Persistent volumes by name."
+    )
     env: EnvMap = Field(default_factory=dict, description="Runtime environment variables.")
     build_env: EnvMap = Field(default_factory=dict, description="Build-time environment variables.")
 
@@ -373,6 +431,7 @@ _TABLES: dict[tuple[str, ...], type[BaseModel]] = {
     ("dependencies", "*", "password"): SecretRef,
     ("dependencies", "*", "database_name"): SecretRef,
     ("services", "*"): ServiceSection,
+    ("services", "*", "volumes", "*"): VolumeSection,
     ("services", "*", "env", "*"): SecretRef,
     ("services", "*", "build_env", "*"): SecretRef,
 }

@@ -21,9 +21,11 @@ from odiac.gateway.errors import GatewayHTTPError, GatewayProtocolError
 from odiac.gateway.models import (
     CatalogEntry,
     CreatedService,
+    CreatedVolume,
     Dependency,
     DependencyStatus,
     Deployment,
+    DetachedVolume,
     EnvSet,
     LogEvent,
     LogPage,
@@ -36,6 +38,7 @@ from odiac.gateway.models import (
     SourceBindResult,
     SubdomainCheck,
     UploadResult,
+    Volume,
 )
 from odiac.redact import register
 
@@ -285,6 +288,44 @@ class GatewayClient:
             Service, "PUT", f"/v1/services/{_q(sid)}", json_body=body
         )
         return service
+
+    # -- volumes -------------------------------------------------------------------------
+
+    async def list_volumes(self, sid: str) -> list[Volume]:
+        """Active and orphaned volumes of a service."""
+        volumes: list[Volume] = await self._many(
+            Volume, f"/v1/services/{_q(sid)}/volumes", key="volumes"
+        )
+        return volumes
+
+    async def create_volume(self, sid: str, name: str, mount_path: str, size: str) -> CreatedVolume:
+        """Attach a new volume (the first one on a running service converts its workload)."""
+        created: CreatedVolume = await self._one(
+            CreatedVolume,
+            "POST",
+            f"/v1/services/{_q(sid)}/volumes",
+            json_body={"name": name, "mount_path": mount_path, "size": size},
+        )
+        return created
+
+    async def resize_volume(self, vid: str, size: str) -> Volume:
+        """Grow a volume (the gateway refuses a smaller size)."""
+        volume: Volume = await self._one(
+            Volume, "PATCH", f"/v1/volumes/{_q(vid)}/size", json_body={"size": size}
+        )
+        return volume
+
+    async def detach_volume(self, vid: str) -> DetachedVolume:
+        """Detach a volume: it becomes orphaned and is kept for 7 days."""
+        detached: DetachedVolume = await self._one(
+            DetachedVolume, "DELETE", f"/v1/volumes/{_q(vid)}"
+        )
+        return detached
+
+    async def restore_volume(self, vid: str) -> Volume:
+        """Attach an orphaned volume again."""
+        volume: Volume = await self._one(Volume, "POST", f"/v1/volumes/{_q(vid)}/restore")
+        return volume
 
     async def get_env(self, pid: str, sid: str) -> dict[str, str]:
         """The runtime env of a service (decrypted values)."""

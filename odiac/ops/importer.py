@@ -24,6 +24,7 @@ from odiac.config.model import DEFAULT_GATEWAY
 from odiac.config.sensitive import is_sensitive_key
 from odiac.ops.import_names import dependency_keys, secret_variable
 from odiac.ops.lookup import find_project
+from odiac.plan import fields as table
 from odiac.state.refresh import gateway_environment
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from odiac.gateway.client import GatewayClient
     from odiac.gateway.models import DependencyStatus, Project, Service, ServiceDomain
+    from odiac.plan.fields import ServiceField
 
 MAX_ORDERINGS = 6  # dependencies tried in every order up to this many (6! = 720)
 
@@ -193,33 +195,19 @@ def _service(
 ) -> Table:
     where = f"services.{svc.name}"
     fields: dict[str, Any] = {"type": svc.type}
-    path = (svc.source_path or "").strip().strip("/")
-    fields["path"] = None if path in ("", ".") else path
-    fields["port"] = svc.port if svc.port and 1 <= svc.port <= 65535 else None
-    fields["language"] = svc.language or None
-    fields["framework"] = svc.framework or None
-    for key, value, problem in (
-        ("cpu", svc.cpu_limit, rules.cpu_problem),
-        ("cpu_request", svc.cpu_request, rules.cpu_problem),
-        ("memory", svc.memory_limit, rules.memory_problem),
-        ("memory_request", svc.memory_request, rules.memory_problem),
-    ):
-        fields[key] = _checked(value, problem, f"{where}.{key}", result)
-    fields["replicas"] = svc.replicas
-    health = svc.health_check_path or None
-    fields["health_check_path"] = health if health is None or health.startswith("/") else None
-    fields["build_command"] = svc.build_command or None
-    fields["start_command"] = svc.start_command or None
-    fields["dockerfile"] = _checked(
-        svc.dockerfile, rules.relative_path_problem, f"{where}.dockerfile", result
-    )
+    for row in table.SERVICE_FIELDS:
+        fields[row.toml] = _file_value(row, getattr(svc, row.wire, None), where, result)
     uses, covered = detect_uses(svc.runtime_variables, deps)
     fields["uses"] = uses
     auto = next((d for d in domains if d.type == "auto" and d.label), None)
-    public = svc.type in ("web", "static")  # a worker's domain row is no public URL
-    label_ok = auto is not None and public and not rules.subdomain_problem(auto.label)
-    fields["subdomain"] = auto.label if auto is not None and label_ok else None
-    table = _table(fields)
+    # A worker's domain row is no public URL; nor is an internal-only service's.
+    public = svc.type in ("web", "static") and not svc.internal_only
+    fields["subdomain"] = (
+        auto.label if public and auto and not rules.subdomain_problem(auto.label) else None
+    )
+    out = _table(fields)
+    if isinstance(fields.get("dockerfile_inline"), str):
+        out["dockerfile_inline"] = tomlkit.string(fields["dockerfile_inline"], multiline=True)
     dep_keys = {k for _, dep in deps for k in dep.env_vars}
     for section, values, skip in (
         ("env", svc.runtime_variables, covered),
@@ -227,8 +215,40 @@ def _service(
     ):
         env = _env_table(svc.name, f"{where}.{section}", values, skip, dep_keys, secrets)
         if env is not None:
-            table.add(section, env)
-    return table
+            out.add(section, env)
+    volumes = _volumes(svc.volumes)
+    if volumes is not None:
+        out.add("volumes", volumes)
+    return out
+
+
+def _file_value(row: ServiceField, value: Any, where: str, result: ImportResult) -> Any:
+    """A live value as the file writes it; None leaves the key out."""
+    value = row.live(value)
+    if value is None or value is False:
+        return None  # false is what the gateway assumes: not written
+    if row.file_problem is not None and row.file_problem(value) is not None:
+        result.notes.append(
+            f"{where}.{row.toml}: live value cannot be written in opendeploy.toml; left out"
+        )
+        return None
+    normalised = row.normalise(value)
+    if normalised == row.omit_at_create and row.omit_at_create is not None:
+        return None
+    return normalised
+
+
+def _volumes(rows: list[dict[str, Any]]) -> Table | None:
+    """The attached volumes (the Service object lists only those) as sub-tables."""
+    tables = tomlkit.table(is_super_table=True)
+    for row in sorted(rows, key=lambda r: str(r.get("name", ""))):
+        name, mount, size = row.get("name"), row.get("mount_path"), row.get("size")
+        if not (isinstance(name, str) and isinstance(mount, str) and isinstance(size, str)):
+            continue
+        if rules.volume_name_problem(name) or rules.volume_size_problem(size):
+            continue
+        tables.add(name, _table({"mount_path": mount, "size": size}))
+    return tables if tables else None
 
 
 def _checked(value: str | None, problem: Any, where: str, result: ImportResult) -> str | None:

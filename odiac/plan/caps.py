@@ -62,9 +62,9 @@ def fit_anonymous_defaults(desired: DesiredState) -> DesiredState:
     for name, svc in desired.services.items():
         update: dict[str, str] = {}
         for request, limit, parse in _PAIRS:
-            set_request, set_limit = getattr(svc, request), getattr(svc, limit)
-            want_request = set_request or ANONYMOUS_DEFAULTS[request]
-            want_limit = set_limit or ANONYMOUS_DEFAULTS[limit]
+            set_request, set_limit = svc.get(request), svc.get(limit)
+            want_request = str(set_request or ANONYMOUS_DEFAULTS[request])
+            want_limit = str(set_limit or ANONYMOUS_DEFAULTS[limit])
             try:
                 if set_request is None and parse(want_request) > parse(want_limit):
                     want_request = want_limit
@@ -76,7 +76,9 @@ def fit_anonymous_defaults(desired: DesiredState) -> DesiredState:
                 update[request] = want_request
             if set_limit is None:
                 update[limit] = want_limit
-        services[name] = svc.model_copy(update=update) if update else svc
+        services[name] = (
+            svc.model_copy(update={"values": {**svc.values, **update}}) if update else svc
+        )
     return desired.model_copy(update={"services": services})
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from odiac.plan.model import IMPACT_ORDER
-from odiac.plan.render_text import format_after, format_before, human_size
+from odiac.plan.render_text import format_after, format_before, headline, human_size
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -148,7 +148,7 @@ def _label(plan: Plan, action: Action) -> str:
         return f"rename subdomain {_side(format_before(change))} -> {_side(format_after(change))}"
     if action.kind == "manual":
         return _escape(action.reason)
-    return _escape(action.kind)
+    return _escape(headline(plan, action))
 
 
 def _env_counts(changes: list[FieldChange]) -> str:

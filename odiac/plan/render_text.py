@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from odiac.plan.credentials import CREDENTIAL_FIELDS
+from odiac.plan.volumes import CONVERSION_NOTE
 
 if TYPE_CHECKING:
     from odiac.plan.model import Action, FieldChange, Plan, Scalar
@@ -34,10 +35,14 @@ _SYMBOL = {
     "upload_source": "^",
     "bind_source": "^",
     "deploy": ">>",
+    "create_volume": "+",
+    "resize_volume": "~",
+    "restore_volume": "~",
+    "detach_volume": "-",
     "manual": "!",
 }
-_SHOW_IMPACT = ("update_service", "set_env", "rename_subdomain")
-_STYLE = {"+": "green", "~": "yellow", "^": "cyan", ">>": "blue", "!": "red"}
+_SHOW_IMPACT = ("update_service", "set_env", "rename_subdomain", "resize_volume", "restore_volume")
+_STYLE = {"+": "green", "~": "yellow", "-": "magenta", "^": "cyan", ">>": "blue", "!": "red"}
 
 
 def render_text(plan: Plan, *, markup: bool = False) -> str:
@@ -77,7 +82,7 @@ def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:
     elif action.kind == "set_env":
         body = [_env_line(c) for c in action.changes]
         body.append("keys after apply: " + (", ".join(action.keys) or "(none)"))
-    elif action.kind == "rename_subdomain":
+    elif action.kind in ("rename_subdomain", "create_volume", "detach_volume"):
         body = []
     else:
         body = [
@@ -107,6 +112,26 @@ def headline(plan: Plan, action: Action) -> str:
         return f"subdomain of {action.name}: {format_before(change)} -> {format_after(change)}"
     if action.kind == "manual":
         return f"{action.address.replace('.', ' ', 1)}: {action.reason}"
+    return _volume_headline(action)
+
+
+def _volume_headline(action: Action) -> str:
+    if action.kind == "create_volume":
+        text = f"volume {action.volume} of {action.name}: {action.mount_path}, {action.size}"
+        if action.conversion:
+            text += f"  (forces workload conversion: {CONVERSION_NOTE})"
+        return text
+    if action.kind == "resize_volume":
+        return f"volume {action.volume} of {action.name}: grow to {action.size}"
+    if action.kind == "restore_volume":
+        grow = f", then grow to {action.size}" if action.size else ""
+        return f"volume {action.volume} of {action.name}: restore the orphaned volume{grow}"
+    if action.kind == "detach_volume":
+        until = action.restorable_until or "7 days after apply"
+        return (
+            f"volume {action.volume} of {action.name}: detach (orphaned, data kept,"
+            f" restorable until {until})"
+        )
     return action.address
 
 

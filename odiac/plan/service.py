@@ -1,7 +1,8 @@
 """One service: its desired fields and env, normalised, against what is live.
 
-Kubernetes quantities are compared in canonical spelling (``"1000m"`` == ``"1"``);
-an unset resource or replica count means the gateway default.
+The fields and how each is compared come from :data:`odiac.plan.fields.SERVICE_FIELDS`:
+Kubernetes quantities in canonical spelling (``"1000m"`` == ``"1"``); an unset
+resource or replica count means the gateway default.
 """
 
 from __future__ import annotations
@@ -11,22 +12,16 @@ import json
 from typing import TYPE_CHECKING
 
 from odiac.errors import PlanError
+from odiac.plan import fields as table
 from odiac.plan.diff import EnvTarget
 from odiac.plan.inputs import (
-    SERVICE_DEFAULTS,
     DesiredService,
     FromDependency,
     LiveService,
     LiveState,
     format_deployment_description,
 )
-from odiac.quantity import (
-    QuantityError,
-    cpu_millicores,
-    memory_bytes,
-    normalize_cpu,
-    normalize_memory,
-)
+from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,49 +29,10 @@ if TYPE_CHECKING:
     from odiac.plan.inputs import DesiredState, DesiredValue
     from odiac.plan.model import Impact, Scalar
 
-#: Fields ``PUT /v1/services/{id}`` changes, with what the change does to the workload.
-FIELD_IMPACT: dict[str, Impact] = {
-    "cpu_limit": "rolling restart",
-    "cpu_request": "rolling restart",
-    "memory_limit": "rolling restart",
-    "memory_request": "rolling restart",
-    "replicas": "in place",
-    "port": "rolling restart",
-    "health_check_path": "rolling restart",
-    "path": "redeploy",
-    "language": "redeploy",
-    "framework": "redeploy",
-    "build_command": "redeploy",
-    "start_command": "redeploy",
-    "dockerfile": "redeploy",
-}
-_CPU = ("cpu_limit", "cpu_request")
-_MEMORY = ("memory_limit", "memory_request")
-#: Fields that only take effect with a new build/deployment (part of the config digest).
-BUILD_FIELDS = (
-    "type",
-    "path",
-    "language",
-    "framework",
-    "build_command",
-    "start_command",
-    "dockerfile",
-)
 
-
-def _quantity(field: str, text: str) -> str:
-    try:
-        return normalize_cpu(text) if field in _CPU else normalize_memory(text)
-    except QuantityError:
-        return text  # shown as-is; it differs from any valid desired value
-
-
-def _path(text: str | None) -> str:
-    cleaned = (text or "").strip().strip("/")
-    while cleaned.startswith("./"):
-        cleaned = cleaned[2:]
-    cleaned = "" if cleaned == "." else cleaned
-    return cleaned or "."
+def field_impacts() -> dict[str, Impact]:
+    """What an update of each field does to the workload (``PUT /v1/services/{id}``)."""
+    return {row.name: row.impact for row in table.SERVICE_FIELDS}
 
 
 #: Each resource field and the field that bounds it (request <= limit).
@@ -95,11 +51,12 @@ def default_quantity(svc: DesiredService, name: str) -> str:
     a 512Mi request, not the 1Gi default), and a default limit never falls below the
     request the file sets.
     """
-    default = str(SERVICE_DEFAULTS[name])
-    other = getattr(svc, _PAIRED[name])
-    if not other:
+    default = str(table.field(name).default)
+    paired = svc.get(_PAIRED[name])
+    if not paired:
         return default
-    parse = cpu_millicores if name in _CPU else memory_bytes
+    other = str(paired)
+    parse = cpu_millicores if name.startswith("cpu") else memory_bytes
     try:
         smaller = parse(other) < parse(default)
     except QuantityError:
@@ -111,33 +68,19 @@ def default_quantity(svc: DesiredService, name: str) -> str:
 def desired_fields(svc: DesiredService) -> dict[str, Scalar]:
     """The managed fields of a desired service, normalised (defaults filled in)."""
     fields: dict[str, Scalar] = {}
-    for name in FIELD_IMPACT:
-        value = getattr(svc, name)
-        if name in _CPU + _MEMORY:
-            fields[name] = _quantity(name, str(value or default_quantity(svc, name)))
-        elif name == "replicas":
-            fields[name] = SERVICE_DEFAULTS["replicas"] if value is None else value
-        elif name == "path":
-            fields[name] = _path(value)
-        elif value is not None:
-            fields[name] = value
+    for row in table.SERVICE_FIELDS:
+        value = svc.get(row.name)
+        if value is None and row.name in _PAIRED:
+            value = default_quantity(svc, row.name)
+        compared = row.compared(value)
+        if compared is not None:
+            fields[row.name] = compared
     return fields
 
 
 def live_fields(svc: LiveService) -> dict[str, Scalar]:
     """The same fields as the gateway reports them, normalised the same way."""
-    fields: dict[str, Scalar] = {}
-    for name in FIELD_IMPACT:
-        value = getattr(svc, name)
-        if name in _CPU + _MEMORY:
-            fields[name] = _quantity(name, str(value or SERVICE_DEFAULTS[name]))
-        elif name == "replicas":
-            fields[name] = SERVICE_DEFAULTS["replicas"] if value is None else value
-        elif name == "path":
-            fields[name] = _path(value)
-        else:
-            fields[name] = value
-    return fields
+    return {row.name: row.compared(svc.get(row.name)) for row in table.SERVICE_FIELDS}
 
 
 def resolve_env(
@@ -179,7 +122,11 @@ def config_digest(svc: DesiredService) -> str:
     """
     fields = desired_fields(svc)
     doc = {
-        "fields": {name: fields.get(name) for name in BUILD_FIELDS if name != "type"},
+        "fields": {
+            row.name: fields.get(row.name)
+            for row in table.SERVICE_FIELDS
+            if row.rebuild and (row.digest_when_unset or fields.get(row.name) is not None)
+        },
         "type": svc.type,
         "env": _value_tokens(svc.env),
         "build_env": _value_tokens(svc.build_env),

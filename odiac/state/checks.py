@@ -19,7 +19,7 @@ from odiac.plan.caps import cap_problems, ways_out
 if TYPE_CHECKING:
     from odiac.gateway.auth import Credential
     from odiac.gateway.client import GatewayClient
-    from odiac.plan.inputs import DesiredState, LiveState
+    from odiac.plan.inputs import DesiredService, DesiredState, LiveState
     from odiac.state.refresh import Snapshot
 
 Severity = Literal["error", "warning"]
@@ -136,7 +136,30 @@ async def check_pending_agent(
             )
         )
     findings.extend(cap_findings(desired, snapshot.live, claim_url=claim, fresh=False))
+    for name, svc in sorted(desired.services.items()):
+        findings.extend(_volume_quota(name, svc, snapshot))
     return findings
+
+
+def _volume_quota(name: str, svc: DesiredService, snapshot: Snapshot) -> list[Finding]:
+    """New volumes of a pending agent: the gateway's allowance is not published, so this
+    is a warning naming the 403 it may answer, never a guess at a number."""
+    live = snapshot.live.services.get(name)
+    have = live.volumes if live is not None else {}
+    new = [v for key, v in sorted(svc.volumes.items()) if not v.detach and key not in have]
+    if not new:
+        return []
+    sizes = ", ".join(f"{v.name} {v.size}" for v in new)
+    return [
+        Finding(
+            "warning",
+            f"services.{name}.volumes: {sizes} would be created by a client agent not bound to"
+            " an account; its volume space is limited and the gateway may refuse it with 403"
+            " quota_exceeded",
+            ("services", name, "volumes", new[0].name),
+            hint="Bind the agent to your account to lift the limit, or keep volumes small.",
+        )
+    ]
 
 
 async def is_pending_agent(client: GatewayClient, credential: Credential) -> bool:

@@ -32,6 +32,7 @@ from odiac.config.model import (
     SecretRef,
     ServiceSection,
     SourceSection,
+    VolumeSection,
 )
 from odiac.errors import ConfigError
 
@@ -57,7 +58,8 @@ VALID: dict[str, Any] = {
                 "DB_HOST": {"ref": "db.POSTGRES_HOST"},
             },
             "build_env": {"NODE_ENV": "production"},
-        }
+        },
+        "store": {"type": "worker", "volumes": {"data": {"mount_path": "/data", "size": "1Gi"}}},
     },
     "environments": {"production": {"services": {"web": {"replicas": 2}}}},
 }
@@ -69,6 +71,7 @@ SECTIONS: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     (("source",), SourceSection),
     (("dependencies", "db"), DependencySection),
     (("services", "web"), ServiceSection),
+    (("services", "store", "volumes", "data"), VolumeSection),
     (("environments", "production", "services", "web"), ServiceSection),
     (("environments", "production", "project"), ProjectSection),
 ]

@@ -71,6 +71,11 @@ CALLS: dict[str, Call] = {
     "check_subdomain": lambda c, _: c.check_subdomain("shop"),
     "rename_subdomain": lambda c, _: c.rename_subdomain("dom1", "shop"),
     "get_domain": lambda c, _: c.get_domain("dom1"),
+    "list_volumes": lambda c, _: c.list_volumes("s1"),
+    "create_volume": lambda c, _: c.create_volume("s1", "data", "/data", "1Gi"),
+    "resize_volume": lambda c, _: c.resize_volume("v1", "2Gi"),
+    "restore_volume": lambda c, _: c.restore_volume("v1"),
+    "detach_volume": lambda c, _: c.detach_volume("v1"),
 }
 
 json_values = st.recursive(

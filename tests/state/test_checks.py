@@ -145,3 +145,27 @@ def test_pending_agent_one_project_rule_names_the_existing_project_f6(tmp_path: 
     assert "'second-app'" in findings[0].message
     assert findings[0].key_path == ("project", "name")
     assert "claim the agent" in (findings[0].hint or "")
+
+
+def test_pending_agent_new_volume_warns_of_quota_exceeded_and_pat_not(tmp_path: Path) -> None:
+    """The volume allowance of a pending agent is not published: a warning, no number."""
+    from odiac.plan.inputs import DesiredVolume
+
+    volume = {"data": DesiredVolume(name="data", mount_path="/data", size="20Gi")}
+
+    async def scenario() -> tuple[list[Finding], list[Finding]]:
+        async with running_emulator(tmp_path) as emu:
+            agent, agent_token = await _agent(emu)
+            desired = _desired(cpu_limit="1", memory_limit="1Gi", volumes=volume)
+            pending = await _check(agent, agent_token, desired)
+            pat = await emu.user_token()
+            return pending, await _check(emu.client(pat), pat, desired)
+
+    pending, pat = asyncio.run(scenario())
+    quota = [f for f in pending if "volumes" in f.key_path]
+    assert [(f.severity, f.key_path) for f in quota] == [
+        ("warning", ("services", "web", "volumes", "data"))
+    ]
+    assert "403 quota_exceeded" in quota[0].message
+    assert "data 20Gi" in quota[0].message
+    assert pat == []
