@@ -18,8 +18,6 @@ from pydantic import ValidationError
 
 from odiac.config.checks import cross_checks
 from odiac.config.diagnostics import KeyPath, Problem
-from odiac.config.messages import child, did_you_mean, problems_from_validation, toml_type
-from odiac.config.model import OVERLAY_SECTIONS, Config
 from odiac.config.environments import (
     DEFAULT_ENVIRONMENT,
     declared_environments,
@@ -32,6 +30,8 @@ from odiac.config.environments import (
     select_overlay,
     table_name_problem,
 )
+from odiac.config.messages import child, did_you_mean, problems_from_validation, toml_type
+from odiac.config.model import OVERLAY_SECTIONS, Config
 from odiac.config.rules import quote
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def _overlay_rules(name: str, overlay: dict[str, Any]) -> list[Problem]:
             )
         )
     services = overlay.get("services")
-    for service, table in (services.items() if isinstance(services, dict) else ()):
+    for service, table in services.items() if isinstance(services, dict) else ():
         if isinstance(table, dict) and "subdomain" in table:
             problems.append(
                 Problem(

@@ -62,11 +62,7 @@ def select_overlay(overlays: Mapping[str, Any], environment: str) -> str | None:
     if environment in overlays and not is_pattern(environment):
         return environment
     return next(
-        (
-            name
-            for name in overlays
-            if is_pattern(name) and fnmatch.fnmatchcase(environment, name)
-        ),
+        (name for name in overlays if is_pattern(name) and fnmatch.fnmatchcase(environment, name)),
         None,
     )
 

@@ -91,7 +91,7 @@ def test_the_default_environment_is_configurable(load) -> None:
         ("Prod", '"Prod" is not a valid environment name'),
         ("pr_1", '"pr_1" is not a valid environment name'),
         ("pr-*", "is a pattern; name one environment"),
-        ("pr-" + "1" * 40, "cannot form the subdomain of service \"web\""),
+        ("pr-" + "1" * 40, 'cannot form the subdomain of service "web"'),
         ("x" * 63, "cannot form a project name"),
     ],
 )
