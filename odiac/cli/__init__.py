@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("odiac.cli.cancel:command", "Cancel a running deployment."),
     "redeploy": ("odiac.cli.redeploy:command", "Redeploy a service's current source."),
     "import": ("odiac.cli.import_:command", "Write opendeploy.toml from a live project."),
+    "destroy": ("odiac.cli.destroy:command", "Delete one environment's project (asks first)."),
 }
 
 
