@@ -93,9 +93,9 @@ def test_applying_two_environments_leaves_each_clean_both_ways(
     assert "https://iso-live.dev.opendeploy.run" in out  # the overlay's label converged
     # Each environment is clean after the other was applied, in both directions.
     staging = _clean(app, emulator, token)
-    assert 'environment staging, project "iso"' in staging
+    assert 'Environment staging, project "iso"' in staging
     production = _clean(app, emulator, token, "--env", "production")
-    assert 'environment production, project "iso-production"' in production
+    assert 'Environment production, project "iso-production"' in production
     _apply(app, emulator, token)
     _clean(app, emulator, token, "--env", "production")
 
@@ -274,7 +274,7 @@ def test_import_writes_a_live_project_as_an_environment_of_an_existing_file(
     assert "gateway" not in overlay
 
     planned = _clean(app, emulator, token, "--env", "qa")
-    assert 'environment qa, project "legacy"' in planned
+    assert 'Environment qa, project "legacy"' in planned
     _clean(app, emulator, token)  # the default environment still plans its own project
     again = odiac(app, emulator, token, "import", "--project", "legacy", "--env", "qa")
     assert again.returncode == 1
