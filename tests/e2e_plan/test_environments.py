@@ -183,6 +183,26 @@ def test_destroy_is_refused_for_a_pending_agent_before_anything_is_deleted(
     assert "Destroy would be refused" in previewed.stdout
 
 
+def test_destroy_stops_when_the_gateway_keeps_deletes_for_the_dashboard(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    """Gateways that refuse every token's DELETE (agent_delete_forbidden): nothing is lost."""
+    app = _app(tmp_path, "gate")
+    _apply(app, emulator, token)
+    before = _projects(emulator, token)
+    emulator.control().configure(delete_gate="all")
+    try:
+        refused = odiac(app, emulator, token, "destroy", "--auto-approve", "--json")
+    finally:
+        emulator.control().configure(delete_gate="pending")
+    assert refused.returncode == 1
+    assert "keeps deletes for the dashboard" in refused.stderr
+    assert f"/projects/{before['gate']['id']}" in refused.stderr
+    report = json.loads(refused.stdout)
+    assert (report["destroyed"], report["project"]) == (False, "gate")
+    assert _projects(emulator, token) == before
+
+
 def test_an_unusable_environment_name_is_a_usage_error(
     tmp_path: Path, emulator: EmulatorProcess, token: str
 ) -> None:
