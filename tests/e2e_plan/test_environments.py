@@ -147,6 +147,22 @@ def test_a_preview_uses_the_pattern_overlay_and_is_destroyed_alone(
     assert "does not exist; nothing to destroy" in again.stdout
 
 
+def test_a_derived_label_is_checked_for_availability_at_plan_time(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    other = str(emulator.control().create_user("label-owner@example.test")["api_key"])
+    squatter_config = CONFIG.format(name="squat").replace(
+        'subdomain = "squat"\n', 'subdomain = "av-pr-1"\n'
+    )
+    squatter = make_app(tmp_path / "squat", squatter_config)
+    _apply(squatter, emulator, other)  # another account holds the label av-pr-1
+    app = _app(tmp_path, "av")
+    planned = odiac(app, emulator, token, "plan", "--env", "pr-1")
+    assert planned.returncode == 1
+    assert "'av-pr-1' is not available (taken)" in planned.stderr
+    assert _projects(emulator, token) == {}
+
+
 def test_destroy_without_a_terminal_or_auto_approve_deletes_nothing(
     tmp_path: Path, emulator: EmulatorProcess, token: str
 ) -> None:
