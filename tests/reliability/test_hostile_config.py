@@ -32,7 +32,7 @@ from odiac.config.model import (
     ServiceSection,
     SourceSection,
 )
-from odiac.errors import ConfigError
+from odiac.errors import ConfigError, UsageError
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -129,7 +129,9 @@ def _dump(document: dict[str, Any]) -> str | None:
         return None
 
 
-def _load(text: str | bytes, environment: str = "staging") -> LoadedConfig | ConfigError:
+def _load(
+    text: str | bytes, environment: str = "staging"
+) -> LoadedConfig | ConfigError | UsageError:
     with tempfile.TemporaryDirectory(prefix="odiac-hostile-") as folder:
         path = Path(folder) / "opendeploy.toml"
         if isinstance(text, bytes):
@@ -140,6 +142,11 @@ def _load(text: str | bytes, environment: str = "staging") -> LoadedConfig | Con
             return load_config(path, environment)
         except ConfigError as exc:
             _assert_diagnosed(exc)
+            return exc
+        except UsageError as exc:
+            # An environment name that cannot name a project: refused, with the reason.
+            assert "environment" in exc.message
+            assert exc.exit_code == 64
             return exc
 
 
