@@ -145,9 +145,13 @@ def _load(
             return exc
         except UsageError as exc:
             # An environment name that cannot name a project: refused, with the reason.
-            assert "environment" in exc.message
-            assert exc.exit_code == 64
+            _assert_usage(exc)
             return exc
+
+
+def _assert_usage(exc: UsageError) -> None:
+    assert "environment" in exc.message
+    assert exc.exit_code == 64
 
 
 def _assert_diagnosed(exc: ConfigError) -> None:
