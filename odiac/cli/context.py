@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_CONFIG = "opendeploy.toml"
-DEFAULT_ENVIRONMENT = "staging"
 #: Environment variable naming the gateway for one run (over the file, under --gateway).
 GATEWAY_ENV = "OD_GATEWAY"
 
@@ -26,8 +25,9 @@ class GlobalOptions:
         return Path(self.config_path or DEFAULT_CONFIG)
 
     @property
-    def env_name(self) -> str:
-        return self.environment or DEFAULT_ENVIRONMENT
+    def env_name(self) -> str | None:
+        """The ``--env`` value; None selects the file's default environment."""
+        return self.environment
 
     @property
     def gateway_override(self) -> str | None:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from odiac.gateway.models import (
         DependencyStatus,
         Deployment,
+        Project,
         Service,
         ServiceDomain,
         Volume,
@@ -54,12 +55,16 @@ if TYPE_CHECKING:
     from odiac.plan.fields import FieldValue
     from odiac.plan.inputs import DesiredDependency
 
-GATEWAY_ENVIRONMENTS = ("staging", "production")
+#: The gateway's own ``environment`` field. It is not odiac's environment (each odiac
+#: environment is a project of its own): the client sends ``staging`` as the primary
+#: flow prescribes, and reads domains with the same value, whatever ``--env`` says.
+GATEWAY_ENVIRONMENT = "staging"
 
 
 def gateway_environment(environment: str) -> str:
-    """The gateway ``environment`` value for an overlay name (only two exist upstream)."""
-    return environment if environment in GATEWAY_ENVIRONMENTS else "staging"
+    """The gateway ``environment`` value used for an odiac environment (always the same)."""
+    del environment
+    return GATEWAY_ENVIRONMENT
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,8 @@ async def refresh(
 
     Args:
         client: An open gateway client.
-        desired_project_name: ``[project].name`` of the configuration.
-        environment: The overlay name (``staging`` unless ``--env`` says otherwise).
+        desired_project_name: The environment's project name.
+        environment: The odiac environment (domains are read for the gateway's own value).
         dependencies: Desired dependencies, used to give live ones their file names.
         volume_services: Services whose file declares volumes (their volumes are read
             even when none is attached live, to find orphans).
@@ -116,9 +121,15 @@ async def read_snapshot(
     *,
     dependencies: Mapping[str, DesiredDependency] | None = None,
     volume_services: Collection[str] = (),
+    projects: Sequence[Project] | None = None,
 ) -> Snapshot:
-    """Like :func:`refresh`, also returning the projects visible to the credential."""
-    projects = await client.list_projects()
+    """Like :func:`refresh`, also returning the projects visible to the credential.
+
+    ``projects``: the project list when the caller already read it (one read serves
+    every environment of ``--all-envs``).
+    """
+    if projects is None:
+        projects = await client.list_projects()
     visible = [ProjectRef(id=p.id, name=p.name) for p in projects]
     project = next((p for p in projects if p.name == desired_project_name), None)
     if project is None:

@@ -36,6 +36,7 @@ CLIENT_METHODS = {
     "check_subdomain",
     "create_dependency",
     "create_deployment",
+    "delete_project",
     "create_project",
     "create_service",
     "get_deployment",

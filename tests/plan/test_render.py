@@ -87,7 +87,8 @@ def test_github_annotations_point_at_the_declaring_line() -> None:
         '::warning file=opendeploy.toml,line=13::service.web memory_limit: "1Gi" -> "512Mi" (rolling restart)',
         # Not in the file: the default request follows the lowered limit.
         '::warning file=opendeploy.toml::service.web memory_request: "1Gi" -> "512Mi" (rolling restart)',
-        "::notice::Plan: 0 to create, 1 to update, 0 to deploy, 0 manual.",
+        "::notice::Plan: 0 to create, 1 to update, 0 to deploy, 0 manual."
+        ' (environment staging, project "shop")',
     ]
 
 

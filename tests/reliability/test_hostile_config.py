@@ -34,7 +34,7 @@ from odiac.config.model import (
     SourceSection,
     VolumeSection,
 )
-from odiac.errors import ConfigError
+from odiac.errors import ConfigError, UsageError
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -138,7 +138,9 @@ def _dump(document: dict[str, Any]) -> str | None:
         return None
 
 
-def _load(text: str | bytes, environment: str = "staging") -> LoadedConfig | ConfigError:
+def _load(
+    text: str | bytes, environment: str = "staging"
+) -> LoadedConfig | ConfigError | UsageError:
     with tempfile.TemporaryDirectory(prefix="odiac-hostile-") as folder:
         path = Path(folder) / "opendeploy.toml"
         if isinstance(text, bytes):
@@ -150,6 +152,15 @@ def _load(text: str | bytes, environment: str = "staging") -> LoadedConfig | Con
         except ConfigError as exc:
             _assert_diagnosed(exc)
             return exc
+        except UsageError as exc:
+            # An environment name that cannot name a project: refused, with the reason.
+            _assert_usage(exc)
+            return exc
+
+
+def _assert_usage(exc: UsageError) -> None:
+    assert "environment" in exc.message
+    assert exc.exit_code == 64
 
 
 def _assert_diagnosed(exc: ConfigError) -> None:

@@ -44,6 +44,7 @@ CALLS: dict[str, Call] = {
     "list_projects": lambda c, _: c.list_projects(),
     "get_project": lambda c, _: c.get_project("p1"),
     "create_project": lambda c, _: c.create_project("shop", region_id="r1"),
+    "delete_project": lambda c, _: c.delete_project("p1"),
     "list_dependency_catalog": lambda c, _: c.list_dependency_catalog(),
     "list_dependencies_status": lambda c, _: c.list_dependencies_status("p1"),
     "create_dependency": lambda c, _: c.create_dependency("p1", "postgres", display_name="db"),
