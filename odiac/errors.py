@@ -5,6 +5,7 @@ turns it into a clear message and an exit code. Anything else is a bug.
 
     OdiacError
     ├── ConfigError                 opendeploy.toml cannot be used (carries diagnostics)
+    ├── UsageError                  the command line asks for something that cannot work (exit 64)
     ├── UsageError                  the command line asks for something impossible (exit 64)
     ├── CredentialError             no usable token, bad auth file, wrong gateway
     ├── GatewayError                the gateway answered with an error or not at all
