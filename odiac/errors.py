@@ -25,6 +25,7 @@ turns it into a clear message and an exit code. Anything else is a bug.
     │   ├── ApplyLocked             another apply holds this folder's lock
     │   └── DeploymentFailed        a deployment ended failed or cancelled
     ├── OperationError              a day-2 operation (logs, rollback, cancel...) cannot run
+    ├── DestroyRefused              the credential may not delete: the dashboard must
     ├── SourceError                 the source archive cannot be built safely
     ├── EmulatorProcessError        odiac.testing: a served emulator did not start or stop
     └── EmulatorControlError        odiac.testing: an emulator control call failed
