@@ -43,7 +43,9 @@ class Sniffer:
             if _PLAN_HEAD.match(chunk[:4096]):
                 self.verdict = PLAN
                 return
-        if self.verdict is None and _PEM_KEY.search(self._tail + chunk):
+        if self.verdict is None and (
+            _PEM_KEY.search(chunk) or _PEM_KEY.search(self._tail + chunk[:_OVERLAP])
+        ):
             self.verdict = PRIVATE_KEY
         self._tail = chunk[-_OVERLAP:]
 
