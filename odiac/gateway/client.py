@@ -15,9 +15,12 @@ import platform
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
+import httpx
+
 from odiac.gateway.core import HTTPCore, RequestRecord, Sleep, canonical_path
 from odiac.gateway.decode import parse, parse_list
 from odiac.gateway.errors import GatewayHTTPError, GatewayProtocolError
+from odiac.gateway.insecure import check_gateway_url
 from odiac.gateway.models import (
     CatalogEntry,
     CreatedService,
@@ -27,6 +30,7 @@ from odiac.gateway.models import (
     Deployment,
     DetachedVolume,
     EnvSet,
+    EnvVar,
     LogEvent,
     LogPage,
     Profile,
@@ -46,8 +50,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterable
     from pathlib import Path
     from types import TracebackType
-
-    import httpx
 
 INVALID_DEPENDENCY_ID = "Invalid dependency_id format"
 _ENGINE_ALIASES = {"mongo": "mongodb"}
@@ -76,6 +78,8 @@ class GatewayClient:
         backoff: float = 0.5,
         max_retry_after: float = 30.0,
     ) -> None:
+        if transport is None or isinstance(transport, httpx.AsyncHTTPTransport):
+            check_gateway_url(base_url)  # over a network: never the key in clear
         self._timeout = timeout
         self._core = HTTPCore(
             base_url,
@@ -344,6 +348,13 @@ class GatewayClient:
             EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
         )
         return env.as_dict()
+
+    async def get_env_rows(self, pid: str, sid: str) -> list[EnvVar]:
+        """The runtime env of a service as rows (each says whether it is stored encrypted)."""
+        env: EnvSet = await self._one(
+            EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
+        )
+        return list(env.variables)
 
     async def put_env(self, pid: str, sid: str, variables: dict[str, str]) -> dict[str, str]:
         """Replace the WHOLE runtime env (keys absent from ``variables`` are deleted)."""

@@ -97,4 +97,5 @@ def test_source_identity_signatures() -> None:
         "file_count",
         "total_bytes",
         "warnings",
+        "files",
     ]
