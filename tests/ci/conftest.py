@@ -185,3 +185,31 @@ def runner_factory(
         )
 
     return make
+
+
+def odiac_cli(cwd: Path, token: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """odiac run directly (outside any workflow), to set the scene or check the result."""
+    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
+    for name in ("CI", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS"):
+        env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "odiac", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def projects(emulator: EmulatorProcess, token: str) -> dict[str, str]:
+    """Live project name -> id for this token's account."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=15) as api:
+        body = api.get("/v1/projects/").json()
+    items = body if isinstance(body, list) else body.get("items", body.get("projects", []))
+    return {p["name"]: p["id"] for p in items}
