@@ -211,5 +211,11 @@ def projects(emulator: EmulatorProcess, token: str) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=15) as api:
         body = api.get("/v1/projects/").json()
-    items = body if isinstance(body, list) else body.get("items", body.get("projects", []))
-    return {p["name"]: p["id"] for p in items}
+    return {p["name"]: p["id"] for p in listed(body)}
+
+
+def listed(body: Any) -> list[dict[str, Any]]:
+    """The items of a gateway list answer (a bare list or ``{"data": [...]}``)."""
+    items = body if isinstance(body, list) else body["data"]
+    assert isinstance(items, list), body
+    return items

@@ -13,7 +13,7 @@ import pytest
 
 from odiac.testing import EmulatorProcess
 
-from .conftest import EXAMPLES, RunnerFactory, app_copy, odiac_cli, projects
+from .conftest import EXAMPLES, RunnerFactory, app_copy, listed, odiac_cli, projects
 
 pytestmark = pytest.mark.e2e
 WORKFLOW = EXAMPLES / "ci" / "github-actions-drift.yml"
@@ -40,8 +40,7 @@ def test_drift_check_passes_clean_and_fails_with_exit_2_on_drift(
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=15) as api:
         services = api.get(f"/v1/projects/{production}/services/").json()
-        items = services if isinstance(services, list) else services["items"]
-        (web,) = [s for s in items if s["name"] == "web"]
+        (web,) = [s for s in listed(services) if s["name"] == "web"]
         api.put(f"/v1/services/{web['id']}", json={"replicas": 5}).raise_for_status()
 
     drifted = runner_factory(event_name="schedule", event=event, secrets={"OPENDEPLOY_TOKEN": token})
