@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from .expressions import condition, substitute, to_text
 
 SHELLS = {
@@ -52,7 +53,11 @@ class StepResult:
     children: list[StepResult] = field(default_factory=list)
 
     def log(self) -> str:
-        parts = [f"--- {self.name} [{self.outcome}, exit {self.exit_code}]", self.stdout, self.stderr]
+        parts = [
+            f"--- {self.name} [{self.outcome}, exit {self.exit_code}]",
+            self.stdout,
+            self.stderr,
+        ]
         return "\n".join([*parts, *(child.log() for child in self.children)])
 
 

@@ -68,8 +68,18 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory, action_checkout: Path) 
     source = tmp_path_factory.mktemp("wheel-src") / "odiac"
     shutil.copytree(action_checkout, source)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-        + ["--wheel-dir", str(out), str(source)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "--wheel-dir",
+            str(out),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=300,

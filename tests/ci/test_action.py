@@ -52,11 +52,13 @@ def test_deploy_snippet_plans_applies_then_skips_apply_when_clean(
     plan = job.step("plan")
     assert plan.outputs == {"exit-code": "2", "has-changes": "true", "url": ""}, job.log()
     applied = job.step("apply")
-    assert applied.outcome == "success" and applied.outputs["exit-code"] == "0", job.log()
+    assert applied.outcome == "success", job.log()
+    assert applied.outputs["exit-code"] == "0", job.log()
     url = applied.outputs["url"]
     assert url.startswith("http"), job.log()
     assert f"Deployed to {url}" in job.summary
-    assert "flask-postgres" in job.summary and "Apply:" in job.summary, job.summary
+    assert "flask-postgres" in job.summary, job.summary
+    assert "Apply:" in job.summary, job.summary
     assert token not in job.output_text()
     assert any("production" in name for name in projects(emulator, token))
 
@@ -84,7 +86,8 @@ def test_preview_snippet_applies_comments_and_destroys(
     (comment,) = [json.loads(line) for line in log.read_text().splitlines()]
     assert comment == {"pr": 7, "body": f"Preview: {url}", "edits": 0}
     created = set(projects(emulator, token)) - set(before)
-    assert len(created) == 1 and "pr-7" in next(iter(created)), created
+    assert len(created) == 1, created
+    assert "pr-7" in next(iter(created)), created
 
     closed = {"action": "closed", "number": 7, "pull_request": {"number": 7}}
     jobs = runner_factory(event_name="pull_request", event=closed, secrets=secrets).run_workflow(

@@ -114,7 +114,8 @@ def test_a_failing_step_fails_the_job_and_skips_the_rest_but_always_runs(tmp_pat
     assert [s.outcome for s in one.steps] == ["failure", "skipped", "success", "failure"]
     assert one.step("fails").stdout == ""  # bash -e stopped at `false`
     assert one.step("on failure").exit_code == 3
-    assert jobs["two"].conclusion == "skipped" and jobs["three"].conclusion == "skipped"
+    assert jobs["two"].conclusion == "skipped"
+    assert jobs["three"].conclusion == "skipped"
 
 
 def test_pipefail_only_with_shell_bash(tmp_path: Path) -> None:

@@ -28,12 +28,14 @@ def test_push_to_main_saves_the_plan_then_applies_it(
     assert job.conclusion == "success", job.log()
     assert [s.outcome for s in job.steps] == ["success"] * len(job.steps), job.log()
     # The Markdown plan is in the job summary; the events file is in the checkout.
-    assert "flask-postgres" in job.summary and "web" in job.summary, job.summary
+    assert "flask-postgres" in job.summary, job.summary
+    assert "web" in job.summary, job.summary
     events = [
         json.loads(line)
         for line in (runner.workspace / "apply-events.jsonl").read_text().splitlines()
     ]
-    assert events[0]["type"] == "plan" and events[-1]["type"] == "summary"
+    assert events[0]["type"] == "plan"
+    assert events[-1]["type"] == "summary"
     assert events[-1]["ok"] is True
     assert events[-1]["text"] in job.summary
     assert token not in job.output_text()

@@ -43,10 +43,13 @@ def test_drift_check_passes_clean_and_fails_with_exit_2_on_drift(
         (web,) = [s for s in listed(services) if s["name"] == "web"]
         api.put(f"/v1/services/{web['id']}", json={"replicas": 5}).raise_for_status()
 
-    drifted = runner_factory(event_name="schedule", event=event, secrets={"OPENDEPLOY_TOKEN": token})
+    drifted = runner_factory(
+        event_name="schedule", event=event, secrets={"OPENDEPLOY_TOKEN": token}
+    )
     job = drifted.run_workflow(WORKFLOW)["drift"]
     assert job.conclusion == "failure"
     step = job.step("Plan every environment")
     assert step.exit_code == 2, job.log()
-    assert "production" in job.summary and "replicas" in job.summary, job.summary
+    assert "production" in job.summary, job.summary
+    assert "replicas" in job.summary, job.summary
     assert token not in job.output_text()

@@ -93,7 +93,8 @@ def test_hook_definition() -> None:
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is False  # odiac validate reads its own file
     pattern = re.compile(hook["files"])
-    assert pattern.search("opendeploy.toml") and pattern.search("apps/api/opendeploy.toml")
+    assert pattern.search("opendeploy.toml")
+    assert pattern.search("apps/api/opendeploy.toml")
     assert not pattern.search("opendeploy.toml.example")
     assert not pattern.search("my-opendeploy.toml")
 
@@ -103,13 +104,16 @@ def test_hook_passes_a_valid_file_and_fails_an_invalid_one(
 ) -> None:
     (tmp_path / "opendeploy.toml").write_text(VALID)
     passed = run_hook(tmp_path, ["opendeploy.toml", "README.md"], hook_env)
-    assert passed is not None and passed.returncode == 0, passed
+    assert passed is not None, passed
+    assert passed.returncode == 0, passed
     assert "opendeploy.toml is valid" in passed.stdout
 
     (tmp_path / "opendeploy.toml").write_text(INVALID)
     failed = run_hook(tmp_path, ["opendeploy.toml"], hook_env)
-    assert failed is not None and failed.returncode == 1, failed
-    assert "opendeploy.toml" in failed.stdout and "services.web.port" in failed.stdout
+    assert failed is not None, failed
+    assert failed.returncode == 1, failed
+    assert "opendeploy.toml" in failed.stdout
+    assert "services.web.port" in failed.stdout
     assert ":6" in failed.stdout  # the line of the bad value
     assert "Traceback" not in failed.stdout + failed.stderr
 
@@ -122,11 +126,13 @@ def test_hook_args_for_a_file_in_a_subfolder(tmp_path: Path, hook_env: dict[str,
     (tmp_path / "apps" / "api" / "opendeploy.toml").write_text(INVALID)
     args = ["--config", "apps/api/opendeploy.toml"]
     failed = run_hook(tmp_path, ["apps/api/opendeploy.toml"], hook_env, args)
-    assert failed is not None and failed.returncode == 1, failed
+    assert failed is not None, failed
+    assert failed.returncode == 1, failed
     assert "apps/api/opendeploy.toml" in failed.stdout
     (tmp_path / "apps" / "api" / "opendeploy.toml").write_text(VALID)
     passed = run_hook(tmp_path, ["apps/api/opendeploy.toml"], hook_env, args)
-    assert passed is not None and passed.returncode == 0, passed.stdout + passed.stderr
+    assert passed is not None, passed.stdout + passed.stderr
+    assert passed.returncode == 0, passed.stdout + passed.stderr
 
 
 def test_the_documented_config_uses_this_hook() -> None:

@@ -52,19 +52,23 @@ def test_preview_is_created_commented_updated_and_destroyed(
     url = job.step("preview").outputs["url"]
     assert url.startswith("http"), job.log()
     created = set(projects(emulator, token)) - set(before)
-    assert len(created) == 1 and "pr-42" in next(iter(created)), created
+    assert len(created) == 1, created
+    assert "pr-42" in next(iter(created)), created
     (comment,) = _comments(tmp_path)
-    assert comment["pr"] == 42 and url in str(comment["body"])
+    assert comment["pr"] == 42
+    assert url in str(comment["body"])
     assert "Production plan" in str(comment["body"])
     assert url in job.summary
     for text in (job.output_text(), str(comment["body"])):
-        assert token not in text and GITHUB_TOKEN not in text
+        assert token not in text
+        assert GITHUB_TOKEN not in text
 
     synced = runner_factory(event_name="pull_request", event=_event("synchronize"), secrets=secrets)
     job = synced.run_workflow(WORKFLOW)["preview"]
     assert job.conclusion == "success", job.log()
     (comment,) = _comments(tmp_path)  # the same comment, edited
-    assert comment["edits"] == 1 and url in str(comment["body"])
+    assert comment["edits"] == 1
+    assert url in str(comment["body"])
     assert set(projects(emulator, token)) == set(before) | created
 
     closed = runner_factory(event_name="pull_request", event=_event("closed"), secrets=secrets)
