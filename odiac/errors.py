@@ -5,6 +5,7 @@ turns it into a clear message and an exit code. Anything else is a bug.
 
     OdiacError
     ├── ConfigError                 opendeploy.toml cannot be used (carries diagnostics)
+    ├── UsageError                  the command line asks for something impossible (exit 64)
     ├── CredentialError             no usable token, bad auth file, wrong gateway
     ├── GatewayError                the gateway answered with an error or not at all
     │   ├── GatewayHTTPError        a non-2xx answer (status, code, message, fields)
@@ -53,6 +54,12 @@ class ConfigError(OdiacError):
     def __init__(self, message: str, diagnostics: list[object] | None = None) -> None:
         super().__init__(message)
         self.diagnostics = list(diagnostics or [])
+
+
+class UsageError(OdiacError):
+    """The command line asks for something that cannot work (e.g. an unusable --env name)."""
+
+    exit_code: ClassVar[int] = 64
 
 
 class CredentialError(OdiacError):

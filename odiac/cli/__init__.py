@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("odiac.cli.cancel:command", "Cancel a running deployment."),
     "redeploy": ("odiac.cli.redeploy:command", "Redeploy a service's current source."),
     "import": ("odiac.cli.import_:command", "Write opendeploy.toml from a live project."),
+    "destroy": ("odiac.cli.destroy:command", "Delete one environment's project (asks first)."),
 }
 
 
@@ -70,7 +71,7 @@ class LazyGroup(click.Group):
 
 # Options users naturally write after the subcommand too (`odiac plan --env production`).
 _REPEATABLE = {
-    "environment": ("--env", "Environment overlay (default: staging)."),
+    "environment": ("--env", "Environment (default: the file's default, staging unless set)."),
     "config_path": ("--config", "Path to the configuration file (default: opendeploy.toml)."),
     "gateway": ("--gateway", "Gateway base URL (with /api) or 'local'; overrides the file."),
 }
@@ -130,7 +131,12 @@ def _available(name: str) -> bool:
     help="Path to the configuration file (default: opendeploy.toml).",
 )
 @click.option("--gateway", help="Gateway base URL (with /api) or 'local'; overrides the file.")
-@click.option("--env", "environment", default=None, help="Environment overlay (default: staging).")
+@click.option(
+    "--env",
+    "environment",
+    default=None,
+    help="Environment (default: the file's default, staging unless set).",
+)
 @click.option("-v", "--verbose", count=True, help="More output; -vv logs HTTP traffic (redacted).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final result.")
 @click.option("--no-color", is_flag=True, help="Disable colours (NO_COLOR is honoured too).")

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_CONFIG = "opendeploy.toml"
-DEFAULT_ENVIRONMENT = "staging"
 
 
 @dataclass(frozen=True)
@@ -24,5 +23,6 @@ class GlobalOptions:
         return Path(self.config_path or DEFAULT_CONFIG)
 
     @property
-    def env_name(self) -> str:
-        return self.environment or DEFAULT_ENVIRONMENT
+    def env_name(self) -> str | None:
+        """The ``--env`` value; None selects the file's default environment."""
+        return self.environment

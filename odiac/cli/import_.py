@@ -81,7 +81,9 @@ def _default_gateway() -> str:
     return DEFAULT_GATEWAY
 
 
-async def _import(gateway: str, project: str, environment: str, token: str | None) -> ImportResult:
+async def _import(
+    gateway: str, project: str, environment: str | None, token: str | None
+) -> ImportResult:
     from odiac.gateway.local import open_gateway
     from odiac.ops.importer import build_document, read_live_project
 
@@ -92,11 +94,11 @@ async def _import(gateway: str, project: str, environment: str, token: str | Non
         allow_register=False,
         warn=warn,
     ) as (client, _credential):
-        data = await read_live_project(client, project, environment)
+        data = await read_live_project(client, project, environment or "staging")
     return build_document(data, gateway=gateway)
 
 
-def _write_checked(path: Path, text: str, environment: str) -> None:
+def _write_checked(path: Path, text: str, environment: str | None) -> None:
     """Validate the document with the real loader first; write only a loadable file."""
     from odiac.config.loader import load_config
 

@@ -42,7 +42,7 @@ def command(ctx: click.Context, as_json: bool, strict: bool) -> None:
         valid = not (strict and diagnostics)
         services, dependencies = len(loaded.config.services), len(loaded.config.dependencies)
         summary = (
-            f"{path} is valid (environment {environment}: {_count(services, 'service')},"
+            f"{path} is valid (environment {loaded.environment}: {_count(services, 'service')},"
             f" {_count(dependencies, 'dependency', 'dependencies')})."
         )
     if as_json:

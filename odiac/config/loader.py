@@ -30,7 +30,7 @@ from odiac.config.diagnostics import (
 )
 from odiac.config.document import ENVIRONMENTS, evaluate, lookup
 from odiac.config.positions import PositionIndex
-from odiac.errors import ConfigError
+from odiac.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -52,6 +52,9 @@ class LoadedConfig:
         environment: The selected environment name.
         digest: ``"sha256:<hex>"`` of the file bytes (config identity for plans).
         warnings: Advice that does not make the file invalid.
+        default_environment: The environment used without ``--env``.
+        environments: Every environment the file declares (default first, no patterns).
+        overlay_name: The ``[environments]`` table that applied (None: the base alone).
     """
 
     config: Config
@@ -59,6 +62,9 @@ class LoadedConfig:
     environment: str
     digest: str
     warnings: tuple[Diagnostic, ...] = ()
+    default_environment: str = "staging"
+    environments: tuple[str, ...] = ("staging",)
+    overlay_name: str | None = None
     _positions: PositionIndex | None = field(default=None, repr=False, compare=False)
     _overlay: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -75,8 +81,8 @@ class LoadedConfig:
         if self._positions is None:
             return None
         found, _ = lookup(self._overlay, key_path)
-        if found:
-            key_path = (ENVIRONMENTS, self.environment, *key_path)
+        if found and self.overlay_name is not None:
+            key_path = (ENVIRONMENTS, self.overlay_name, *key_path)
         if key_path not in self._positions:
             return None
         line, column = self._positions.nearest(key_path)
@@ -89,7 +95,7 @@ _MAX_NESTING = 100
 
 def load_config(
     path: Path,
-    environment: str = "staging",
+    environment: str | None = None,
     *,
     overrides: Mapping[str, str] | None = None,
 ) -> LoadedConfig:
@@ -97,7 +103,8 @@ def load_config(
 
     Args:
         path: The ``opendeploy.toml`` to read.
-        environment: The ``[environments.<name>]`` overlay to merge over the base.
+        environment: The environment; its overlay (exact name, else the first matching
+            pattern) is merged over the base. None: the file's default environment.
         overrides: Dotted key path -> value applied last, e.g. ``{"gateway.url": "local"}``.
 
     Returns:
@@ -106,6 +113,8 @@ def load_config(
     Raises:
         ConfigError: The file cannot be read, is not TOML, or is invalid;
             ``diagnostics`` lists every problem (warnings included).
+        UsageError: ``environment`` cannot name an environment, or cannot form its
+            project name or a subdomain label.
     """
     display = str(path)
     try:
@@ -129,14 +138,19 @@ def load_config(
         positions = PositionIndex("")
     evaluation = evaluate(document, environment, overrides)
     diagnostics = sort_diagnostics(_place(display, positions, p) for p in evaluation.problems)
+    if evaluation.usage_error is not None:
+        raise UsageError(evaluation.usage_error)
     if evaluation.config is None:
         _fail(display, diagnostics)
     return LoadedConfig(
         config=evaluation.config,
         path=path,
-        environment=environment,
+        environment=evaluation.environment,
         digest=digest,
         warnings=tuple(diagnostics),
+        default_environment=evaluation.default_environment,
+        environments=evaluation.declared,
+        overlay_name=evaluation.overlay_name,
         _positions=positions,
         _overlay=evaluation.overlay,
     )

@@ -243,6 +243,10 @@ class ProjectSection(_Strict):
         None, description="Region code such as us-east-1; default: the first active region."
     )
     description: str = Field("", description="Free text shown in the dashboard.")
+    default_environment: Annotated[str, _dns_label("environment")] | None = Field(
+        None,
+        description="Environment used without --env (default: staging). Base file only.",
+    )
 
 
 class SourceSection(_Strict):

@@ -167,6 +167,17 @@ class GatewayClient:
         project: Project = await self._one(Project, "GET", f"/v1/projects/{_q(pid)}")
         return project
 
+    async def delete_project(self, pid: str) -> str:
+        """Delete a project and everything in it (irreversible; never retried).
+
+        Call only after the user confirmed. Returns the gateway's message. A pending
+        agent (or any token on a gateway that keeps deletes for the dashboard) gets
+        :class:`PermissionDenied` with ``code == "agent_delete_forbidden"``.
+        """
+        body, _ = await self._call("DELETE", f"/v1/projects/{_q(pid)}")
+        message = body.get("message") if isinstance(body, dict) else None
+        return message if isinstance(message, str) else ""
+
     async def create_project(
         self,
         name: str,

@@ -162,7 +162,7 @@ def render_status(report: ProjectStatus, plan_line: str | None) -> str:
             "Create it with: odiac apply",
         ]
         return "\n".join(lines) + "\n"
-    lines = [f'Project "{report.project}" ({report.environment})', ""]
+    lines = [f'Project "{report.project}" (environment {report.environment})', ""]
     for svc in report.services:
         lines.append(f"{svc.name} ({svc.type}, {svc.status or 'unknown'})")
         replicas = "?" if svc.replicas is None else str(svc.replicas)

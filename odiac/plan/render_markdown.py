@@ -104,8 +104,8 @@ class _Budget:
 
 def _heading(plan: Plan) -> str:
     return (
-        f"{MARKER}\n### odiac plan: <code>{_escape(plan.project)}</code> "
-        f"(<code>{_escape(plan.environment)}</code>)\n\n"
+        f"{MARKER}\n### odiac plan: environment <code>{_escape(plan.environment)}</code>, "
+        f"project <code>{_escape(plan.project)}</code>\n\n"
     )
 
 

@@ -43,9 +43,12 @@ _STYLE = {"+": "green", "~": "yellow", "^": "cyan", ">>": "blue", "!": "red"}
 def render_text(plan: Plan, *, markup: bool = False) -> str:
     """Render ``plan`` for people; ``markup=True`` adds rich colour markup."""
     if not plan.has_changes:
-        lines = [NO_CHANGES]
+        lines = [f"{NO_CHANGES.removesuffix('.')} ({where(plan)})."]
     else:
-        lines = [f'odiac will change project "{plan.project}" ({plan.environment}):', ""]
+        lines = [
+            f'odiac will change project "{plan.project}" (environment {plan.environment}):',
+            "",
+        ]
         for action in plan.actions:
             if action.kind == "bind_source":
                 continue  # shown on the upload line: one source step for people
@@ -54,6 +57,11 @@ def render_text(plan: Plan, *, markup: bool = False) -> str:
     if plan.warnings:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in plan.warnings]
     return "\n".join(lines) + "\n"
+
+
+def where(plan: Plan) -> str:
+    """``environment production, project "shop-production"``: every header names both."""
+    return f'environment {plan.environment}, project "{plan.project}"'
 
 
 def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:

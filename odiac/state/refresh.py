@@ -41,12 +41,16 @@ if TYPE_CHECKING:
     from odiac.gateway.models import DependencyStatus, Deployment, Service, ServiceDomain
     from odiac.plan.inputs import DesiredDependency
 
-GATEWAY_ENVIRONMENTS = ("staging", "production")
+#: The gateway's own ``environment`` field. It is not odiac's environment (each odiac
+#: environment is a project of its own): the client sends ``staging`` as the primary
+#: flow prescribes, and reads domains with the same value, whatever ``--env`` says.
+GATEWAY_ENVIRONMENT = "staging"
 
 
 def gateway_environment(environment: str) -> str:
-    """The gateway ``environment`` value for an overlay name (only two exist upstream)."""
-    return environment if environment in GATEWAY_ENVIRONMENTS else "staging"
+    """The gateway ``environment`` value used for an odiac environment (always the same)."""
+    del environment
+    return GATEWAY_ENVIRONMENT
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,8 @@ async def refresh(
 
     Args:
         client: An open gateway client.
-        desired_project_name: ``[project].name`` of the configuration.
-        environment: The overlay name (``staging`` unless ``--env`` says otherwise).
+        desired_project_name: The environment's project name.
+        environment: The odiac environment (domains are read for the gateway's own value).
         dependencies: Desired dependencies, used to give live ones their file names.
 
     Returns:
