@@ -158,6 +158,7 @@ def _source(config: Config, archive: SourceFacts | None) -> DesiredSource:
         digest=archive.digest,
         file_count=archive.file_count,
         total_bytes=archive.total_bytes,
+        files=dict(getattr(archive, "files", {})),
     )
 
 

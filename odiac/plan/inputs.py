@@ -106,6 +106,12 @@ class DesiredSource(_Frozen):
     total_bytes: int = 0
     git_url: str | None = None
     branch: str | None = None
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        exclude=True,
+        repr=False,
+        description="Archive name -> content digest of every file (never contents).",
+    )
 
 
 class DesiredDependency(_Frozen):

@@ -167,6 +167,13 @@ class SourceSummary(_Frozen):
     total_bytes: int = 0
     git_url: str | None = None
     branch: str | None = None
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        exclude=True,
+        repr=False,
+        description="Archive name -> content digest of every file, kept in saved plans "
+        "only (never contents), so that a stale plan names the files that changed.",
+    )
 
 
 class Plan(_Frozen):

@@ -121,6 +121,7 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
             total_bytes=desired.source.total_bytes,
             git_url=desired.source.git_url,
             branch=desired.source.branch,
+            files=desired.source.files,
         ),
         value_digests=value_digests(desired, hmac_key),
         actions=actions,

@@ -92,4 +92,5 @@ def test_source_identity_signatures() -> None:
         "file_count",
         "total_bytes",
         "warnings",
+        "files",
     ]
