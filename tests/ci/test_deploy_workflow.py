@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-import httpx
 import pytest
 
 from odiac.testing import EmulatorProcess
 
-from .conftest import EXAMPLES, RunnerFactory
+from .conftest import EXAMPLES, RunnerFactory, app_copy, odiac_cli, projects
 
 pytestmark = pytest.mark.e2e
 WORKFLOW = EXAMPLES / "ci" / "github-actions-deploy.yml"
 
 
 def test_push_to_main_saves_the_plan_then_applies_it(
-    runner_factory: RunnerFactory, emulator: EmulatorProcess, token: str
+    runner_factory: RunnerFactory, emulator: EmulatorProcess, token: str, tmp_path: Path
 ) -> None:
     runner = runner_factory(
         event_name="push",
@@ -28,8 +28,8 @@ def test_push_to_main_saves_the_plan_then_applies_it(
     assert job.conclusion == "success", job.log()
     assert [s.outcome for s in job.steps] == ["success"] * len(job.steps), job.log()
     # The Markdown plan is in the job summary; the events file is in the checkout.
-    assert "flask-postgres" in job.summary, job.summary
-    assert "web" in job.summary, job.summary
+    assert "Plan: 3 to create" in job.summary, job.summary
+    assert "flask-postgres-production" in job.summary, job.summary  # production's own project
     events = [
         json.loads(line)
         for line in (runner.workspace / "apply-events.jsonl").read_text().splitlines()
@@ -39,8 +39,13 @@ def test_push_to_main_saves_the_plan_then_applies_it(
     assert events[-1]["ok"] is True
     assert events[-1]["text"] in job.summary
     assert token not in job.output_text()
-    with httpx.Client(
-        base_url=emulator.base_url, headers={"Authorization": f"Bearer {token}"}
-    ) as api:
-        projects = api.get("/v1/projects/").json()
-    assert projects, "the apply created nothing"
+    assert set(projects(emulator, token)) == {"flask-postgres-production"}
+    replanned = odiac_cli(
+        app_copy("flask-postgres", tmp_path / "after", emulator),
+        token,
+        "--env",
+        "production",
+        "plan",
+        "--detailed-exitcode",
+    )
+    assert replanned.returncode == 0, replanned.stdout + replanned.stderr
