@@ -169,6 +169,8 @@ def runner_factory(
         def upload_artifact(_state: JobState, inputs: dict[str, str]) -> None:
             assert (workspace / inputs["path"]).exists(), inputs
 
+        # odiac exists in a job only once the job installed it.
+        assert shutil.which("odiac", path=_system_path()) is None
         base_env = {
             "PATH": f"{tools}{os.pathsep}{_system_path()}",
             "HOME": str(home),
