@@ -20,6 +20,7 @@ with neither is an error, so nothing is silently skipped.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import subprocess
@@ -137,6 +138,10 @@ class ActionsRunner:
     def run_workflow(self, workflow: Path | dict[str, Any]) -> dict[str, JobResult]:
         """Every job, dependencies (``needs``) first; a job whose needs failed is skipped."""
         document = load_yaml(workflow) if isinstance(workflow, Path) else workflow
+        if not self.triggers(document):
+            raise ValueError(f"a {self.event_name} event does not trigger this workflow")
+        group = (document.get("concurrency") or {}).get("group", "")
+        substitute(str(group), self._context(JobState(self, env={}, path=[]), {}))
         results: dict[str, JobResult] = {}
         pending = dict(document["jobs"])
         while pending:
@@ -154,6 +159,22 @@ class ActionsRunner:
                 else:
                     results[name] = self.run_job(document, name)
         return results
+
+    def triggers(self, document: dict[str, Any]) -> bool:
+        """Whether this event starts the workflow (its `on:` event, types and branches)."""
+        on = document["on"]
+        if isinstance(on, (str, list)):
+            return self.event_name in _as_list(on)
+        if self.event_name not in on:
+            return False
+        spec = on[self.event_name] or {}
+        if self.event_name.startswith("pull_request"):
+            types = spec.get("types", ["opened", "synchronize", "reopened"])
+            return self.event.get("action") in types
+        if self.event_name == "push" and "branches" in spec:
+            branch = self._ref().removeprefix("refs/heads/")
+            return any(fnmatch.fnmatchcase(branch, pattern) for pattern in spec["branches"])
+        return True
 
     def run_job(self, document: dict[str, Any], name: str) -> JobResult:
         job = document["jobs"][name]

@@ -103,6 +103,7 @@ def test_an_unknown_command_fails_the_step_with_a_usage_error(
     runner_factory: RunnerFactory, token: str
 ) -> None:
     workflow = {
+        "on": "push",
         "jobs": {
             "bad": {
                 "steps": [
@@ -110,7 +111,7 @@ def test_an_unknown_command_fails_the_step_with_a_usage_error(
                     {"id": "odiac", "uses": "your-org/odiac@v0", "with": {"command": "deploy"}},
                 ]
             }
-        }
+        },
     }
     runner = runner_factory(event_name="push", event={}, secrets={"OPENDEPLOY_TOKEN": token})
     job = runner.run_workflow(workflow)["bad"]

@@ -65,6 +65,7 @@ def test_steps_share_outputs_env_path_and_summary(tmp_path: Path) -> None:
     tool.write_text("#!/bin/sh\necho hello\n")
     tool.chmod(0o755)
     workflow = {
+        "on": {"pull_request": {}},
         "env": {"PR": "pr-${{ github.event.pull_request.number }}"},
         "jobs": {
             "one": {
@@ -95,6 +96,7 @@ def test_steps_share_outputs_env_path_and_summary(tmp_path: Path) -> None:
 
 def test_a_failing_step_fails_the_job_and_skips_the_rest_but_always_runs(tmp_path: Path) -> None:
     workflow = {
+        "on": ["pull_request"],
         "jobs": {
             "one": {
                 "steps": [
@@ -106,7 +108,7 @@ def test_a_failing_step_fails_the_job_and_skips_the_rest_but_always_runs(tmp_pat
             },
             "two": {"needs": "one", "steps": [{"run": "true"}]},
             "three": {"if": "github.event.action == 'closed'", "steps": [{"run": "true"}]},
-        }
+        },
     }
     jobs = _runner(tmp_path).run_workflow(workflow)
     one = jobs["one"]
@@ -120,6 +122,7 @@ def test_a_failing_step_fails_the_job_and_skips_the_rest_but_always_runs(tmp_pat
 
 def test_pipefail_only_with_shell_bash(tmp_path: Path) -> None:
     workflow = {
+        "on": "pull_request",
         "jobs": {
             "one": {
                 "steps": [
@@ -127,7 +130,7 @@ def test_pipefail_only_with_shell_bash(tmp_path: Path) -> None:
                     {"id": "bash", "shell": "bash", "run": "false | true"},
                 ]
             }
-        }
+        },
     }
     job = _runner(tmp_path).run_workflow(workflow)["one"]
     assert job.step("default").outcome == "success"
@@ -146,6 +149,7 @@ def test_composite_action_inputs_outputs_and_unknown_uses(tmp_path: Path) -> Non
         ' >> "$GITHUB_OUTPUT"\n'
     )
     workflow = {
+        "on": "pull_request",
         "jobs": {
             "one": {
                 "steps": [
@@ -153,11 +157,31 @@ def test_composite_action_inputs_outputs_and_unknown_uses(tmp_path: Path) -> Non
                     {"run": "test '${{ steps.a.outputs.said }}' = 'world x2 act'"},
                 ]
             }
-        }
+        },
     }
     job = _runner(tmp_path).run_workflow(workflow)["one"]
     assert job.conclusion == "success", job.log()
     with pytest.raises(ValueError, match="missing required input"):
-        _runner(tmp_path).run_workflow({"jobs": {"x": {"steps": [{"uses": "./act"}]}}})
+        _runner(tmp_path).run_workflow(
+            {"on": "pull_request", "jobs": {"x": {"steps": [{"uses": "./act"}]}}}
+        )
     with pytest.raises(ValueError, match="no handler"):
-        _runner(tmp_path).run_workflow({"jobs": {"x": {"steps": [{"uses": "some/thing@v1"}]}}})
+        _runner(tmp_path).run_workflow(
+            {"on": "pull_request", "jobs": {"x": {"steps": [{"uses": "some/thing@v1"}]}}}
+        )
+
+
+def test_only_a_triggering_event_runs_a_workflow(tmp_path: Path) -> None:
+    workflow = {
+        "on": {"pull_request": {"types": ["closed"]}, "push": {"branches": ["main"]}},
+        "jobs": {"x": {"steps": [{"run": "true"}]}},
+    }
+    with pytest.raises(ValueError, match="does not trigger"):
+        _runner(tmp_path).run_workflow(workflow)  # an `opened` pull request
+    closed = {"action": "closed", "pull_request": {"number": 3}}
+    assert _runner(tmp_path, event=closed).run_workflow(workflow)["x"].conclusion == "success"
+    other = {"ref": "refs/heads/feature"}
+    with pytest.raises(ValueError, match="does not trigger"):
+        _runner(tmp_path, event_name="push", event=other).run_workflow(workflow)
+    main = {"ref": "refs/heads/main"}
+    assert _runner(tmp_path, event_name="push", event=main).run_workflow(workflow)["x"].ran
