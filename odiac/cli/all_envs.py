@@ -53,7 +53,9 @@ async def for_each_environment(
     """Run ``work`` in a session of every declared environment, concurrently."""
     from odiac.cli.session import open_session
 
-    async def one(environment: str) -> EnvResult[T]:
+    environments = declared_environments(options)
+
+    async def one(environment: str, shared: Session | None) -> EnvResult[T]:
         scoped = dataclasses.replace(options, environment=environment)
         result: EnvResult[T] = EnvResult(environment, "")
         try:
@@ -63,6 +65,7 @@ async def for_each_environment(
                 allow_register=False,
                 warn=warn,
                 allow_no_credential=allow_no_credential,
+                shared=shared,
             ) as session:
                 result.project = session.loaded.config.project.name
                 result.value = await work(session)
@@ -70,4 +73,19 @@ async def for_each_environment(
             result.error = exc
         return result
 
-    return list(await asyncio.gather(*(one(env) for env in declared_environments(options))))
+    # One connection for every environment on the same gateway: one credential
+    # resolution, one connection pool (and one embedded gateway for "local").
+    first = dataclasses.replace(options, environment=environments[0])
+    try:
+        async with open_session(
+            first,
+            flag_token=token,
+            allow_register=False,
+            warn=warn,
+            allow_no_credential=allow_no_credential,
+        ) as connection:
+            shared = dataclasses.replace(connection, memo={})
+            return list(await asyncio.gather(*(one(env, shared) for env in environments)))
+    except OdiacError as exc:
+        # The connection itself failed (e.g. no credential): every environment says so.
+        return [EnvResult(env, "", error=exc) for env in environments]

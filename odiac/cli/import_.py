@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     "--env",
     "environment",
     default=None,
-    help="Environment whose domains are read (default: the global --env, else staging).",
+    help="Write into the existing -o file as this environment's overlay and project.",
 )
 @click.option(
     "-o",
@@ -60,14 +60,23 @@ def command(
     from odiac.ops.lookup import OperationError
 
     path = Path(output)
-    if path.exists() and not force:
+    env = environment or options.env_name
+    into_overlay = env is not None and path.exists()
+    if path.exists() and not force and not into_overlay:
         raise OperationError(
             f"{output} already exists; nothing was written",
-            hint="Pass --force to overwrite it, or -o to write elsewhere.",
+            hint="Pass --force to overwrite it, -o to write elsewhere, or --env NAME to "
+            "add the project to it as that environment.",
         )
     gateway = options.gateway or os.environ.get("OD_GATEWAY") or _default_gateway()
-    env = environment or options.env_name
     result = run_interruptible(_import(gateway, project_name, env, token))
+    if into_overlay and env is not None:
+        _write_overlay(path, result, env, replace=force)
+        if as_json:
+            echo(json.dumps(result.to_json(str(path)), indent=2, sort_keys=True))
+        else:
+            _report(result, str(path), environment=env)
+        return
     _write_checked(path, result.text(), env)
     if as_json:
         echo(json.dumps(result.to_json(str(path)), indent=2, sort_keys=True))
@@ -110,10 +119,29 @@ def _write_checked(path: Path, text: str, environment: str | None) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _report(result: ImportResult, path: str) -> None:
+def _write_overlay(path: Path, result: ImportResult, environment: str, *, replace: bool) -> None:
+    """Add the live project to an existing file as ``[environments.<environment>]``."""
+    from odiac.ops.import_overlay import OverlayExists, overlay_document
+    from odiac.ops.lookup import OperationError
+
+    try:
+        text, notes = overlay_document(
+            path.read_text(encoding="utf-8"), result.document, environment, replace=replace
+        )
+    except OverlayExists:
+        raise OperationError(
+            f"{path} already has [environments.{environment}]; nothing was written",
+            hint="Pass --force to replace that environment's overlay.",
+        ) from None
+    result.notes.extend(notes)
+    _write_checked(path, text, environment)
+
+
+def _report(result: ImportResult, path: str, *, environment: str | None = None) -> None:
     deps = len(result.dependencies)
+    where = f"[environments.{environment}] of {path}" if environment else path
     echo(
-        f'Wrote {path} for project "{result.project}": {len(result.services)} '
+        f'Wrote {where} for project "{result.project}": {len(result.services)} '
         f"service{'s' if len(result.services) != 1 else ''}, {deps} "
         f"dependenc{'ies' if deps != 1 else 'y'}."
     )
@@ -124,4 +152,4 @@ def _report(result: ImportResult, path: str) -> None:
             echo(f"  {req.variable.ljust(width)}  {', '.join(req.used_by)}")
     for item in result.notes:
         echo(f"Note: {item}")
-    echo("Then check it with: odiac plan")
+    echo(f"Then check it with: odiac plan{f' --env {environment}' if environment else ''}")

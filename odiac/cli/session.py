@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import secrets
 import tempfile
@@ -84,6 +85,19 @@ class Session:
     workdir: Path
     scratch: Path
     hmac_key: bytes
+    # The sessions of one --all-envs run share this dict (dataclasses.replace keeps it):
+    # the project list, a source scan and an analysis are then read once, not per
+    # environment. None (one environment): every prepare() reads afresh.
+    memo: dict[str, asyncio.Future[Any]] | None = field(default=None, repr=False)
+
+    async def _once(self, key: str, work: Callable[[], Any], *, in_thread: bool = True) -> Any:
+        if self.memo is None:
+            return await (asyncio.to_thread(work) if in_thread else work())
+        future = self.memo.get(key)
+        if future is None:
+            started = asyncio.to_thread(work) if in_thread else work()
+            future = self.memo[key] = asyncio.ensure_future(started)
+        return await future
 
     async def prepare(self, *, with_checks: bool = True, plan_file: str | None = None) -> Prepared:
         """Scan the source, refresh, build the desired state, check, and plan.
@@ -101,8 +115,8 @@ class Session:
         # (threads cannot be cancelled anyway); the first failure is raised once all end.
         results = await asyncio.gather(
             self._snapshot(),
-            asyncio.to_thread(self._scan_source, plan_file),
-            asyncio.to_thread(self._analysis, with_checks),
+            self._scan(plan_file),
+            self._analyse(with_checks),
             return_exceptions=True,
         )
         for result in results:
@@ -155,11 +169,16 @@ class Session:
             # No credential has ever existed here: apply registers a fresh client
             # agent, which owns no project, so this is exactly what apply will see.
             return Snapshot(live=LiveState())
+        # One project list per connection serves every environment of an --all-envs run.
+        projects = await self._once(
+            repr(("projects", id(self.client))), self.client.list_projects, in_thread=False
+        )
         return await read_snapshot(
             self.client,
             config.project.name,
             self.loaded.environment,
             dependencies=desired_dependencies(config),
+            projects=projects,
         )
 
     def locate(self, key_path: tuple[str, ...]) -> tuple[str, int] | None:
@@ -193,6 +212,21 @@ class Session:
             expect_digest=upload.digest or plan.source.digest,
         )
 
+    async def _scan(self, plan_file: str | None) -> SourceScan | None:
+        config = self.loaded.config
+        key = repr(("scan", config.source, str(self.loaded.path.resolve()), plan_file))
+        scan: SourceScan | None = await self._once(key, lambda: self._scan_source(plan_file))
+        return scan
+
+    async def _analyse(self, with_checks: bool) -> ProjectAnalysisResult | None:
+        root = self._analysis_root(with_checks)
+        if root is None:
+            return None
+        analysis: ProjectAnalysisResult = await self._once(
+            repr(("analysis", str(root.resolve()))), lambda: self.plugins.analyze(root)
+        )
+        return analysis
+
     def _scan_source(self, plan_file: str | None) -> SourceScan | None:
         config = self.loaded.config
         if config.source.git:
@@ -216,9 +250,9 @@ class Session:
             return None
         return run_secrets.resolve(ref)
 
-    def _analysis(self, with_checks: bool) -> ProjectAnalysisResult | None:
-        """The source analysis, made once per plan when a policy or an ``"auto"`` field
-        needs it (None otherwise, or when no analyzer is installed)."""
+    def _analysis_root(self, with_checks: bool) -> Path | None:
+        """The folder to analyse, once per plan, when a policy or an ``"auto"`` field
+        needs the analysis (None otherwise, or when no analyzer is installed)."""
         config = self.loaded.config
         wanted = (with_checks and bool(self.plugins.policies())) or any(
             auto_fields(svc.model_dump()) for svc in config.services.values()
@@ -226,7 +260,7 @@ class Session:
         root = source_root(config, self.loaded.path)
         if not wanted or not root.is_dir() or not self.plugins.analyzers():
             return None
-        return self.plugins.analyze(root)
+        return root
 
     def _policies(self, analysis: ProjectAnalysisResult | None) -> list[Finding]:
         subject = PolicySubject(
@@ -280,6 +314,7 @@ async def open_session(
     warn: Callable[[str], None] | None = None,
     client_options: dict[str, Any] | None = None,
     allow_no_credential: bool = False,
+    shared: Session | None = None,
 ) -> AsyncIterator[Session]:
     """Load the configuration and connect to its gateway.
 
@@ -293,6 +328,8 @@ async def open_session(
             token variable, no auth file), open a session without one instead of
             failing (``odiac plan`` for a first-time user). Not in CI for a remote
             gateway: a drift check without a token is a misconfiguration.
+        shared: An open session whose connection (client and credential) this one
+            reuses when both configurations name the same gateway (``--all-envs``).
 
     Raises:
         ConfigError: The file is invalid (every problem listed).
@@ -308,6 +345,10 @@ async def open_session(
     plugins = get_plugin_manager()
     workdir = Path.cwd()
     gateway = loaded.config.gateway.url
+    if shared is not None and shared.loaded.config.gateway.url == gateway:
+        # Same connection and scratch folder (planning builds no archive there).
+        yield dataclasses.replace(shared, loaded=loaded)
+        return
     with tempfile.TemporaryDirectory(prefix="odiac-") as scratch:
         if allow_no_credential and _first_run(gateway, workdir, flag_token):
             async with _unused_client(gateway, client_options) as client:

@@ -35,7 +35,7 @@ from odiac.config.model import OVERLAY_SECTIONS, Config
 from odiac.config.rules import quote
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 ENVIRONMENTS = "environments"
 
@@ -100,7 +100,7 @@ def evaluate(
     problems += base_problems
     config = base_config if selected is None else None
     for name, overlay in overlays.items():
-        merged_config, merged_problems = _validate(deep_merge(base, overlay))
+        merged_config, merged_problems = _validate_merged(base, overlay)
         problems += _attribute(merged_problems, name, base, overlay, base_problems)
         if name == overlay_name:
             config = merged_config
@@ -256,6 +256,38 @@ def _overlay_rules(name: str, overlay: dict[str, Any]) -> list[Problem]:
 
 
 def _validate(document: dict[str, Any]) -> tuple[Config | None, list[Problem]]:
+    # Loading a file for each of its environments (--all-envs) validates the same
+    # merged documents again and again; the repr tells str from datetime and keeps order.
+    # The models are frozen, so a cached Config is safe to share.
+    config, problems = _validate_cached(repr(document), lambda: document)
+    return config, list(problems)
+
+
+def _validate_merged(
+    base: dict[str, Any], overlay: dict[str, Any]
+) -> tuple[Config | None, list[Problem]]:
+    """``_validate(deep_merge(base, overlay))``, without merging again on a cache hit."""
+    config, problems = _validate_cached(repr((base, overlay)), lambda: deep_merge(base, overlay))
+    return config, list(problems)
+
+
+_CACHE: dict[str, tuple[Config | None, tuple[Problem, ...]]] = {}
+_CACHE_SIZE = 128
+
+
+def _validate_cached(
+    key: str, document: Callable[[], dict[str, Any]]
+) -> tuple[Config | None, tuple[Problem, ...]]:
+    hit = _CACHE.get(key)
+    if hit is None:
+        config, problems = _validate_uncached(document())
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        hit = _CACHE[key] = (config, tuple(problems))
+    return hit
+
+
+def _validate_uncached(document: dict[str, Any]) -> tuple[Config | None, list[Problem]]:
     problems = cross_checks(document)
     try:
         config = Config.model_validate(document)

@@ -124,18 +124,7 @@ def load_config(
     except OSError as exc:
         _fail(display, [Diagnostic(display, 0, 0, (), f"cannot read the file: {exc.strerror}")])
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    text = _decode(display, data)
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        _fail(display, [_syntax_diagnostic(display, text, str(exc))])
-    except RecursionError:
-        _fail(display, [_nesting_diagnostic(display, text)])
-    try:
-        positions = PositionIndex(text)
-    except (IndexError, ValueError):  # pragma: no cover - the parser accepted the text
-        # Diagnostics at 1:1 still beat a traceback over the whole file.
-        positions = PositionIndex("")
+    document, positions = _parse(display, data, digest)
     evaluation = evaluate(document, environment, overrides)
     diagnostics = sort_diagnostics(_place(display, positions, p) for p in evaluation.problems)
     if evaluation.usage_error is not None:
@@ -154,6 +143,34 @@ def load_config(
         _positions=positions,
         _overlay=evaluation.overlay,
     )
+
+
+# Parsed files by digest: --all-envs loads one file once per environment. Nothing
+# downstream mutates the parsed document (overlays are merged into copies).
+_PARSED: dict[tuple[str, str], tuple[dict[str, Any], PositionIndex]] = {}
+_PARSED_SIZE = 8
+
+
+def _parse(display: str, data: bytes, digest: str) -> tuple[dict[str, Any], PositionIndex]:
+    hit = _PARSED.get((display, digest))
+    if hit is not None:
+        return hit
+    text = _decode(display, data)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        _fail(display, [_syntax_diagnostic(display, text, str(exc))])
+    except RecursionError:
+        _fail(display, [_nesting_diagnostic(display, text)])
+    try:
+        positions = PositionIndex(text)
+    except (IndexError, ValueError):  # pragma: no cover - the parser accepted the text
+        # Diagnostics at 1:1 still beat a traceback over the whole file.
+        positions = PositionIndex("")
+    if len(_PARSED) >= _PARSED_SIZE:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[(display, digest)] = (document, positions)
+    return document, positions
 
 
 def _nesting_diagnostic(display: str, text: str) -> Diagnostic:

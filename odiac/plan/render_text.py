@@ -43,7 +43,7 @@ _STYLE = {"+": "green", "~": "yellow", "^": "cyan", ">>": "blue", "!": "red"}
 def render_text(plan: Plan, *, markup: bool = False) -> str:
     """Render ``plan`` for people; ``markup=True`` adds rich colour markup."""
     if not plan.has_changes:
-        lines = [f"{NO_CHANGES.removesuffix('.')} ({where(plan)})."]
+        lines = [f"{NO_CHANGES} E{where(plan)[1:]}."]
     else:
         lines = [
             f'odiac will change project "{plan.project}" (environment {plan.environment}):',

@@ -38,7 +38,13 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from odiac.gateway.client import GatewayClient
-    from odiac.gateway.models import DependencyStatus, Deployment, Service, ServiceDomain
+    from odiac.gateway.models import (
+        DependencyStatus,
+        Deployment,
+        Project,
+        Service,
+        ServiceDomain,
+    )
     from odiac.plan.inputs import DesiredDependency
 
 #: The gateway's own ``environment`` field. It is not odiac's environment (each odiac
@@ -99,9 +105,15 @@ async def read_snapshot(
     environment: str,
     *,
     dependencies: Mapping[str, DesiredDependency] | None = None,
+    projects: Sequence[Project] | None = None,
 ) -> Snapshot:
-    """Like :func:`refresh`, also returning the projects visible to the credential."""
-    projects = await client.list_projects()
+    """Like :func:`refresh`, also returning the projects visible to the credential.
+
+    ``projects``: the project list when the caller already read it (one read serves
+    every environment of ``--all-envs``).
+    """
+    if projects is None:
+        projects = await client.list_projects()
     visible = [ProjectRef(id=p.id, name=p.name) for p in projects]
     project = next((p for p in projects if p.name == desired_project_name), None)
     if project is None:

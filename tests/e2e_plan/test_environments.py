@@ -8,6 +8,7 @@ environment (the client obligation of the primary flow; Q55 reads domains with i
 from __future__ import annotations
 
 import json
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -92,9 +93,9 @@ def test_applying_two_environments_leaves_each_clean_both_ways(
     assert "https://iso-live.dev.opendeploy.run" in out  # the overlay's label converged
     # Each environment is clean after the other was applied, in both directions.
     staging = _clean(app, emulator, token)
-    assert 'environment staging, project "iso"' in staging
+    assert 'Environment staging, project "iso"' in staging
     production = _clean(app, emulator, token, "--env", "production")
-    assert 'environment production, project "iso-production"' in production
+    assert 'Environment production, project "iso-production"' in production
     _apply(app, emulator, token)
     _clean(app, emulator, token, "--env", "production")
 
@@ -248,3 +249,33 @@ def test_all_envs_reports_the_one_drifted_environment(
     assert 'Project "all" (environment staging)' in status.stdout
     assert 'Project "all-production" (environment production)' in status.stdout
     assert "Drift:" in status.stdout
+
+
+def test_import_writes_a_live_project_as_an_environment_of_an_existing_file(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    app = _app(tmp_path, "imp")
+    _apply(app, emulator, token)
+    legacy_config = CONFIG.format(name="legacy").replace(
+        'LOG_LEVEL = "info"', 'LOG_LEVEL = "debug"'
+    )
+    legacy = make_app(tmp_path / "legacy", legacy_config)  # the same source files as app
+    _apply(legacy, emulator, token)
+    base_before = (app / "opendeploy.toml").read_text()
+
+    imported = odiac(app, emulator, token, "import", "--project", "legacy", "--env", "qa")
+    assert imported.returncode == 0, imported.stderr + imported.stdout
+    assert 'Wrote [environments.qa] of opendeploy.toml for project "legacy"' in imported.stdout
+    text = (app / "opendeploy.toml").read_text()
+    assert text.startswith(base_before)  # the base and the other overlays are kept as written
+    overlay = tomllib.loads(text)["environments"]["qa"]
+    assert overlay["project"]["name"] == "legacy"
+    assert overlay["services"]["web"]["subdomain"] == "legacy"
+    assert "gateway" not in overlay
+
+    planned = _clean(app, emulator, token, "--env", "qa")
+    assert 'Environment qa, project "legacy"' in planned
+    _clean(app, emulator, token)  # the default environment still plans its own project
+    again = odiac(app, emulator, token, "import", "--project", "legacy", "--env", "qa")
+    assert again.returncode == 1
+    assert "already has [environments.qa]" in again.stderr
