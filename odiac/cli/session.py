@@ -35,6 +35,7 @@ from odiac.plan.planner import make_plan
 from odiac.plugin.types import PolicySubject, SecretContext
 from odiac.state.checks import Finding, run_checks
 from odiac.state.refresh import Snapshot, read_snapshot
+from odiac.statedir import ensure_state_dir
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -296,7 +297,7 @@ def load_plan_key(workdir: Path) -> bytes:
         data = b""
     if len(data) >= KEY_BYTES:
         return data[:KEY_BYTES]
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_state_dir(path.parent)
     key = secrets.token_bytes(KEY_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:

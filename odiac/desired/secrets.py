@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from odiac.config.model import SecretRef
+from odiac.config.rules import ENV_VALUE_MAX_BYTES
 from odiac.errors import OdiacError, PluginError, SecretError
 from odiac.redact import redact, register
 
@@ -49,6 +50,7 @@ class RunSecrets:
             raise self._failures[key]
         try:
             value = self._resolve_now(ref)
+            _check_value(ref, value)
         except SecretError as exc:
             self._failures[key] = exc
             raise
@@ -78,6 +80,33 @@ class RunSecrets:
             if text not in self.warnings:
                 self.warnings.append(text)
         return value
+
+
+def _check_value(ref: SecretRef, value: str) -> None:
+    """A value the gateway would refuse fails the plan, before anything is uploaded.
+
+    Raises:
+        SecretError: Not text (bytes that are not UTF-8), or over the gateway's limit
+            for one value. The message never quotes the value.
+    """
+    if not isinstance(value, str):
+        raise SecretError(f"secret reference {ref.secret}: the backend returned no text")
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        register(value)
+        register(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+        raise SecretError(
+            f"secret reference {ref.secret}: the value is not valid UTF-8 text",
+            hint="The gateway stores text only: encode binary secrets (base64) first.",
+        ) from None
+    if size > ENV_VALUE_MAX_BYTES:
+        raise SecretError(
+            f"secret reference {ref.secret}: the value is {size} bytes of UTF-8; the gateway "
+            f"accepts at most {ENV_VALUE_MAX_BYTES} bytes (32 KiB) per value",
+            hint="Store a large secret as a file in the app's image or a volume, and "
+            "give the app its path.",
+        )
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,12 @@ import platform
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
+import httpx
+
 from odiac.gateway.core import HTTPCore, RequestRecord, Sleep, canonical_path
 from odiac.gateway.decode import parse, parse_list
 from odiac.gateway.errors import GatewayHTTPError, GatewayProtocolError
+from odiac.gateway.insecure import check_gateway_url
 from odiac.gateway.models import (
     CatalogEntry,
     CreatedService,
@@ -43,8 +46,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterable
     from pathlib import Path
     from types import TracebackType
-
-    import httpx
 
 INVALID_DEPENDENCY_ID = "Invalid dependency_id format"
 _ENGINE_ALIASES = {"mongo": "mongodb"}
@@ -73,6 +74,8 @@ class GatewayClient:
         backoff: float = 0.5,
         max_retry_after: float = 30.0,
     ) -> None:
+        if transport is None or isinstance(transport, httpx.AsyncHTTPTransport):
+            check_gateway_url(base_url)  # over a network: never the key in clear
         self._timeout = timeout
         self._core = HTTPCore(
             base_url,

@@ -20,6 +20,7 @@ import httpx
 from odiac.errors import OdiacError
 from odiac.gateway.auth import Credential, resolve_credential
 from odiac.gateway.client import GatewayClient
+from odiac.statedir import ensure_state_dir
 
 LOCAL = "local"
 LOCAL_BASE_URL = "http://local.opendeploy.invalid/api"
@@ -44,7 +45,7 @@ def local_app(workdir: Path) -> Any:
     except (ImportError, AttributeError) as exc:
         raise OdiacError(f"The local gateway is not available: {exc}") from None
     db_path = workdir / LOCAL_DB
-    db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_state_dir(db_path.parent)
     return create_app(db_path=str(db_path))
 
 
