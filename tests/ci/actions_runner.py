@@ -254,6 +254,8 @@ class ActionsRunner:
         script = substitute(str(step["run"]), context)
         shell = step.get("shell", defaults.get("shell"))
         workdir = step.get("working-directory", defaults.get("working-directory"))
+        if workdir is not None:
+            workdir = substitute(str(workdir), context)
         return self._bash(name, step.get("id"), script, shell, workdir, state, base, env)
 
     def _bash(
@@ -285,7 +287,9 @@ class ActionsRunner:
             **{key: str(path) for key, path in files.items()},
             "PATH": os.pathsep.join([*reversed(state.path), base["PATH"]]),
         }
-        cwd = self.workspace / (substitute(workdir, self._context(state, {})) if workdir else "")
+        cwd = self.workspace / (workdir or "")
+        if not cwd.is_dir():
+            raise ValueError(f"working-directory {workdir!r} of step {name!r} does not exist")
         try:
             done = subprocess.run(
                 argv,

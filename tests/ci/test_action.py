@@ -13,7 +13,7 @@ import yaml
 from odiac.testing import EmulatorProcess
 
 from .actions_runner import load_yaml
-from .conftest import ROOT, RunnerFactory, projects
+from .conftest import ROOT, RunnerFactory, app_copy, projects
 
 pytestmark = pytest.mark.e2e
 DOC = ROOT / "docs" / "ci.md"
@@ -120,3 +120,38 @@ def test_an_unknown_command_fails_the_step_with_a_usage_error(
     assert [c.outcome for c in step.children] == ["success", "failure"], job.log()
     assert step.children[1].exit_code == 64
     assert "must be plan, apply or destroy" in step.children[1].stderr
+
+
+def test_plan_in_a_subfolder_reports_changes_in_its_outputs(
+    runner_factory: RunnerFactory, emulator: EmulatorProcess, token: str, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "monorepo"
+    app_copy("flask-postgres", workspace / "apps" / "guestbook", emulator)
+    workflow = {
+        "on": "push",
+        "jobs": {
+            "plan": {
+                "steps": [
+                    {"uses": "actions/setup-python@v5"},
+                    {
+                        "id": "odiac",
+                        "uses": "your-org/odiac@v0",
+                        "with": {
+                            "env": "production",
+                            "working-directory": "apps/guestbook",
+                            "token": "${{ secrets.OPENDEPLOY_TOKEN }}",
+                        },
+                    },
+                ]
+            }
+        },
+    }
+    runner = runner_factory(
+        event_name="push", event={}, secrets={"OPENDEPLOY_TOKEN": token}, workspace=workspace
+    )
+    job = runner.run_workflow(workflow)["plan"]
+    assert job.conclusion == "success", job.log()
+    assert job.step("odiac").outputs == {"exit-code": "2", "has-changes": "true", "url": ""}
+    assert "flask-postgres-production" in job.summary, job.summary
+    assert "Plan: 3 to create" in job.summary, job.summary
+    assert projects(emulator, token) == {}  # a plan changes nothing

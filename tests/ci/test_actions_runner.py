@@ -140,12 +140,13 @@ def test_pipefail_only_with_shell_bash(tmp_path: Path) -> None:
 def test_composite_action_inputs_outputs_and_unknown_uses(tmp_path: Path) -> None:
     action = tmp_path / "ws" / "act"
     action.mkdir(parents=True)
+    (tmp_path / "ws" / "world").mkdir()
     (action / "action.yml").write_text(
         "name: t\ninputs:\n  who:\n    default: world\n  times:\n    required: true\n"
         "outputs:\n  said:\n    value: ${{ steps.say.outputs.text }}\n"
         "runs:\n  using: composite\n  steps:\n"
-        "    - id: say\n      shell: bash\n"
-        '      run: echo "text=${{ inputs.who }} x${{ inputs.times }} $(basename $GITHUB_ACTION_PATH)"'
+        "    - id: say\n      shell: bash\n      working-directory: ${{ inputs.who }}\n"
+        '      run: echo "text=${{ inputs.who }} x${{ inputs.times }} $(basename $GITHUB_ACTION_PATH) $(basename $PWD)"'
         ' >> "$GITHUB_OUTPUT"\n'
     )
     workflow = {
@@ -154,7 +155,7 @@ def test_composite_action_inputs_outputs_and_unknown_uses(tmp_path: Path) -> Non
             "one": {
                 "steps": [
                     {"id": "a", "uses": "./act", "with": {"times": 2}},
-                    {"run": "test '${{ steps.a.outputs.said }}' = 'world x2 act'"},
+                    {"run": "test '${{ steps.a.outputs.said }}' = 'world x2 act world'"},
                 ]
             }
         },
