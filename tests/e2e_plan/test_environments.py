@@ -147,6 +147,22 @@ def test_a_preview_uses_the_pattern_overlay_and_is_destroyed_alone(
     assert "does not exist; nothing to destroy" in again.stdout
 
 
+def test_a_derived_label_is_checked_for_availability_at_plan_time(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    other = str(emulator.control().create_user("label-owner@example.test")["api_key"])
+    squatter_config = CONFIG.format(name="squat").replace(
+        'subdomain = "squat"\n', 'subdomain = "av-pr-1"\n'
+    )
+    squatter = make_app(tmp_path / "squat", squatter_config)
+    _apply(squatter, emulator, other)  # another account holds the label av-pr-1
+    app = _app(tmp_path, "av")
+    planned = odiac(app, emulator, token, "plan", "--env", "pr-1")
+    assert planned.returncode == 1
+    assert "'av-pr-1' is not available (taken)" in planned.stderr
+    assert _projects(emulator, token) == {}
+
+
 def test_destroy_without_a_terminal_or_auto_approve_deletes_nothing(
     tmp_path: Path, emulator: EmulatorProcess, token: str
 ) -> None:
@@ -181,6 +197,26 @@ def test_destroy_is_refused_for_a_pending_agent_before_anything_is_deleted(
     assert _projects(emulator, agent) == before
     previewed = odiac(app, emulator, agent, "plan", "--destroy")
     assert "Destroy would be refused" in previewed.stdout
+
+
+def test_destroy_stops_when_the_gateway_keeps_deletes_for_the_dashboard(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
+    """Gateways that refuse every token's DELETE (agent_delete_forbidden): nothing is lost."""
+    app = _app(tmp_path, "gate")
+    _apply(app, emulator, token)
+    before = _projects(emulator, token)
+    emulator.control().configure(delete_gate="all")
+    try:
+        refused = odiac(app, emulator, token, "destroy", "--auto-approve", "--json")
+    finally:
+        emulator.control().configure(delete_gate="pending")
+    assert refused.returncode == 1
+    assert "keeps deletes for the dashboard" in refused.stderr
+    assert f"/projects/{before['gate']['id']}" in refused.stderr
+    report = json.loads(refused.stdout)
+    assert (report["destroyed"], report["project"]) == (False, "gate")
+    assert _projects(emulator, token) == before
 
 
 def test_an_unusable_environment_name_is_a_usage_error(
