@@ -94,7 +94,11 @@ async def _import(
     gateway: str, project: str, environment: str | None, token: str | None
 ) -> ImportResult:
     from odiac.gateway.local import open_gateway
+    from odiac.ops.import_secrets import learn_existing_secrets
     from odiac.ops.importer import build_document, read_live_project
+
+    # Values the folder's own file resolves to are secrets: they never enter the new file.
+    learn_existing_secrets(Path("opendeploy.toml"), environment)
 
     async with open_gateway(
         gateway=gateway,

@@ -28,6 +28,7 @@ from odiac.gateway.models import (
     DependencyStatus,
     Deployment,
     EnvSet,
+    EnvVar,
     LogEvent,
     LogPage,
     Profile,
@@ -306,6 +307,13 @@ class GatewayClient:
             EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
         )
         return env.as_dict()
+
+    async def get_env_rows(self, pid: str, sid: str) -> list[EnvVar]:
+        """The runtime env of a service as rows (each says whether it is stored encrypted)."""
+        env: EnvSet = await self._one(
+            EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
+        )
+        return list(env.variables)
 
     async def put_env(self, pid: str, sid: str, variables: dict[str, str]) -> dict[str, str]:
         """Replace the WHOLE runtime env (keys absent from ``variables`` are deleted)."""

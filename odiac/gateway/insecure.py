@@ -2,8 +2,8 @@
 
 Every request carries the OpenDeploy key (or registers one), so a gateway URL with
 ``http://`` to another host hands the key to anyone on the network path. Loopback
-addresses (``localhost``, ``127.0.0.0/8``, ``::1``) and the embedded ``local``
-gateway never leave the machine and are always fine. Anything else needs the
+addresses (``localhost``, ``127.0.0.0/8``, ``::1``), names under ``.invalid``
+(they never resolve) and the embedded ``local`` gateway never leave the machine and are always fine. Anything else needs the
 explicit opt-in ``ODIAC_ALLOW_INSECURE_HTTP=1`` (a trusted private network).
 """
 
@@ -26,8 +26,8 @@ _YES = frozenset({"1", "true", "yes", "on"})
 def is_loopback(host: str) -> bool:
     """Whether ``host`` names this machine only."""
     host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
+    if host == "localhost" or host.endswith((".localhost", ".invalid")):
+        return True  # .invalid never resolves: such a name only reaches an in-process gateway
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

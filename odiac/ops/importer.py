@@ -3,9 +3,11 @@
 Reading (:func:`read_live_project`) and writing (:func:`build_document`) are
 separate: the second is pure, so what the file says is decided from data alone.
 
-Secrets never enter the file. A sensitive value (contract §9.5) or a dependency
-connection key the service does not get through ``uses`` becomes a reference
-``{ secret = "env:NAME" }`` and NAME is listed for the user to provide. A
+Secrets never enter the file. A sensitive value (contract §9.5), a value the
+gateway stores encrypted, a value equal to a secret this run knows
+(:mod:`odiac.ops.import_secrets`) or a dependency connection key the service
+does not get through ``uses`` becomes a reference ``{ secret = "env:NAME" }``
+and NAME is listed for the user to provide. A
 dependency whose whole connection env the service carries is written as
 ``uses``: odiac injects that env itself, so the values are not repeated.
 """
@@ -23,6 +25,7 @@ from odiac.config import rules
 from odiac.config.model import DEFAULT_GATEWAY
 from odiac.config.sensitive import is_sensitive_key
 from odiac.ops.import_names import dependency_keys, secret_variable
+from odiac.ops.import_secrets import is_known_secret
 from odiac.ops.lookup import find_project
 from odiac.state.refresh import gateway_environment
 
@@ -46,6 +49,8 @@ class LiveProjectData:
     services: list[Service]
     domains: dict[str, list[ServiceDomain]]
     dependencies: list[DependencyStatus]
+    encrypted: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Service id -> runtime env keys the gateway stores encrypted."""
 
 
 async def read_live_project(client: GatewayClient, name: str, environment: str) -> LiveProjectData:
@@ -61,9 +66,10 @@ async def read_live_project(client: GatewayClient, name: str, environment: str) 
         client.list_regions(),
     )
     env = gateway_environment(environment)
-    details, domain_lists = await asyncio.gather(
+    details, domain_lists, env_rows = await asyncio.gather(
         asyncio.gather(*(client.get_service(s.id) for s in listed)),
         asyncio.gather(*(client.list_domains(s.id, environment=env) for s in listed)),
+        asyncio.gather(*(client.get_env_rows(project.id, s.id) for s in listed)),
     )
     region = next((r.code for r in regions if r.id == project.region_id and r.code), None)
     return LiveProjectData(
@@ -72,6 +78,10 @@ async def read_live_project(client: GatewayClient, name: str, environment: str) 
         services=sorted(details, key=lambda s: s.name),
         domains={s.id: list(d) for s, d in zip(listed, domain_lists, strict=True)},
         dependencies=list(deps),
+        encrypted={
+            s.id: frozenset(row.key for row in rows if row.is_encrypted)
+            for s, rows in zip(listed, env_rows, strict=True)
+        },
     )
 
 
@@ -168,7 +178,15 @@ def build_document(data: LiveProjectData, *, gateway: str) -> ImportResult:
         named = [(dep_names[d.id][0], d) for d in data.dependencies]
         for svc in data.services:
             services.add(
-                svc.name, _service(svc, data.domains.get(svc.id, []), named, secrets, result)
+                svc.name,
+                _service(
+                    svc,
+                    data.domains.get(svc.id, []),
+                    named,
+                    secrets,
+                    result,
+                    data.encrypted.get(svc.id, frozenset()),
+                ),
             )
             result.services.append(svc.name)
         doc.add("services", services)
@@ -190,6 +208,7 @@ def _service(
     deps: list[tuple[str, DependencyStatus]],
     secrets: _Secrets,
     result: ImportResult,
+    encrypted: frozenset[str] = frozenset(),
 ) -> Table:
     where = f"services.{svc.name}"
     fields: dict[str, Any] = {"type": svc.type}
@@ -219,11 +238,11 @@ def _service(
     fields["subdomain"] = auto.label if auto and not rules.subdomain_problem(auto.label) else None
     table = _table(fields)
     dep_keys = {k for _, dep in deps for k in dep.env_vars}
-    for section, values, skip in (
-        ("env", svc.runtime_variables, covered),
-        ("build_env", svc.build_variables, set()),
+    for section, values, skip, hidden in (
+        ("env", svc.runtime_variables, covered, dep_keys | encrypted),
+        ("build_env", svc.build_variables, set(), dep_keys),
     ):
-        env = _env_table(svc.name, f"{where}.{section}", values, skip, dep_keys, secrets)
+        env = _env_table(svc.name, f"{where}.{section}", values, skip, hidden, secrets)
         if env is not None:
             table.add(section, env)
     return table
@@ -243,15 +262,17 @@ def _env_table(
     where: str,
     values: Mapping[str, str],
     skip: set[str],
-    dep_keys: set[str],
+    hidden: set[str],
     secrets: _Secrets,
 ) -> Table | None:
+    """The env table; a value that is secret by name, by the gateway's encryption, by
+    being a dependency credential or by equalling a known secret is a reference."""
     rows = {k: v for k, v in sorted(values.items()) if k not in skip}
     if not rows:
         return None
     table = tomlkit.table()
     for key, value in rows.items():
-        if is_sensitive_key(key) or key in dep_keys:
+        if is_sensitive_key(key) or key in hidden or is_known_secret(value):
             name = secrets.reference(service, key, value, f"{where}.{key}")
             table.add(key, _secret_ref(name))
         else:

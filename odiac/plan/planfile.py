@@ -34,7 +34,7 @@ def dumps(plan: Plan) -> str:
     """
     data = plan.model_dump(mode="json")
     data["source"]["files"] = dict(plan.source.files)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2) + "\n"
     if redact(text) != text:
         # Defence in depth: the model holds no values, so this means a bug upstream.
         raise PlanError("refusing to write a plan file that contains a secret value")

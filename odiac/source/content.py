@@ -43,9 +43,14 @@ class Sniffer:
             if _PLAN_HEAD.match(chunk[:4096]):
                 self.verdict = PLAN
                 return
-        if self.verdict is None and _PEM_KEY.search(self._tail + chunk):
+        if self.verdict is None and (_has_key(chunk) or _has_key(self._tail + chunk[:_OVERLAP])):
             self.verdict = PRIVATE_KEY
         self._tail = chunk[-_OVERLAP:]
+
+
+def _has_key(data: bytes) -> bool:
+    # The plain substring search is several times faster than the regex on bulk data.
+    return b"PRIVATE KEY" in data and _PEM_KEY.search(data) is not None
 
 
 def sniff(data: bytes) -> str | None:

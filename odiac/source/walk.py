@@ -138,6 +138,8 @@ class _Walk:
         self.files.append(SourceFile(shown, path, info.st_size, bool(info.st_mode & 0o111)))
 
     def _link(self, rel: str) -> None:
+        if self.rules.excluded(rel, False):
+            return  # the link itself is excluded, like any file of that name
         link = os.path.join(self.root, rel)
         target = os.path.realpath(link)
         if os.path.commonpath([self.root, target]) != self.root:
@@ -157,7 +159,7 @@ class _Walk:
             self.sensitive.append(f"{rel} (a link to {to})")
             self.secret_inodes.add(_inode(target))
             return
-        if self.rules.excluded_path(to) or self.rules.excluded(rel, False):
+        if self.rules.excluded_path(to):
             self.warnings.append(f"left out {rel}: a link to {to}, which is excluded")
             return
         self._file(to, target, arcname=rel)

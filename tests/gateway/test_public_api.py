@@ -41,6 +41,7 @@ CLIENT_METHODS = {
     "get_deployment",
     "get_domain",
     "get_env",
+    "get_env_rows",
     "get_logs",
     "get_profile",
     "get_project",

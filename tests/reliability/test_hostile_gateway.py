@@ -52,6 +52,7 @@ CALLS: dict[str, Call] = {
     "create_service": lambda c, _: c.create_service("p1", {"name": "web", "type": "web"}),
     "update_service": lambda c, _: c.update_service("s1", {"replicas": 1}),
     "get_env": lambda c, _: c.get_env("p1", "s1"),
+    "get_env_rows": lambda c, _: c.get_env_rows("p1", "s1"),
     "put_env": lambda c, _: c.put_env("p1", "s1", {"A": "1"}),
     "upload_archive": lambda c, zip_path: c.upload_archive(
         project_name="shop", region_id="r1", archive_path=zip_path

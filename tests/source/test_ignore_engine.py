@@ -44,3 +44,14 @@ def test_nested_negation_is_read_the_same_by_analysis_and_upload(tmp_path: Path)
     assert "other/keep.log" in uploaded
     assert "other/secret.txt" not in uploaded
     assert index.is_ignored("out/")
+
+
+def test_a_private_key_split_across_read_chunks_is_still_found() -> None:
+    from odiac.source.content import PRIVATE_KEY, Sniffer
+
+    data = b"x" * 100 + b"-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n"
+    for cut in range(95, 140):
+        sniffer = Sniffer()
+        sniffer.feed(data[:cut])
+        sniffer.feed(data[cut:])
+        assert sniffer.verdict == PRIVATE_KEY, cut
