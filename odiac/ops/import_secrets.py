@@ -24,7 +24,7 @@ def is_known_secret(value: str) -> bool:
     return bool(value) and redact(value).count(MASK) > value.count(MASK)
 
 
-def learn_existing_secrets(config_path: Path, environment: str) -> int:
+def learn_existing_secrets(config_path: Path, environment: str | None) -> int:
     """Resolve the secret references of an existing ``opendeploy.toml`` (registering each
     value for redaction); a file that does not load, or a reference that does not
     resolve, is skipped. Returns how many values were learnt."""
@@ -39,7 +39,7 @@ def learn_existing_secrets(config_path: Path, environment: str) -> int:
         loaded = load_config(config_path, environment)
     except OdiacError:
         return 0
-    context = SecretContext(workdir=config_path.resolve().parent, environment=environment)
+    context = SecretContext(workdir=config_path.resolve().parent, environment=loaded.environment)
     run = RunSecrets(get_plugin_manager(), context)
     learnt = 0
     for reference in secret_references(loaded.config):
