@@ -247,7 +247,7 @@ def serve_emulator(
 
 
 class EmulatorControl:
-    """Typed calls to the emulator's ``/_emulator/*`` control surface (contract 3.13)."""
+    """Typed calls to the emulator's ``/_emulator/*`` control surface (gateway-api 3.13)."""
 
     def __init__(self, origin: str, *, key: str | None = None, timeout: float = 10.0) -> None:
         headers = {"X-Emulator-Key": key} if key else {}

@@ -16,7 +16,7 @@ MIGRATION = re.compile(
 )
 
 
-# §3.2 / §5: development servers are never production starts.
+# analysis-rules 3.2 / analysis-rules 5: development servers are never production starts.
 DEV_START = re.compile(
     r"(\bnext\s+dev\b|^vite$|\bvite(\s+dev)?(\s|$)(?!build)|\bastro\s+dev\b|\bnuxi?\s+dev\b"
     r"|\bnest\s+start\b(?!.*--prod)|\bnodemon\b|\bts-node-dev\b|\btsx\s+watch\b"
@@ -27,16 +27,16 @@ DEV_START = re.compile(
 
 
 def is_dev_start(command: str) -> bool:
-    """Whether a command starts a development server (§3.2, §5)."""
+    """Whether a command starts a development server (analysis-rules 3.2, analysis-rules 5)."""
     return bool(DEV_START.search(command.strip()))
 
 
 def apply_command(
     ctx: AnalysisContext, svc: ServiceDraft, command: str, rel: str, line: int
 ) -> None:
-    """A start command's facts: start, listener ports, embedded migrations (§2.3, §4.3).
+    """A start command's facts: start, listener ports, embedded migrations (analysis-rules 2.3, analysis-rules 4.3).
 
-    A development-server command (§5) is reported and never becomes the start.
+    A development-server command (analysis-rules 5) is reported and never becomes the start.
     """
     command, glue = strip_glue(command)
     if glue:

@@ -1,4 +1,4 @@
-"""Compose files: selection, overlay merge, interpolation and port mappings (§2.1-§2.2)."""
+"""Compose files: selection, overlay merge, interpolation and port mappings (analysis-rules 2.1-analysis-rules 2.2)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _INTERP = re.compile(r"\$\{(\w+)(?::?-([^}]*))?(?::?\?[^}]*)?\}|\$(\w+)")
 
 
 def select_files(index: SourceIndex) -> tuple[list[str], list[str]]:
-    """``(files to merge, ignored test/CI/override files)`` per rule 1 of §2.1."""
+    """``(files to merge, ignored test/CI/override files)`` per rule 1 of analysis-rules 2.1."""
     ignored: list[str] = []
     for directory in COMPOSE_DIRS:
         names = [n for n in index.listdir(directory) if _NAME.match(n)]
@@ -107,7 +107,7 @@ def interpolate(value: str) -> str | None:
 
 
 def container_ports(spec: dict[str, Any]) -> tuple[list[int], list[str]]:
-    """Container-side ports of ``ports:`` and ``expose:`` (§2.2), and ranges seen."""
+    """Container-side ports of ``ports:`` and ``expose:`` (analysis-rules 2.2), and ranges seen."""
     ports: list[int] = []
     ranges: list[str] = []
     for entry in list(spec.get("ports") or []) + list(spec.get("expose") or []):

@@ -1,7 +1,7 @@
 """What analyzers work on: the shared context and one mutable draft per service.
 
 Facts are set with a *rank* from the global precedence ladder of
-analysis-rules §0 (1 = explicit override ... 5 = framework default): a fact
+analysis-rules 0 (1 = explicit override ... 5 = framework default): a fact
 only replaces another when its rank is stronger (lower), so the outcome never
 depends on the order in which analyzers ran.
 """
@@ -17,7 +17,7 @@ from odiac.analysis.walk import join, norm_dir
 if TYPE_CHECKING:
     from odiac.analysis.walk import SourceIndex
 
-# Ranks of the §0 ladder.
+# Ranks of the analysis-rules 0 ladder.
 RANK_OVERRIDE = 1
 RANK_DESCRIPTOR = 2
 RANK_SERVER_CONFIG = 3
@@ -38,7 +38,7 @@ class Fact:
 
 @dataclass
 class PortCandidate:
-    """A port seen on one rung of the §4.1 ladder."""
+    """A port seen on one rung of the analysis-rules 4.1 ladder."""
 
     rung: int
     port: int
@@ -55,19 +55,19 @@ class EnvRead:
     evidence: Evidence
     fallback: str | None = None  # the code fallback / template value, when one exists
     required: bool | None = None  # explicit validator verdict (fetch_env!, Joi .required())
-    optional: bool = False  # commented template line (§1.5)
+    optional: bool = False  # commented template line (analysis-rules 1.5)
     build_time: bool = False
     config: bool = False  # read as a number, boolean or switch: a setting, never a secret
 
 
 @dataclass
 class DbSignal:
-    """A managed-dependency signal for one engine (§6.2); weak signals never provision."""
+    """A managed-dependency signal for one engine (analysis-rules 6.2); weak signals never provision."""
 
     engine: str
     strong: bool
     evidence: Evidence
-    orm: bool = False  # an ORM/config signal: names the engine of DATABASE_URL (§6.4)
+    orm: bool = False  # an ORM/config signal: names the engine of DATABASE_URL (analysis-rules 6.4)
 
 
 @dataclass
@@ -153,7 +153,7 @@ class ServiceDraft:
         note: str = "",
         honours_port: bool = False,
     ) -> None:
-        """Record a port candidate on rung 1-3 of the §4.1 ladder."""
+        """Record a port candidate on rung 1-3 of the analysis-rules 4.1 ladder."""
         if 0 < port < 65536:
             ev = Evidence(file=file, line=line, note=note)
             self.ports.append(PortCandidate(rung, port, ev, honours_port))
@@ -178,7 +178,7 @@ class ServiceDraft:
         note: str = "",
         orm: bool = False,
     ) -> None:
-        """Record a §6.2 signal; ``orm`` marks config/ORM evidence that only names an engine."""
+        """Record a analysis-rules 6.2 signal; ``orm`` marks config/ORM evidence that only names an engine."""
         self.db.append(DbSignal(engine, strong, Evidence(file=file, line=line, note=note), orm))
 
     def add_release(self, command: str, *, file: str, line: int | None = None) -> None:
@@ -207,9 +207,9 @@ class AnalysisContext:
 
         Args:
             name: DNS-label service name.
-            source_path: What gets built and uploaded (§9.2 ``source_path``).
+            source_path: What gets built and uploaded (analysis-rules 9.2 ``source_path``).
             app_dir: Where the service's manifests live, when it differs
-                (a shared workspace builds from the root, §2.4).
+                (a shared workspace builds from the root, analysis-rules 2.4).
         """
         for svc in self.services:
             if svc.name == name:

@@ -1,7 +1,7 @@
-"""Managed-dependency signals and the decision rule (analysis-rules §6).
+"""Managed-dependency signals and the decision rule (analysis-rules 6).
 
 Analyzers report driver packages as *strong* signals only when they are
-direct runtime dependencies; the guards of §6.3 (lockfile-only, dev groups,
+direct runtime dependencies; the guards of analysis-rules 6.3 (lockfile-only, dev groups,
 indirect requires, commented lines) are applied by the analyzer that reads the
 manifest, which then reports nothing or a weak signal.
 """
@@ -102,7 +102,7 @@ def image_name(image: str) -> str:
 
 
 def engine_of_image(image: str) -> str | None:
-    """Managed engine of a compose image (§2.2, §6.2), or None."""
+    """Managed engine of a compose image (analysis-rules 2.2, analysis-rules 6.2), or None."""
     name = image_name(image)
     for known, engine in _IMAGES:
         if name == known:
@@ -121,7 +121,7 @@ def image_kind(image: str) -> str | None:
 
 
 def engine_of_env(name: str) -> str | None:
-    """Engine decided by an engine-specific env name (§6.4); DATABASE_URL has none."""
+    """Engine decided by an engine-specific env name (analysis-rules 6.4); DATABASE_URL has none."""
     if name.startswith(("POSTGRES_", "PG_")) or re.match(
         r"^PG(HOST|USER|PASSWORD|DATABASE|PORT)$", name
     ):
@@ -145,7 +145,7 @@ def engine_of_url(value: str) -> str | None:
 
 
 def primary(engines: set[str]) -> str:
-    """§6.5 ``database_type``."""
+    """analysis-rules 6.5 ``database_type``."""
     for engine in PRIMARY_ORDER:
         if engine in engines:
             return engine

@@ -1,4 +1,4 @@
-"""Dependency variables under the names the app reads (analysis-rules §6.6).
+"""Dependency variables under the names the app reads (analysis-rules 6.6).
 
 A managed dependency injects its connection variables under fixed names
 (:data:`odiac.config.refs.ENGINE_ENV_KEYS`). An app that reads another name

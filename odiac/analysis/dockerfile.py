@@ -1,4 +1,4 @@
-"""Dockerfile parsing for analyzers (analysis-rules §3.13, §4.1 rung 1, §8).
+"""Dockerfile parsing for analyzers (analysis-rules 3.13, analysis-rules 4.1 rung 1, analysis-rules 8).
 
 Only the facts the analysis needs: stages, EXPOSE, ENV, ARG, CMD/ENTRYPOINT,
 HEALTHCHECK, VOLUME, COPY sources and RUN steps. Line continuations are joined.

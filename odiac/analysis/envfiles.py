@@ -1,4 +1,4 @@
-"""Env files (analysis-rules §1.5) and env-name classification (§7.1-§7.3).
+"""Env files (analysis-rules 1.5) and env-name classification (analysis-rules 7.1-analysis-rules 7.3).
 
 Templates describe which keys exist; values of real ``.env`` files are never
 read into the analysis (only their key names, to classify them).
@@ -59,7 +59,7 @@ def classify_env_file(name: str) -> EnvFileKind | None:
 
 
 def parse_env_file(text: str) -> list[EnvLine]:
-    """Parse env-file text with the §1.5 rules (quotes, comments, ``export``)."""
+    """Parse env-file text with the analysis-rules 1.5 rules (quotes, comments, ``export``)."""
     result: list[EnvLine] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -89,7 +89,7 @@ def _value(raw: str) -> str:
 
 
 def is_placeholder(value: str) -> bool:
-    """Whether a template/code value is a placeholder (§7.3), never a default."""
+    """Whether a template/code value is a placeholder (analysis-rules 7.3), never a default."""
     return bool(PLACEHOLDER.search(value.strip()))
 
 
@@ -115,7 +115,7 @@ def is_config_name(name: str) -> bool:
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a name is secret-shaped (§7.3): it never gets a default.
+    """Whether a name is secret-shaped (analysis-rules 7.3): it never gets a default.
 
     A configuration-shaped name (``TOKEN_EXPIRES_IN``, ``SSL_KEY_PATH``) is not a secret.
     """
@@ -123,10 +123,10 @@ def is_secret_name(name: str) -> bool:
 
 
 def is_platform_name(name: str) -> bool:
-    """Platform- or tool-provided names never emitted as requirements (§7.2)."""
+    """Platform- or tool-provided names never emitted as requirements (analysis-rules 7.2)."""
     return name in _PLATFORM_EXACT or name.startswith(_PLATFORM_PREFIX)
 
 
 def is_valid_name(name: str) -> bool:
-    """§7.1 name validity."""
+    """analysis-rules 7.1 name validity."""
     return bool(VALID_NAME.match(name))

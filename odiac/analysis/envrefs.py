@@ -1,4 +1,4 @@
-"""Env names read by code (analysis-rules §7.1 item 2, §8), grep-level, no AST.
+"""Env names read by code (analysis-rules 7.1 item 2, analysis-rules 8), grep-level, no AST.
 
 Only source files of the service are read: never tests, fixtures, docs or
 examples, and never lockfiles or real ``.env`` files.
@@ -212,7 +212,7 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or _guarded(text, match.start(), match.end())
                 or _checked_later(text, match.start(), match.end())
             ):
-                read.required = False  # §7.4 feature_optional: read only inside a guard
+                read.required = False  # analysis-rules 7.4 feature_optional: read only inside a guard
             line_start = text.rfind("\n", 0, match.start()) + 1
             read.config = (
                 compared
@@ -268,7 +268,7 @@ _SCHEMA_CONFIG = re.compile(
 
 
 def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
-    """Keys of env schemas (§7.1, §7.3): ``@t3-oss/env-*`` ``createEnv``, envalid
+    """Keys of env schemas (analysis-rules 7.1, analysis-rules 7.3): ``@t3-oss/env-*`` ``createEnv``, envalid
     ``cleanEnv``, and Joi/zod objects validating the environment.
 
     Joi keys are optional unless ``.required()``; zod and envalid keys are required
@@ -305,7 +305,7 @@ _FIELD = re.compile(
 
 
 def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
-    """Fields of pydantic ``BaseSettings`` classes (§7.1: upper-cased, env_prefix, alias)."""
+    """Fields of pydantic ``BaseSettings`` classes (analysis-rules 7.1: upper-cased, env_prefix, alias)."""
     reads: list[EnvRead] = []
     lines = text.splitlines()
     for match in _SETTINGS_CLASS.finditer(text):

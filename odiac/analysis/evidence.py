@@ -1,4 +1,4 @@
-"""The evidence ledger and review items (analysis-rules §0.1, §9.3).
+"""The evidence ledger and review items (analysis-rules 0.1, analysis-rules 9.3).
 
 Every non-empty analysis field names the file (and line) that supports it;
 decisions without evidence are not recorded and the field stays empty.
@@ -50,7 +50,7 @@ class ReviewItem(BaseModel):
 
 
 class Refusal(BaseModel):
-    """A refused analysis (§11): one sentence and the matched paths, never content."""
+    """A refused analysis (analysis-rules 11): one sentence and the matched paths, never content."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -1,8 +1,8 @@
-"""Turns a service draft into its §9.2 payload object and plan-side extras.
+"""Turns a service draft into its analysis-rules 9.2 payload object and plan-side extras.
 
-Settles what needs every analyzer's facts at once: the port ladder (§4.1),
-env requirements and defaults (§7.3), the database decision (§6.4) and the
-AI-provider report (§7.4).
+Settles what needs every analyzer's facts at once: the port ladder (analysis-rules 4.1),
+env requirements and defaults (analysis-rules 7.3), the database decision (analysis-rules 6.4) and the
+AI-provider report (analysis-rules 7.4).
 """
 
 from __future__ import annotations
@@ -241,7 +241,7 @@ def _env_vars(ctx: AnalysisContext, svc: ServiceDraft) -> tuple[list[EnvVarSpec]
     return runtime, build
 
 
-# Contract §9.5 connection keys: values are credentials, never defaults.
+# gateway-api 9.5 connection keys: values are credentials, never defaults.
 _SENSITIVE = re.compile(
     r"(DATABASE_URL|DB_URL|POSTGRES_URL|POSTGRESQL_URL|PG_URL|MYSQL_URL|MONGODB_URI|MONGO_URL"
     r"|MONGO_URI|REDIS_URL|CLICKHOUSE_URL)$"
@@ -255,7 +255,7 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
     templates = [r for r in items if r.source == "template" and not r.optional]
     explicit = [r.required for r in items if r.required is not None]
     if any(r.source == "dockerfile" for r in items):
-        explicit.append(False)  # §7.1 item 4: set in the image already
+        explicit.append(False)  # analysis-rules 7.1 item 4: set in the image already
     code_fallback = any(r.fallback is not None for r in code)
     template_default = next(
         (r.fallback for r in templates if r.fallback and not is_placeholder(r.fallback)), None

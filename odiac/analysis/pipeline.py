@@ -1,9 +1,9 @@
 """Runs analyzers over a tree in three phases and merges their facts.
 
-1. layout: analyzers propose services (§2.1: compose, Procfile, workspaces);
+1. layout: analyzers propose services (analysis-rules 2.1: compose, Procfile, workspaces);
    nothing proposed → one service named after the project (rule 4).
 2. detect: per service, the first analyzer (by priority, then name) that
-   claims the runtime wins (§3.1 order).
+   claims the runtime wins (analysis-rules 3.1 order).
 3. enrich: every analyzer may add facts (Dockerfile mode, env names, databases).
 
 Facts carry ranks (see :mod:`odiac.analysis.context`), so the merge is
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 def dns_label(text: str, fallback: str = "app") -> str:
-    """Lowercase DNS label (§2.5): scopes stripped, other characters become ``-``."""
+    """Lowercase DNS label (analysis-rules 2.5): scopes stripped, other characters become ``-``."""
     text = text.rsplit("/", 1)[-1] if text.startswith("@") else text
     label = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
     label = re.sub(r"-{2,}", "-", label)[:63].strip("-")
@@ -132,7 +132,7 @@ MANIFESTS = (
 
 
 def _no_entrypoint(ctx: AnalysisContext) -> Refusal | None:
-    """§11: a web service with no runnable entrypoint stops the analysis."""
+    """analysis-rules 11: a web service with no runnable entrypoint stops the analysis."""
     for svc in ctx.services:
         if (
             svc.role not in (None, "web")

@@ -1,7 +1,7 @@
-"""Plan-side companions computed from a finished draft (analysis-rules §6.6, §6.7, §9.3).
+"""Plan-side companions computed from a finished draft (analysis-rules 6.6, analysis-rules 6.7, analysis-rules 9.3).
 
 Storage need, env aliases for managed dependencies, and the project's
-complexity class; none of these is part of the §9 payload.
+complexity class; none of these is part of the analysis-rules 9 payload.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _SETUP_FLAGS = frozenset({"INSTALL_LOCK", "SETUP_DONE", "SKIP_INSTALL"})
 
 
 def storage_reasons(ctx: AnalysisContext, svc: ServiceDraft) -> list[str]:
-    """§6.7 persistent-storage signals for one service (recorded in the ledger)."""
+    """analysis-rules 6.7 persistent-storage signals for one service (recorded in the ledger)."""
     reasons: list[str] = []
     for row in ctx.ledger:
         if row.service == svc.name and row.decision == "storage":
@@ -50,7 +50,7 @@ def storage_reasons(ctx: AnalysisContext, svc: ServiceDraft) -> list[str]:
             svc.name,
             "storage_decision_required",
             "; ".join(reasons),
-            Evidence(file=svc.join("."), note="§6.7"),
+            Evidence(file=svc.join("."), note="storage rule: a volume, not a managed database"),
         )
     return reasons
 
@@ -58,7 +58,7 @@ def storage_reasons(ctx: AnalysisContext, svc: ServiceDraft) -> list[str]:
 def env_aliases(
     ctx: AnalysisContext, svc: ServiceDraft, analysis: ServiceAnalysis
 ) -> dict[str, str]:
-    """Names the app reads for a provisioned dependency that it does not inject (§6.6).
+    """Names the app reads for a provisioned dependency that it does not inject (analysis-rules 6.6).
 
     Returns:
         ``{name: "<engine>.<INJECTED>"}``, the reference each name takes.
@@ -76,7 +76,7 @@ def env_aliases(
 def complexity(
     ctx: AnalysisContext, services: list[ServiceAnalysis], storage: bool, dockerfile: bool
 ) -> str:
-    """The highest applicable §9.3 complexity class."""
+    """The highest applicable analysis-rules 9.3 complexity class."""
     classes = {"framework"}
     if services and all(s.project_type == "static" for s in services):
         classes = {"static"}

@@ -1,4 +1,4 @@
-"""Port evidence helpers (analysis-rules §4).
+"""Port evidence helpers (analysis-rules 4).
 
 Analyzers record candidates on rungs 1-3 and a framework default (rung 4);
 :func:`resolve_port` in the pipeline walks the ladder.
@@ -18,7 +18,7 @@ METRICS_PORTS = frozenset({9090, 9100, 9464})
 COMMON_HTTP = (80, 8080, 3000, 3001, 4000, 4173, 4321, 5000, 5173, 8000, 8001, 8081, 8501,
                8888, 7860, 1323, 9292, 4567)  # fmt: skip
 
-# §4.3 generic CLI flags; group "n" is the literal, group "env" a $PORT reference.
+# analysis-rules 4.3 generic CLI flags; group "n" is the literal, group "env" a $PORT reference.
 _FLAG_PATTERNS = (
     r"--port[= ]\s*(?:(?P<n>\d{2,5})\b|\$\{?PORT(?::?[-=](?P<d>\d+))?\}?)",
     r"(?<![\w-])-p\s+(?:(?P<n>\d{2,5})\b|\$\{?PORT(?::?[-=](?P<d>\d+))?\}?)",
@@ -59,7 +59,7 @@ def mentions_port_env(command: str) -> bool:
 def choose_http_port(
     ports: list[int], preferred: frozenset[int] = frozenset()
 ) -> tuple[int | None, list[int], bool]:
-    """Pick the HTTP port among several exposed ones (§4.2).
+    """Pick the HTTP port among several exposed ones (analysis-rules 4.2).
 
     Returns:
         ``(port, ignored, ambiguous)``; ``port`` is None when nothing qualifies
@@ -82,7 +82,7 @@ def choose_http_port(
 def number_of(expr: str, text: str) -> int | None:
     """Integer value of ``expr``: a literal, a quoted literal, or one level of ``NAME = N``.
 
-    §4.4: wrappers such as ``parseInt(...)``/``int(...)`` are transparent; a
+    analysis-rules 4.4: wrappers such as ``parseInt(...)``/``int(...)`` are transparent; a
     constant defined in another file (or two levels deep) is not followed.
     """
     expr = expr.strip()
@@ -132,7 +132,7 @@ def argument_at(text: str, start: int) -> str:
     """The expression at ``start`` up to its top-level ``,``, ``)``, ``}``, ``;`` or newline.
 
     ``Number(process.env.PORT) || 8080`` and ``parseInt(process.env.PORT || "80", 10)``
-    come back whole, so the §4.4 wrappers can be seen through.
+    come back whole, so the analysis-rules 4.4 wrappers can be seen through.
     """
     return text[start : _expression_end(text, start, ",)};\n")].strip()
 

@@ -1,4 +1,4 @@
-"""The refusal checklist's source scan (analysis-rules §11, contract §7.1 item 2).
+"""The refusal checklist's source scan (analysis-rules 11, gateway-api 7.1 item 2).
 
 Mining strings are matched on token boundaries so that a word merely
 containing ``t-rex`` (a game asset name) is reported for review, not refused.
@@ -48,7 +48,7 @@ class MiningScan:
     wallet_names: list[str] = field(default_factory=list)
 
     def refusal(self) -> Refusal | None:
-        """The §11 refusal object, when mining evidence was found."""
+        """The analysis-rules 11 refusal object, when mining evidence was found."""
         if not self.matches:
             return None
         first = self.matches[0]

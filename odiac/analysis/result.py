@@ -1,7 +1,7 @@
-"""``ProjectAnalysisResult``: the §9 payload plus odiac's plan-side companions.
+"""``ProjectAnalysisResult``: the analysis-rules 9 payload plus odiac's plan-side companions.
 
 :meth:`ProjectAnalysisResult.payload` emits exactly the fields of
-analysis-rules §9.2 (JSON-mode discipline, §9.1); the evidence ledger and the
+analysis-rules 9.2 (JSON-mode discipline, analysis-rules 9.1); the evidence ledger and the
 review items travel alongside and are never part of the payload.
 """
 
@@ -27,7 +27,7 @@ class EnvVarSpec(BaseModel):
 
 
 class AiConfig(BaseModel):
-    """AI provider usage (§7.4 last paragraph)."""
+    """AI provider usage (analysis-rules 7.4 last paragraph)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -38,7 +38,7 @@ class AiConfig(BaseModel):
 
 
 class ServiceAnalysis(BaseModel):
-    """One service of the payload; field names and types are §9.2's."""
+    """One service of the payload; field names and types are analysis-rules 9.2's."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -66,7 +66,7 @@ class ServiceAnalysis(BaseModel):
 
 
 class VolumeSuggestion(BaseModel):
-    """A writable data directory the app clearly needs (§6.7): proposed, never declared."""
+    """A writable data directory the app clearly needs (analysis-rules 6.7): proposed, never declared."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -122,9 +122,9 @@ class ProjectAnalysisResult(BaseModel):
     files_read: int = 0
 
     def payload(self) -> dict[str, Any]:
-        """The §9 JSON: one object for one service, ``{"services": [...]}`` for several.
+        """The analysis-rules 9 JSON: one object for one service, ``{"services": [...]}`` for several.
 
-        A refused analysis returns the §11 refusal object instead.
+        A refused analysis returns the analysis-rules 11 refusal object instead.
         """
         if self.refusal is not None:
             return self.refusal.model_dump(mode="json")
@@ -142,7 +142,7 @@ class ProjectAnalysisResult(BaseModel):
 
     @property
     def databases(self) -> list[str]:
-        """Every engine any service needs, in §6.5 order."""
+        """Every engine any service needs, in analysis-rules 6.5 order."""
         from odiac.analysis.databases import ENGINE_ORDER
 
         wanted = {dep for svc in self.services for dep in svc.dependencies}

@@ -1,4 +1,4 @@
-"""Volume suggestions for writable data directories (analysis-rules §6.7).
+"""Volume suggestions for writable data directories (analysis-rules 6.7).
 
 A compose named volume on an app service, a Dockerfile ``VOLUME`` or an SQLite
 database file shows that the app keeps data on disk, which a redeploy would

@@ -1,4 +1,4 @@
-"""One pass over the source tree (analysis-rules §1.1-§1.2) and a lazy file index.
+"""One pass over the source tree (analysis-rules 1.1-analysis-rules 1.2) and a lazy file index.
 
 The walk lists names only; file contents are read on demand, at most once,
 and never for files above :data:`MAX_READ_BYTES` (recorded as present, unread).
@@ -42,7 +42,7 @@ KEPT_DOT_DIRS = frozenset(
     {".github", ".docker", ".streamlit", ".mvn", ".sqlx", ".moon", ".yarn", ".opendeploy"}
 )
 
-# Walked, but never services on their own (§1.2 last paragraph).
+# Walked, but never services on their own (analysis-rules 1.2 last paragraph).
 NEVER_SERVICES = frozenset(
     {
         "docs", "doc", "examples", "example", "samples", "demo", "test", "tests", "e2e",
@@ -85,7 +85,7 @@ class SourceIndex:
             for entry in entries:
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
                 if entry.is_symlink():
-                    continue  # §1.1: symlinks are not followed
+                    continue  # analysis-rules 1.1: symlinks are not followed
                 if entry.is_dir(follow_symlinks=False):
                     if not self._skip_dir(entry.name, rel, abs_dir / entry.name):
                         stack.append(rel)
@@ -151,7 +151,7 @@ class SourceIndex:
         return sorted(found)
 
     def glob(self, rel_dir: str, pattern: str) -> list[str]:
-        """Paths of files in ``rel_dir`` whose name matches ``pattern`` (§1.4: list, then read)."""
+        """Paths of files in ``rel_dir`` whose name matches ``pattern`` (analysis-rules 1.4: list, then read)."""
         base = norm_dir(rel_dir)
         return [
             join(base, name) for name in self.listdir(base) if fnmatch.fnmatchcase(name, pattern)
@@ -169,11 +169,11 @@ class SourceIndex:
                 yield rel
 
     def depth(self, rel: str) -> int:
-        """Directories between the root and the file (§1.1)."""
+        """Directories between the root and the file (analysis-rules 1.1)."""
         return rel.count("/")
 
     def is_ignored(self, rel: str) -> bool:
-        """Whether git ignores ``rel`` (§1.5 "git-ignored"); a trailing ``/`` marks a folder.
+        """Whether git ignores ``rel`` (analysis-rules 1.5 "git-ignored"); a trailing ``/`` marks a folder.
 
         The same engine decides what the upload leaves out, so analysis and upload
         always see the same tree.

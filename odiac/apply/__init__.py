@@ -97,7 +97,7 @@ async def apply_plan(
 
 
 async def _fill_report(rt: Runtime, outcome: ApplyResult) -> None:
-    """The §7.1.8 report: one line per service, deployment and dependency."""
+    """The gateway-api 7.1.8 report: one line per service, deployment and dependency."""
     outcome.project_id = rt.project_id
     if not rt.project_id:
         return

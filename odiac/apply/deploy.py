@@ -3,7 +3,7 @@
 Order per the contract: upload-only -> update-source (verified by reading the
 project back: ``source_path`` must be set) -> one deployment per service, watched
 to its end -> on success the auto domain -> rename. A failed deployment stops its
-service's dependents (no rename after a failure, F35).
+service's dependents (no rename after a failure, gateway-api failure 35).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ async def bind_source(rt: Runtime, action: BindSource) -> str:
     project = await client.get_project(pid)
     deadline = rt.timing.clock() + EXTRACT_TIMEOUT_S
     while project.source_status == "extracting" and rt.timing.clock() < deadline:
-        # Newer gateways extract asynchronously (contract §10.2).
+        # Newer gateways extract asynchronously (gateway-api 10.2).
         if await rt.timing.pause(EXTRACT_POLL_S):
             raise ApplyError("interrupted while the gateway extracted the source")
         project = await client.get_project(pid)
@@ -127,7 +127,7 @@ async def deploy(rt: Runtime, action: Deploy) -> str:
         )
 
     # A deployment has no name to look up first; after an ambiguous failure the
-    # newest deployment of the service, if new and ours, is adopted (F30).
+    # newest deployment of the service, if new and ours, is adopted (gateway-api failure 30).
     try:
         created = await repeat_if_unsent(create)
     except GatewayError as exc:

@@ -31,7 +31,7 @@ class ActionResult:
 
 @dataclass(frozen=True)
 class ServiceReport:
-    """One service line of the final report (contract §7.1.8)."""
+    """One service line of the final report (gateway-api 7.1.8)."""
 
     name: str
     service_id: str

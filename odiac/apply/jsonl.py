@@ -34,7 +34,7 @@ class JsonLinesReporter:
         """Write one event; ``fields`` must be JSON-serialisable and are redacted.
 
         ``unredacted`` is for the claim URL only, which must carry the bind
-        signature to be usable (contract 2.4) and is shown to a fresh agent once.
+        signature to be usable (gateway-api 2.4) and is shown to a fresh agent once.
         """
         event = {
             "type": event_type,
@@ -83,7 +83,7 @@ class JsonLinesReporter:
         self.emit("note", message=message)
 
     def summary(self, result: ApplyResult, *, claim: dict[str, str] | None = None) -> None:
-        """The last event: outcome counts and the report of contract §7.1.8."""
+        """The last event: outcome counts and the report of gateway-api 7.1.8."""
         counts = {k: len(result.by_outcome(k)) for k in ("done", "failed", "skipped", "manual")}
         self.emit(
             "summary",

@@ -20,8 +20,8 @@ broken: a waiter gives up after ``wait`` seconds with an error naming the holder
 
 Scope: one folder on one machine (or a shared file system whose locks work). Two
 CI runners on different machines are not serialised by it; the applier's
-create-once rules (look up by name, F7; read back after an ambiguous failure,
-F30) are what keep them from duplicating resources. The record never holds a
+create-once rules (look up by name, gateway-api failure 7; read back after an ambiguous failure,
+gateway-api failure 30) are what keep them from duplicating resources. The record never holds a
 command line (it could carry ``--token``) or any other secret.
 """
 

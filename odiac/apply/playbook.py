@@ -1,6 +1,6 @@
 """Match a failed deployment to the contract's failure playbook (section 7).
 
-Only statuses, progress, the exact quirk strings of contract Q9 and log sources
+Only statuses, progress, the exact quirk strings of contract gateway-api quirk 9 and log sources
 are used; other free text is never parsed.
 """
 
@@ -28,19 +28,19 @@ class Hint:
         return self.advice  # the row is for events and tests; people read the advice
 
 
-F13 = Hint(
-    "F13",
+gateway-api failure 13 = Hint(
+    "failure-13",
     "The deployment had no source bound (failed within seconds at progress 10). odiac "
     "uploads and binds the source before deploying; run apply again to re-upload, bind "
     "and redeploy.",
 )
-F26 = Hint(
-    "F26",
+gateway-api failure 26 = Hint(
+    "failure-26",
     "The application failed to build (a build failure). The log tail above shows the build output; fix "
     "the build and run apply again (odiac does not retry a failed build by itself).",
 )
-F27 = Hint(
-    "F27",
+gateway-api failure 27 = Hint(
+    "failure-27",
     "A deploy failure: the build succeeded but the rollout failed (image pull, quota, missing secret or a "
     "crash at start). Check the logs above; if the service's size is at fault, change "
     "cpu/memory in opendeploy.toml and run apply again.",
@@ -63,14 +63,14 @@ def deployment_hint(
         and not logs
         and "building" not in phases
     ):
-        return F13
+        return gateway-api failure 13
     sources = [line.source for line in logs or ()]
     # The rollout's own log lines prove the build finished, even when polling saw the
     # deployment only while it was building (a fast rollout that failed in between).
     if "deploying" in phases or "deploy" in sources:
-        return F27
+        return gateway-api failure 27
     if "building" in phases:
-        return F26
+        return gateway-api failure 26
     if "buildctl" in sources:
-        return F26
-    return F13 if not logs else F26
+        return gateway-api failure 26
+    return gateway-api failure 13 if not logs else gateway-api failure 26

@@ -1,4 +1,4 @@
-"""Text of the end-of-apply report (contract §7.1.8) and of failures.
+"""Text of the end-of-apply report (gateway-api 7.1.8) and of failures.
 
 Pure functions returning lines; the CLI prints them. Env values never appear:
 dependencies list the injected key names only.
@@ -71,7 +71,7 @@ def report_lines(result: ApplyResult, *, local: bool) -> list[str]:
 
 
 def claim_url(result: ApplyResult, credential: Credential, *, local: bool = False) -> str | None:
-    """The claim URL to show, for an agent registered by this run only (contract 2.4).
+    """The claim URL to show, for an agent registered by this run only (gateway-api 2.4).
 
     After a successful deploy the app URL is appended. The URL carries the bind
     signature, which odiac otherwise redacts: callers show it whole, once. The
@@ -97,7 +97,7 @@ def claim_url(result: ApplyResult, credential: Credential, *, local: bool = Fals
 
 
 def claim_lines(result: ApplyResult, credential: Credential, *, local: bool = False) -> list[str]:
-    """The claim block of contract 7.1.8 (empty unless this run registered the agent)."""
+    """The claim block of gateway-api 7.1.8 (empty unless this run registered the agent)."""
     url = claim_url(result, credential, local=local)
     if url is None:
         return []

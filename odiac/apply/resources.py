@@ -1,7 +1,7 @@
 """Apply steps for the project, dependencies, services and their env.
 
-Each step looks the resource up by its stable name before creating it (F7),
-never duplicates after an ambiguous failure (F30), and reads back what it wrote:
+Each step looks the resource up by its stable name before creating it (gateway-api failure 7),
+never duplicates after an ambiguous failure (gateway-api failure 30), and reads back what it wrote:
 a read-back that differs from the plan fails the action with a clear message.
 """
 
@@ -32,13 +32,13 @@ if TYPE_CHECKING:
 
 
 def _name_taken(exc: GatewayHTTPError) -> bool:
-    # A 409 without project_id is "name already exists": adopt (F7). With
-    # project_id it is the pending-agent project cap (F6): never adopt silently.
+    # A 409 without project_id is "name already exists": adopt (gateway-api failure 7). With
+    # project_id it is the pending-agent project cap (gateway-api failure 6): never adopt silently.
     return isinstance(exc, Conflict) and exc.project_id is None
 
 
 async def resolve_region(rt: Runtime, code: str | None) -> str:
-    """The region id for a code, or the first active region (contract §3.2.1, F11)."""
+    """The region id for a code, or the first active region (gateway-api 3.2.1, gateway-api failure 11)."""
     if rt.region_id and code is None:
         return rt.region_id
     regions = await rt.client.list_regions()
@@ -52,7 +52,7 @@ async def resolve_region(rt: Runtime, code: str | None) -> str:
         known = ", ".join(r.code for r in active) or "none"
         raise ApplyError(
             f"project.region {code!r} is not an active region (active: {known})",
-            hint="F11: pick an active region code in opendeploy.toml.",
+            hint="Pick an active region code in opendeploy.toml.",
         )
     return match.id
 
@@ -114,7 +114,7 @@ async def create_dependency(rt: Runtime, action: CreateDependency) -> str:
     if back.status == "failed":
         raise ApplyError(
             f"dependency {label!r} failed to provision",
-            hint="F29: delete it in the dashboard, then run apply again.",
+            hint="Delete it in the dashboard, then run apply again.",
         )
     env = dict(back.env_vars or created.env_vars)
     for key, value in env.items():
@@ -128,7 +128,7 @@ async def create_dependency(rt: Runtime, action: CreateDependency) -> str:
 
 
 def _verify_credentials(label: str, engine: str, want: dict[str, str], env: dict[str, str]) -> None:
-    """The connection env must carry the credentials the file set (§3.4.2).
+    """The connection env must carry the credentials the file set (gateway-api 3.4.2).
 
     An adopted dependency (it existed already) may have others; the message names the
     keys, never a value.

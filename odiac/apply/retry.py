@@ -1,8 +1,8 @@
 """Mutations that never duplicate: look up first, re-read after an ambiguous failure.
 
 A mutating request that times out, loses its connection or gets a 5xx may have
-been committed (contract F30). Before any create odiac looks the resource up by
-its stable name and adopts it (F7); after an ambiguous failure it reads again and
+been committed (contract gateway-api failure 30). Before any create odiac looks the resource up by
+its stable name and adopts it (gateway-api failure 7); after an ambiguous failure it reads again and
 retries at most once, only if the read shows nothing happened.
 """
 
@@ -59,7 +59,7 @@ async def create_once(
         create: Issues the create request and returns the resource.
         lookup: Finds the resource by its stable name (None when absent).
         adopt_on: Extra errors after which a lookup may find the resource (a 409
-            "name already exists", F7).
+            "name already exists", gateway-api failure 7).
 
     Returns:
         ``(resource, adopted)``: adopted is True when it already existed.

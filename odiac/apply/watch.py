@@ -1,8 +1,8 @@
 """Watch a deployment to its end, and wait for a service's auto domain.
 
 Polling is adaptive: fast while a deployment has just started (the no-source
-failure of contract Q9 lands within 2 s), backing off to at most 5 s (the
-contract's poll interval, §3.8.2). ``sleep`` and ``clock`` are injectable so
+failure of contract gateway-api quirk 9 lands within 2 s), backing off to at most 5 s (the
+contract's poll interval, gateway-api 3.8.2). ``sleep`` and ``clock`` are injectable so
 that tests drive virtual time instead of waiting.
 """
 
@@ -79,7 +79,7 @@ async def watch_deployment(
     timing: Timing,
     on_progress: OnProgress | None = None,
 ) -> WatchResult:
-    """Poll ``GET /v1/deployments/{did}`` until a terminal status (contract §4.1).
+    """Poll ``GET /v1/deployments/{did}`` until a terminal status (gateway-api 4.1).
 
     ``pending_review`` and unknown statuses are treated as non-terminal. A stop
     request (Ctrl-C) returns early with ``interrupted`` set; the deployment itself
@@ -110,7 +110,7 @@ async def wait_for_auto_domain(
     timeout: float = DOMAIN_TIMEOUT_S,
     interval: float = DOMAIN_INTERVAL_S,
 ) -> ServiceDomain | None:
-    """Poll for the service's auto domain row: up to 30 s, every 2 s (contract §8, F25).
+    """Poll for the service's auto domain row: up to 30 s, every 2 s (gateway-api 8, gateway-api failure 25).
 
     Returns None when it did not appear in time (or on a stop request).
     """

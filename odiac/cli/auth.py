@@ -134,7 +134,7 @@ def _warn(message: str) -> None:
 
 
 async def _probe(client: GatewayClient, credential: Credential) -> tuple[str, str | None]:
-    """``(state, email)``: regions first, so a rejected key fails clearly (playbook F1)."""
+    """``(state, email)``: regions first, so a rejected key fails clearly (gateway-api failure 1)."""
     from odiac.gateway.errors import AuthenticationError
 
     await client.list_regions()
@@ -142,6 +142,6 @@ async def _probe(client: GatewayClient, credential: Credential) -> tuple[str, st
         profile = await client.get_profile()
     except AuthenticationError:
         if credential.kind == "agent":
-            return "pending", None  # guest tenants have no profile (F2)
+            return "pending", None  # guest tenants have no profile (gateway-api failure 2)
         raise
     return ("bound" if credential.kind == "agent" else "pat"), profile.email or None

@@ -185,7 +185,7 @@ def _show(item: StreamItem, *, as_json: bool, loud: bool) -> None:
 def _no_lines(deployment: Deployment, as_json: bool) -> None:
     text = (
         f"Deployment {deployment.id} failed before writing any log line: the project had "
-        "no bound source (F13). Run `odiac apply` to upload and bind it, then deploy again."
+        "no bound source. Run `odiac apply` to upload and bind it, then deploy again."
     )
     if as_json:
         body: dict[str, Any] = {"type": "notice", "message": text}

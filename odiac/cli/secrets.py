@@ -116,7 +116,7 @@ def _resolve(secrets: RunSecrets, reference: Reference) -> Outcome:
 
         problem = dependency_password_problem(value)
         if problem is not None:
-            # The gateway would refuse it at create (contract 3.4.2); say so before apply.
+            # The gateway would refuse it at create (gateway-api 3.4.2); say so before apply.
             return Outcome(
                 reference, error=f"the resolved value is not a usable password: {problem}"
             )

@@ -20,7 +20,7 @@ from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-#: Engines that take only a password at creation (contract §3.4.2 env_vars table).
+#: Engines that take only a password at creation (gateway-api 3.4.2 env_vars table).
 _PASSWORD_ONLY_ENGINES = ("redis",)
 _LIMITS = (("cpu_request", "cpu", cpu_millicores), ("memory_request", "memory", memory_bytes))
 

@@ -250,7 +250,7 @@ CredentialValue = Annotated[
     Annotated[CredentialLiteral, Tag("literal")] | Annotated[SecretRef, Tag("SecretRef")],
     Discriminator(_env_kind),
 ]
-#: A dependency password: a literal (checked offline, §3.4.2) or a secret reference.
+#: A dependency password: a literal (checked offline, gateway-api 3.4.2) or a secret reference.
 PasswordValue = Annotated[
     Annotated[PasswordLiteral, Tag("literal")] | Annotated[SecretRef, Tag("SecretRef")],
     Discriminator(_env_kind),

@@ -29,7 +29,7 @@ _ENV_KEY_FORBIDDEN = re.compile(r"[=\s\x00]")
 _GATEWAY_RE = re.compile(r"^https?://[^/\s?#]+(?:/[^\s?#]*)?/api$")
 UNITLESS_RE = re.compile(r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 DEPENDENCY_PASSWORD_MIN = 8
-#: Characters a dependency password must not contain (contract §3.4.2).
+#: Characters a dependency password must not contain (gateway-api 3.4.2).
 DEPENDENCY_PASSWORD_FORBIDDEN_RE = re.compile(r"""[\s'"`$\\;|&()!{}<>#~]""")
 
 
@@ -54,7 +54,7 @@ def dns_label_problem(name: str, what: str) -> str | None:
 
 
 def subdomain_problem(label: str) -> str | None:
-    """Contract §8: a 2-32 character label of ``[a-z0-9-]``, no edge hyphen, not reserved."""
+    """gateway-api 8: a 2-32 character label of ``[a-z0-9-]``, no edge hyphen, not reserved."""
     if "." in label:
         return f"{quote(label)} must be a label only (the part before .dev.opendeploy.run)"
     if not SUBDOMAIN_MIN <= len(label) <= SUBDOMAIN_MAX:
@@ -63,7 +63,7 @@ def subdomain_problem(label: str) -> str | None:
             f" (it has {len(label)})"
         )
     if label != label.lower() and SUBDOMAIN_RE.match(label.lower()):
-        # Uppercase is rejected by the gateway, not lowercased (contract §8).
+        # Uppercase is rejected by the gateway, not lowercased (gateway-api 8).
         return f"{quote(label)} must be lowercase: write {quote(label.lower())}"
     if not SUBDOMAIN_RE.match(label):
         return (
@@ -76,7 +76,7 @@ def subdomain_problem(label: str) -> str | None:
 
 
 def env_key_problem(key: str) -> str | None:
-    """Contract §9.4: key of 1-128 characters without ``=``, whitespace or NUL."""
+    """gateway-api 9.4: key of 1-128 characters without ``=``, whitespace or NUL."""
     if not key:
         return "an environment variable name must not be empty"
     if len(key) > ENV_KEY_MAX:
@@ -87,7 +87,7 @@ def env_key_problem(key: str) -> str | None:
 
 
 def env_value_problem(value: str) -> str | None:
-    """Contract §9.4: a value of at most 32 KiB of UTF-8. The value is never quoted back."""
+    """gateway-api 9.4: a value of at most 32 KiB of UTF-8. The value is never quoted back."""
     size = len(value.encode("utf-8"))
     if size > ENV_VALUE_MAX_BYTES:
         return f"value is {size} bytes of UTF-8 (at most {ENV_VALUE_MAX_BYTES})"
@@ -168,7 +168,7 @@ def relative_path_problem(path: str) -> str | None:
 
 
 def dependency_password_problem(password: str) -> str | None:
-    """Contract §3.4.2: at least 8 characters, no whitespace, quotes or shell metacharacters.
+    """gateway-api 3.4.2: at least 8 characters, no whitespace, quotes or shell metacharacters.
 
     The message never quotes the password, its length or the character at fault: the
     same rule checks values resolved from secret references.

@@ -1,4 +1,4 @@
-"""Sensitive environment-variable keys (gateway contract §9.5).
+"""Sensitive environment-variable keys (gateway-api 9.5).
 
 A key is sensitive, case-insensitively, when it contains ``PASSWORD``,
 ``PASSWD``, ``SECRET``, ``TOKEN`` or ``PRIVATE_KEY``, or when it is a database or
@@ -26,7 +26,7 @@ CONNECTION_KEYS: tuple[str, ...] = (
 
 
 def is_sensitive_key(key: str) -> bool:
-    """Whether the gateway treats ``key`` as sensitive (contract §9.5).
+    """Whether the gateway treats ``key`` as sensitive (gateway-api 9.5).
 
     Args:
         key: An environment variable name, in any case.

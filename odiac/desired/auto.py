@@ -16,7 +16,7 @@ from odiac.errors import ConfigError
 
 AUTO = "auto"
 
-#: ``opendeploy.toml`` field -> field of the analysis result (analysis-rules §9.2).
+#: ``opendeploy.toml`` field -> field of the analysis result (analysis-rules 9.2).
 AUTO_FIELDS: dict[str, str] = {
     "language": "language",
     "framework": "framework",

@@ -1,4 +1,4 @@
-"""Dependencies of the desired state, with their credentials resolved (contract §3.4.2).
+"""Dependencies of the desired state, with their credentials resolved (gateway-api 3.4.2).
 
 ``[dependencies.<name>]`` may set ``username``, ``password`` and ``database_name``,
 each a literal or a ``{ secret = "scheme:ref" }``. References resolve through the
@@ -72,7 +72,7 @@ def _credentials(
         if problem is not None:
             raise SecretError(
                 f"{where}: the value of {raw.secret} is unusable: {problem}",
-                hint="The gateway refuses it (contract §3.4.2); fix the value in its backend.",
+                hint="The gateway refuses such a password; fix the value in its backend.",
             )
         out[field] = LiteralValue.of(value, sensitive=True)
     return out

@@ -1,4 +1,4 @@
-"""A local OpenDeploy gateway: the API of the gateway contract, in SQLite.
+"""A local OpenDeploy gateway: the API of the gateway API, in SQLite.
 
 Use it in-process::
 

@@ -84,7 +84,7 @@ def new_agent(store: Store, name: str, ip: str, user_agent: str, now: float) -> 
 def bind_agent(
     store: Store, agent_id: str, user_id: str, now: float, name: str | None = None
 ) -> dict[str, Any]:
-    """Bind a pending agent to a user in one transaction (contract 2.3)."""
+    """Bind a pending agent to a user in one transaction (gateway-api 2.3)."""
     with store.transaction():
         agent = store.get("agent", agent_id)
         if agent is None:

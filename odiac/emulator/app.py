@@ -1,6 +1,6 @@
 """The ASGI application: one origin for ``/api``, ``/claim`` and ``/_emulator``.
 
-The request pipeline follows contract 1.7 exactly: trailing-slash redirect,
+The request pipeline follows gateway-api 1.7 exactly: trailing-slash redirect,
 anonymous routes, Bearer authentication, DELETE gate, tier gate, route lookup
 (plain-text 404), then the handler (whose quota checks run before body
 validation). Fault injection wraps the handler; latency wraps every ``/api``

@@ -1,4 +1,4 @@
-"""Bearer authentication and tenancy checks (contract 1.4, 2.1, 2.2)."""
+"""Bearer authentication and tenancy checks (gateway-api 1.4, 2.1, 2.2)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def authenticate(store: Store, header: str | None) -> Caller:
 
 
 def owns(caller: Caller, project: Doc) -> bool:
-    """True when ``project`` is visible to ``caller`` (contract 2.2)."""
+    """True when ``project`` is visible to ``caller`` (gateway-api 2.2)."""
     if caller.pending:
         return project.get("user_id") is None and project.get("agent_id") == caller.agent_id
     return project.get("user_id") == caller.user_id

@@ -1,4 +1,4 @@
-"""What the build phase would find in a bound source (contract 3.13 markers).
+"""What the build phase would find in a bound source (gateway-api 3.13 markers).
 
 Decided once, when a deployment is created, and frozen into its plan.
 """

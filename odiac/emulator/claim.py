@@ -1,4 +1,4 @@
-"""The dashboard claim page ``/claim/{aid}?h={bind_sig}`` (contract 3.1.4).
+"""The dashboard claim page ``/claim/{aid}?h={bind_sig}`` (gateway-api 3.1.4).
 
 A small self-contained HTML page: the agent, its projects and the app URL,
 plus a sign-in form. Signing in with an e-mail address (a new local user is

@@ -1,4 +1,4 @@
-"""Go-style JSON decoding and validation (contract 1.6).
+"""Go-style JSON decoding and validation (gateway-api 1.6).
 
 The real gateway unmarshals bodies into typed Go structs: unknown keys are
 ignored, keys match case-insensitively, ``null`` leaves a field unset, the first

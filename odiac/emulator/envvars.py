@@ -1,4 +1,4 @@
-"""Environment variable rules: limits, sensitive keys, encryption at rest (contract 9).
+"""Environment variable rules: limits, sensitive keys, encryption at rest (gateway-api 9).
 
 Values are stored encrypted with a keystream derived from the emulator's
 secret (enough to keep plaintext out of the database file and state dumps;

@@ -1,4 +1,4 @@
-"""Error envelopes of the gateway (contract 1.5).
+"""Error envelopes of the gateway (gateway-api 1.5).
 
 Handlers raise :class:`ApiError`; the dispatcher turns it into a response.
 Gateway-originated errors carry a snake_case code plus the newer-generation
@@ -14,7 +14,7 @@ from starlette.responses import PlainTextResponse, Response
 
 NOT_FOUND_TEXT = "404 page not found"
 
-# next_action and retryable per gateway code (contract 1.5, newer keys).
+# next_action and retryable per gateway code (gateway-api 1.5, newer keys).
 _GATEWAY_CODES: dict[str, tuple[str, bool]] = {
     "bind_required": ("bind_account", False),
     "agent_quota_exceeded": ("fix_call", False),
@@ -97,7 +97,7 @@ def not_found(what: str) -> ApiError:
 
 
 def access_denied() -> ApiError:
-    """403 for a resource of another tenant (contract 2.2)."""
+    """403 for a resource of another tenant (gateway-api 2.2)."""
     return ApiError(403, {"error": "access denied"})
 
 

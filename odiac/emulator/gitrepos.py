@@ -1,4 +1,4 @@
-"""Git validation against the emulator's repository fixture (contract 3.3.1)."""
+"""Git validation against the emulator's repository fixture (gateway-api 3.3.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pending-agent resource caps (contract 5.1), run before body validation."""
+"""Pending-agent resource caps (gateway-api 5.1), run before body validation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Client agents, regions and profile (contract 3.1, 3.2, 3.11)."""
+"""Client agents, regions and profile (gateway-api 3.1, 3.2, 3.11)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def origin(world: World, ctx: Ctx) -> str:
 
 
 def source_ip(world: World, ctx: Ctx) -> str:
-    """TCP peer, or the first X-Forwarded-For entry when trusted (contract 3.1.1)."""
+    """TCP peer, or the first X-Forwarded-For entry when trusted (gateway-api 3.1.1)."""
     if world.settings["trust_forwarded_for"]:
         forwarded = ctx.request.headers.get("x-forwarded-for", "")
         first = forwarded.split(",")[0].strip()

@@ -1,4 +1,4 @@
-"""The emulator control surface at ``/_emulator/*`` (contract 3.13).
+"""The emulator control surface at ``/_emulator/*`` (gateway-api 3.13).
 
 Never part of the gateway: guarded by ``X-Emulator-Key`` when a key is set,
 closed to browsers (foreign ``Origin``, non-JSON bodies), and ``od_*`` tokens

@@ -1,4 +1,4 @@
-"""Deployments: create, read, list, cancel, roll back (contract 3.8.1 - 3.8.4, 3.8.8, 3.8.9)."""
+"""Deployments: create, read, list, cancel, roll back (gateway-api 3.8.1 - 3.8.4, 3.8.8, 3.8.9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Service domains: auto rows, subdomain renames, custom domains (contract 3.9, 8)."""
+"""Service domains: auto rows, subdomain renames, custom domains (gateway-api 3.9, 8)."""
 
 from __future__ import annotations
 

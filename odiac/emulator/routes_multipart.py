@@ -1,4 +1,4 @@
-"""Multipart upload for large archives (optional, contract 3.7.3).
+"""Multipart upload for large archives (optional, gateway-api 3.7.3).
 
 Parts are written under ``data_dir/multipart/<upload_id>/``; ``complete``
 assembles them, checks the SHA-256 and binds the source like update-source.

@@ -1,4 +1,4 @@
-"""Projects and managed dependencies (contract 3.3, 3.4)."""
+"""Projects and managed dependencies (gateway-api 3.3, 3.4)."""
 
 from __future__ import annotations
 

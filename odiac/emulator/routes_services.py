@@ -1,4 +1,4 @@
-"""Services and their environment (contract 3.5, 3.6)."""
+"""Services and their environment (gateway-api 3.5, 3.6)."""
 
 from __future__ import annotations
 

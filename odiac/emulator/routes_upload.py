@@ -1,4 +1,4 @@
-"""Source upload: park an archive, then bind it to a project (contract 3.7.1, 3.7.2)."""
+"""Source upload: park an archive, then bind it to a project (gateway-api 3.7.1, 3.7.2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Volumes (optional, contract 3.10, 4.6). Error bodies use the code as ``error``."""
+"""Volumes (optional, gateway-api 3.10, 4.6). Error bodies use the code as ``error``."""
 
 from __future__ import annotations
 

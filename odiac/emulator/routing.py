@@ -1,4 +1,4 @@
-"""The gateway route table and the Go-router path rules (contract 1.3, 3.12).
+"""The gateway route table and the Go-router path rules (gateway-api 1.3, 3.12).
 
 Routes are matched on the path below ``/api``. Four collection roots are
 registered with a trailing slash; everything else without one. A path that only
@@ -119,7 +119,7 @@ class RouteTable:
     def redirect_target(self, path: str) -> str | None:
         """The other slash form of ``path`` when only that form is registered."""
         if path.rstrip("/") == "/v1/service-domains":
-            return None  # both forms are valid (contract 1.3)
+            return None  # both forms are valid (gateway-api 1.3)
         if self.path_known(path):
             return None
         other = path[:-1] if path.endswith("/") else path + "/"
@@ -129,7 +129,7 @@ class RouteTable:
 
 
 def tier_gated(method: str, path: str) -> bool:
-    """Routes closed to pending agents with ``bind_required`` (contract 5.2)."""
+    """Routes closed to pending agents with ``bind_required`` (gateway-api 5.2)."""
     if path == "/v1/billing" or path.startswith("/v1/billing/"):
         return True
     if method == "POST" and path.rstrip("/") == "/v1/service-domains":

@@ -1,4 +1,4 @@
-"""The Go request structs the gateway decodes into (contract 1.6)."""
+"""The Go request structs the gateway decodes into (gateway-api 1.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Emulator settings: defaults, validation, and the effective view (contract 3.13).
+"""Emulator settings: defaults, validation, and the effective view (gateway-api 3.13).
 
 ``POST /_emulator/config`` and ``create_app(settings=...)`` accept the same keys.
 Keys not named by the contract are emulator conventions documented in
@@ -112,5 +112,5 @@ def validated(values: Mapping[str, object]) -> dict[str, Any]:
 
 
 def delete_gate(settings: Mapping[str, Any]) -> str:
-    """Effective DELETE gate: the newer profile implies ``all`` (contract 10)."""
+    """Effective DELETE gate: the newer profile implies ``all`` (gateway-api 10)."""
     return "all" if settings["profile"] == "newer" else str(settings["delete_gate"])

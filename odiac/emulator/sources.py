@@ -1,4 +1,4 @@
-"""Binding an uploaded archive (or Git checkout) to a project (contract 3.7.2, 4.3).
+"""Binding an uploaded archive (or Git checkout) to a project (gateway-api 3.7.2, 4.3).
 
 Each binding extracts into a fresh directory; the source it supersedes (and its
 stored archive) is removed as soon as the new one is bound, so rebinding never

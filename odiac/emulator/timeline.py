@@ -2,7 +2,7 @@
 
 A deployment stores only its creation time and a *plan* fixed at creation
 (normal build, no-source fast failure, rollback, and where it fails). Status,
-progress and log lines at any instant follow from that (contract 4.1).
+progress and log lines at any instant follow from that (gateway-api 4.1).
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def _rollback_lines(plan: dict[str, Any]) -> list[Line]:
 
 
 def error_texts(plan: dict[str, Any]) -> tuple[str, str]:
-    """(error_msg, message) of a failed plan (contract 4.1)."""
+    """(error_msg, message) of a failed plan (gateway-api 4.1)."""
     if plan.get("mode") == "nosource":
         return "Service failed", "Service failed to deploy"
     if plan.get("fail") == "build":

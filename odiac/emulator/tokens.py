@@ -1,4 +1,4 @@
-"""Token minting, hashing and constant-time checks (contract 2.1).
+"""Token minting, hashing and constant-time checks (gateway-api 2.1).
 
 Plaintext tokens exist only in the response that issues them; the store keeps
 their SHA-256 (tokens carry 256 bits of randomness, so a plain hash is enough).
@@ -33,7 +33,7 @@ def same(a: str, b: str) -> bool:
 
 
 def bind_signature(secret: str, agent_id: str) -> str:
-    """The 16-hex-character bind seal of an agent (contract 3.1.1)."""
+    """The 16-hex-character bind seal of an agent (gateway-api 3.1.1)."""
     mac = hmac.new(secret.encode(), agent_id.encode(), hashlib.sha256).hexdigest()
     return mac[:16]
 

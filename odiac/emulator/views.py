@@ -1,4 +1,4 @@
-"""JSON shapes of stored rows (contract 3.3 - 3.10).
+"""JSON shapes of stored rows (gateway-api 3.3 - 3.10).
 
 Rows keep internal bookkeeping (real paths, owner ids, plans); these functions
 build the public objects, computing time-dependent fields from the clock.

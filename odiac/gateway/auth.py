@@ -1,4 +1,4 @@
-"""Find, or mint, the credential odiac uses (contract 2.5).
+"""Find, or mint, the credential odiac uses (gateway-api 2.5).
 
 Order: ``--token`` > ``OPENDEPLOY_TOKEN`` > ``OPDEPLOY_AUTH_FILE`` >
 ``./.opendeploy/auth.json``. With none of them and a command that changes
@@ -90,7 +90,7 @@ def dashboard_of(gateway: str) -> str:
 
 
 def claim_url_with_app(claim_url: str, app_url: str) -> str:
-    """Append ``url=<percent-encoded app URL>`` with ``&`` or ``?`` (contract 2.4)."""
+    """Append ``url=<percent-encoded app URL>`` with ``&`` or ``?`` (gateway-api 2.4)."""
     joiner = "&" if "?" in claim_url else "?"
     return f"{claim_url}{joiner}url={quote(app_url, safe='')}"
 
@@ -122,7 +122,7 @@ async def resolve_credential(
     ci_guard: bool = True,
     token_env: str | None = TOKEN_ENV,
 ) -> Credential:
-    """Resolve the credential for ``gateway`` (contract 2.5).
+    """Resolve the credential for ``gateway`` (gateway-api 2.5).
 
     Args:
         flag_token: value of ``--token``, if given.

@@ -1,4 +1,4 @@
-"""The auth file ``.opendeploy/auth.json`` (format version 1, contract 2.5).
+"""The auth file ``.opendeploy/auth.json`` (format version 1, gateway-api 2.5).
 
 Reading never rewrites the file: a wrong version aborts with the file untouched.
 Looser permissions are repaired (``chmod 600``) with a warning, never by deletion.

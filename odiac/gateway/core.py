@@ -1,6 +1,6 @@
 """The single place where odiac sends HTTP requests to a gateway.
 
-It builds canonical paths (contract 1.3), adds Bearer auth and the stable
+It builds canonical paths (gateway-api 1.3), adds Bearer auth and the stable
 ``User-Agent``, never follows redirects, retries idempotent reads only, logs
 redacted traffic to ``odiac.http`` and turns every failure into a
 :class:`~odiac.gateway.errors.GatewayError`.
@@ -50,19 +50,19 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 READ_METHODS = frozenset({"GET", "HEAD"})
-# A read is safe to repeat; a 500 from a flaky upstream usually passes (contract F30
+# A read is safe to repeat; a 500 from a flaky upstream usually passes (contract gateway-api failure 30
 # covers mutations, which are never retried here).
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
-# The four collection roots registered WITH a trailing slash (contract 1.3).
+# The four collection roots registered WITH a trailing slash (gateway-api 1.3).
 _COLLECTION_RE = re.compile(r"^/v1/(?:projects|deployments|regions|projects/[^/]+/services)/?$")
-# Valid with and without the slash; never redirected (contract 1.3 exception).
+# Valid with and without the slash; never redirected (gateway-api 1.3 exception).
 _EITHER_FORM = frozenset({"/v1/service-domains", "/v1/service-domains/"})
 
 Sleep = Callable[[float], Awaitable[None]]
 
 
 def canonical_path(path: str) -> str:
-    """The form of ``path`` the gateway serves without a redirect (Q1-Q3)."""
+    """The form of ``path`` the gateway serves without a redirect (gateway-api quirk 1-gateway-api quirk 3)."""
     if path in _EITHER_FORM:
         return path
     if _COLLECTION_RE.match(path):
@@ -366,7 +366,7 @@ class HTTPCore:
             method=method,
             path=path,
             ambiguous=ambiguous,
-            playbook="F30" if ambiguous else None,
+            playbook="failure-30" if ambiguous else None,
         )
 
     def _retry_delay(self, method: str, exc: GatewayError, attempt: int) -> float | None:

@@ -40,8 +40,8 @@ class GatewayError(OdiacError):
         path: request path relative to the base URL (no query string).
         ambiguous: True when a mutating request may have been committed even though
             it failed (timeout after sending, dropped connection, 5xx). The caller
-            must read back before retrying (playbook F30).
-        playbook: failure-playbook row (``"F4"``...) when one applies.
+            must read back before retrying (playbook gateway-api failure 30).
+        playbook: failure-playbook row (``"failure-4"``..., an anchor of docs/gateway-api.md) when one applies.
     """
 
     def __init__(
@@ -116,17 +116,17 @@ class PermissionDenied(GatewayHTTPError):
 
     @property
     def is_quota(self) -> bool:
-        """The pending-agent resource caps refused the request (playbook F4)."""
+        """The pending-agent resource caps refused the request (playbook gateway-api failure 4)."""
         return self.code in QUOTA_CODES
 
     @property
     def is_bind_required(self) -> bool:
-        """The route needs a bound account (playbook F3)."""
+        """The route needs a bound account (playbook gateway-api failure 3)."""
         return self.code == "bind_required"
 
     @property
     def is_delete_forbidden(self) -> bool:
-        """The credential may not DELETE anything (playbook F5)."""
+        """The credential may not DELETE anything (playbook gateway-api failure 5)."""
         return self.code == "agent_delete_forbidden"
 
 
@@ -144,7 +144,7 @@ class Conflict(GatewayHTTPError):
 
     @property
     def project_id(self) -> str | None:
-        """The existing project of a pending agent that hit the one-project cap (F6)."""
+        """The existing project of a pending agent that hit the one-project cap (gateway-api failure 6)."""
         value = self.fields.get("project_id")
         return value if isinstance(value, str) else None
 

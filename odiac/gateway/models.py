@@ -142,7 +142,7 @@ class Service(GatewayModel):
 
 
 class CreatedService(GatewayModel):
-    """Answer of service create: only an id (Q16); ``service_id`` falls back to ``id``."""
+    """Answer of service create: only an id (gateway-api quirk 16); ``service_id`` falls back to ``id``."""
 
     service_id: str
 
@@ -283,7 +283,7 @@ class SourceBindResult(GatewayModel):
 
     @property
     def already_up_to_date(self) -> bool:
-        """The temp upload expired and the OLD source stayed bound (Q13, playbook F15)."""
+        """The temp upload expired and the OLD source stayed bound (gateway-api quirk 13, playbook gateway-api failure 15)."""
         return self.message == UP_TO_DATE_MESSAGE
 
     @property
@@ -366,7 +366,7 @@ class LogLine(GatewayModel):
 
 
 class LogPage(GatewayModel):
-    """``logs`` is None when the deployment failed before any line was written (Q9)."""
+    """``logs`` is None when the deployment failed before any line was written (gateway-api quirk 9)."""
 
     deployment_id: str = ""
     logs: list[LogLine] | None = None

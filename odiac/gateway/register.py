@@ -1,4 +1,4 @@
-"""Register a client agent and save its auth file (contract 2.3-2.5, 3.1.1).
+"""Register a client agent and save its auth file (gateway-api 2.3-2.5, 3.1.1).
 
 The plaintext key is returned exactly once, so the file is written immediately
 after a successful register and before any other call. A replay (no ``api_key``),

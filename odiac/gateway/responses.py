@@ -23,7 +23,7 @@ MAX_ERROR_TEXT = 500
 
 
 def parse_retry_after(value: str | None) -> int | None:
-    """Whole seconds from a ``Retry-After`` header (integer seconds per contract 1.8)."""
+    """Whole seconds from a ``Retry-After`` header (integer seconds per gateway-api 1.8)."""
     if value is None:
         return None
     try:
@@ -36,7 +36,7 @@ def parse_retry_after(value: str | None) -> int | None:
 
 
 def redirect_error(method: str, path: str, status: int, location: str) -> GatewayProtocolError:
-    """A 3xx answer: odiac never follows redirects (contract 1.3, playbook F22)."""
+    """A 3xx answer: odiac never follows redirects (gateway-api 1.3, playbook gateway-api failure 22)."""
     row, advice = REDIRECT_HINT
     target = location or "(no Location header)"
     return GatewayProtocolError(

@@ -1,10 +1,10 @@
 """Rollback, cancel and redeploy: choose what to act on, act once, watch or verify.
 
-* Rollback (contract §3.8.4, §3.8.9): the target is an earlier ``success``
+* Rollback (gateway-api 3.8.4, gateway-api 3.8.9): the target is an earlier ``success``
   deployment of the service; the gateway creates a new deployment running the
   target's source, which is watched to its end.
-* Cancel (§3.8.8): only a deployment still in progress; the result is read back.
-* Redeploy (§7.1.10 "Redeploy current source"): a new deployment of the bound
+* Cancel (gateway-api 3.8.8): only a deployment still in progress; the result is read back.
+* Redeploy (gateway-api 7.1.10 "Redeploy current source"): a new deployment of the bound
   source, no upload, keeping the source identity odiac recorded in the description.
 """
 
@@ -210,12 +210,12 @@ async def plan_redeploy(
     """Work out a redeploy of the project's bound source.
 
     Raises:
-        OperationError: No source is bound (F13), or a deployment is still in progress.
+        OperationError: No source is bound (gateway-api failure 13), or a deployment is still in progress.
     """
     fresh = await client.get_project(project.id)
     if not fresh.source_bound:
         raise OperationError(
-            f'project "{project.name}" has no bound source, so a redeploy would fail (F13)',
+            f'project "{project.name}" has no bound source, so a redeploy would fail',
             hint="Run `odiac apply` to upload and bind the source, then deploy.",
         )
     history = await service_deployments(client, project.id, service.id)

@@ -3,7 +3,7 @@
 Reading (:func:`read_live_project`) and writing (:func:`build_document`) are
 separate: the second is pure, so what the file says is decided from data alone.
 
-Secrets never enter the file. A sensitive value (contract §9.5), a value the
+Secrets never enter the file. A sensitive value (gateway-api 9.5), a value the
 gateway stores encrypted, a value equal to a secret this run knows
 (:mod:`odiac.ops.import_secrets`) or a dependency connection key the service
 does not get through ``uses`` becomes a reference ``{ secret = "env:NAME" }``
@@ -314,7 +314,7 @@ def detect_uses(
 
     A dependency counts when every one of its connection keys is in the service env
     and at least one value matches (other keys are overrides). The order is the one
-    whose later-wins merge (contract §9.8) reproduces most of the live values.
+    whose later-wins merge (gateway-api 9.8) reproduces most of the live values.
 
     Returns:
         The ``uses`` list and the env keys it reproduces exactly (not written again).

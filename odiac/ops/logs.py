@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from odiac.gateway.client import GatewayClient
     from odiac.gateway.models import Deployment, Project, Service
 
-MAX_TAIL = 5000  # the gateway's upper bound for ?tail= (contract §3.8.5)
+MAX_TAIL = 5000  # the gateway's upper bound for ?tail= (gateway-api 3.8.5)
 BUILD_SOURCE = "buildctl"
 PHASES = {"system": "system", "buildctl": "build", "deploy": "deploy"}
 _DURATION_PART = re.compile(r"(\d+)([smhd])")
@@ -131,7 +131,7 @@ async def pick_deployment(
 
 @dataclass(frozen=True)
 class LogPageResult:
-    """Lines to show, how many the gateway holds, and whether it had none at all (Q9)."""
+    """Lines to show, how many the gateway holds, and whether it had none at all (gateway-api quirk 9)."""
 
     lines: list[LogLine]
     total: int

@@ -72,7 +72,7 @@ def newest_first(deployments: Sequence[Deployment]) -> list[Deployment]:
 async def service_deployments(
     client: GatewayClient, project_id: str, service_id: str, *, status: str | None = None
 ) -> list[Deployment]:
-    """Deployments of one service, newest first (contract §3.8.4)."""
+    """Deployments of one service, newest first (gateway-api 3.8.4)."""
     rows = await client.list_deployments(project_id, service_id=service_id, status=status)
     return newest_first([d for d in rows if d.service_id in ("", service_id)])
 

@@ -1,7 +1,7 @@
 """Dependency credentials in the plan: shown on create, compared with what is live.
 
 The gateway sets ``username``, ``password`` and ``database_name`` when it creates a
-dependency and offers no way to change them afterwards (contract §3.4.2), so a
+dependency and offers no way to change them afterwards (gateway-api 3.4.2), so a
 difference between the file and a live dependency's connection env is a
 ``manual`` action, never an update. Values are compared by keyed digest and shown
 only when the file holds them as a plain (non-sensitive) literal.
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 CREDENTIAL_FIELDS: tuple[str, ...] = ("username", "password", "database_name")
 
-#: The connection env key holding each credential, per engine (contract §3.4.2 table).
+#: The connection env key holding each credential, per engine (gateway-api 3.4.2 table).
 #: Redis has neither user nor database name: it takes only a password.
 CREDENTIAL_ENV_KEYS: dict[str, dict[str, str]] = {
     "postgres": {

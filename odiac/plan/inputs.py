@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-# One definition of contract 9.5, shared with the config checks; part of this module's API.
+# One definition of gateway-api 9.5, shared with the config checks; part of this module's API.
 from odiac.config.sensitive import is_sensitive_key as is_sensitive_key
 from odiac.plan import fields as service_fields
 from odiac.plan.fields import FieldValue
@@ -112,7 +112,7 @@ class DesiredSource(_Frozen):
 
 
 class DesiredDependency(_Frozen):
-    """A managed database; credentials are set at creation only (contract §3.4.2).
+    """A managed database; credentials are set at creation only (gateway-api 3.4.2).
 
     ``None`` lets the gateway generate the credential. The password is always
     sensitive; a username or database name is sensitive when it came from a

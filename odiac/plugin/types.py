@@ -30,10 +30,10 @@ class Analyzer:
 
     * ``layout(ctx)`` proposes services (compose, Procfile, workspaces).
       Layout analyzers run in priority order; the first that adds services
-      decides the split (analysis-rules §2.1), later ones may add facts.
+      decides the split (analysis-rules 2.1), later ones may add facts.
     * ``detect(ctx, service)`` claims a service's runtime (language,
       framework, commands). The first analyzer returning ``True`` wins
-      (analysis-rules §3.1 order is encoded in the priorities).
+      (analysis-rules 3.1 order is encoded in the priorities).
     * ``enrich(ctx, service)`` adds facts to every service whatever its
       runtime (Dockerfile mode, env names, databases).
 

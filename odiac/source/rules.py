@@ -1,4 +1,4 @@
-"""Which files of a source folder go into the archive (contract §7.1.4, analysis rules §10).
+"""Which files of a source folder go into the archive (gateway-api 7.1.4, analysis-rules 10).
 
 Precedence, strongest first: ``.opendeploy/`` is never included; secret-like files
 (``.env``, keys, credentials) are never included and produce a warning; the user's
@@ -21,7 +21,7 @@ from odiac.source.ignore import GitIgnoreTree
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-#: Directory names excluded at any depth (contract §7.1.4 plus analysis rules §10).
+#: Directory names excluded at any depth (gateway-api 7.1.4 plus analysis-rules 10).
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
         ".git",
@@ -95,7 +95,7 @@ def is_env_file(name: str) -> bool:
 
 
 def is_secret_file(relpath: str, read_head: bytes | None = None) -> bool:
-    """Whether a file is secret material that is never uploaded (analysis rules §10).
+    """Whether a file is secret material that is never uploaded (analysis-rules 10).
 
     Args:
         relpath: Path relative to the source root, ``/``-separated.

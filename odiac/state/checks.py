@@ -2,7 +2,7 @@
 
 * Subdomain availability (``check-subdomain``), skipped when the label is
   already this service's.
-* Pending client agents (contract §5): the resource caps and the one-live-project
+* Pending client agents (gateway-api 5): the resource caps and the one-live-project
   rule are errors, so apply refuses before it creates anything; each names the
   ways out (lower the values, claim the agent, or use a token).
 """

@@ -10,7 +10,7 @@ Round trips, for a project with N services (the critical path is three deep):
 3. As soon as the service list arrives, per service in parallel:
    ``GET /v1/service-domains?service_id=&environment=`` (the list already carries
    every Service object with its decrypted runtime and build variables, contract
-   §3.5 and §9.6, so ``GET /v1/services/{sid}`` or ``GET .../env`` per service
+   gateway-api 3.5 and gateway-api 9.6, so ``GET /v1/services/{sid}`` or ``GET .../env`` per service
    would be redundant), and, in the same round, ``GET /v1/services/{sid}/volumes``
    for a service that has volumes or whose file declares some (only that route
    shows orphaned volumes, their ids and expiry).
@@ -69,7 +69,7 @@ def gateway_environment(environment: str) -> str:
 
 @dataclass(frozen=True)
 class ProjectRef:
-    """A project visible to the credential (for the one-project rule, contract §5.4)."""
+    """A project visible to the credential (for the one-project rule, gateway-api 5.4)."""
 
     id: str
     name: str

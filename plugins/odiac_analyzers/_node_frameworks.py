@@ -1,4 +1,4 @@
-"""Framework rows of analysis-rules §3.2 (first match wins within one package)."""
+"""Framework rows of analysis-rules 3.2 (first match wins within one package)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ FILTERED = {
 
 
 def run_script(svc: ServiceDraft, pm: str, script: str) -> str:
-    """Script invocation for ``svc`` (§2.4 filtered commands when the workspace is shared)."""
+    """Script invocation for ``svc`` (analysis-rules 2.4 filtered commands when the workspace is shared)."""
     if svc.notes.get("workspace_shared"):
         tool = svc.notes.get("workspace_tool") or pm
         template = FILTERED.get(tool, FILTERED["npm"])[0]
@@ -33,7 +33,7 @@ def run_script(svc: ServiceDraft, pm: str, script: str) -> str:
 
 
 def _configs(ctx: AnalysisContext, svc: ServiceDraft, stem: str) -> list[str]:
-    """§1.4: list what exists, then read only those."""
+    """analysis-rules 1.4: list what exists, then read only those."""
     return ctx.index.glob(svc.root, f"{stem}.config.*")
 
 
@@ -54,7 +54,7 @@ class _Writer:
         self.svc.set("framework", framework, rank=RANK_MANIFEST, file=src, line=line, note=note)
 
     def run(self, script: str) -> str:
-        """``<pm> run <script>``, or the §2.4 filtered form in a shared workspace."""
+        """``<pm> run <script>``, or the analysis-rules 2.4 filtered form in a shared workspace."""
         return run_script(self.svc, self.pm, script)
 
     def build(self, command: str) -> None:
@@ -265,7 +265,7 @@ def decide(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg, pm: str) -> None:
 
 
 def _server(w: _Writer) -> None:
-    """Server frameworks and plain Node (§3.2 rows nestjs ... (none))."""
+    """Server frameworks and plain Node (analysis-rules 3.2 rows nestjs ... (none))."""
     ctx, svc, pkg = w.ctx, w.svc, w.pkg
     fw, build, start, default_port, script_start = (
         w.fw,
@@ -309,7 +309,7 @@ def _server(w: _Writer) -> None:
             start(f"{runner} {entry}", RANK_MANIFEST, "entry file")
             svc.set("entry_point", entry, rank=RANK_MANIFEST, file=svc.join(entry))
     if not svc.get("framework") and not svc.get("scripts_start") and _bundled_site(ctx, svc, pkg):
-        # A bundler build over an index.html, and no server: a static site (§3.12 built static).
+        # A bundler build over an index.html, and no server: a static site (analysis-rules 3.12 built static).
         w.static("dist")
         return
     command = pkg.scripts.get("start", "")

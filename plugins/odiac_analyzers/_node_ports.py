@@ -1,4 +1,4 @@
-"""Listener evidence in Node code (analysis-rules §4.3 "Node code", §4.4)."""
+"""Listener evidence in Node code (analysis-rules 4.3 "Node code", analysis-rules 4.4)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ _CONFIG_PORT_ENV = re.compile(r"""^\s*["']?port["']?\s*:\s*["']?PORT\b""", re.M)
 
 
 def config_package_port(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
-    """node-config (the ``config`` package): ``port`` in ``config/default.*`` (§4.3 server config)."""
+    """node-config (the ``config`` package): ``port`` in ``config/default.*`` (analysis-rules 4.3 server config)."""
     if "config" not in pkg.deps:
         return
     for name in (
@@ -118,7 +118,7 @@ def config_package_port(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> N
 
 
 def evaluate(expr: str, text: str) -> tuple[int | None, bool]:
-    """Port of a listen() argument: ``(port, honours_PORT)`` (§4.4 forms, one indirection)."""
+    """Port of a listen() argument: ``(port, honours_PORT)`` (analysis-rules 4.4 forms, one indirection)."""
     expr = expr.strip()
     for _ in range(2):
         if _ENV_PORT.search(expr):
@@ -128,7 +128,7 @@ def evaluate(expr: str, text: str) -> tuple[int | None, bool]:
         if value is not None:
             return value, False
         if _OTHER_ENV.search(expr) and (fb := _FALLBACK.search(expr)):
-            # §4.4: a non-standard variable (APP_PORT) does not honour PORT
+            # analysis-rules 4.4: a non-standard variable (APP_PORT) does not honour PORT
             return number_of(fb["fb"], text), False
         ident = re.fullmatch(r"(?:parseInt\(|Number\()?\s*([A-Za-z_]\w*)\)?(?:\s*,\s*10\))?", expr)
         if not ident:

@@ -1,8 +1,8 @@
-"""Non-Node workspace markers of analysis-rules §2.4: go.work, Cargo, uv, Maven, Gradle, Elixir.
+"""Non-Node workspace markers of analysis-rules 2.4: go.work, Cargo, uv, Maven, Gradle, Elixir.
 
-A member counts only when it carries a strong-app signal of §2.4 (own Dockerfile or Procfile,
+A member counts only when it carries a strong-app signal of analysis-rules 2.4 (own Dockerfile or Procfile,
 or the language's server/binary entry); a workspace with fewer than two such members is not
-split (rule 3 of §2.1 needs several services).
+split (rule 3 of analysis-rules 2.1 needs several services).
 """
 
 from __future__ import annotations
@@ -137,10 +137,10 @@ def _umbrella(ctx: AnalysisContext) -> list[Member]:
 
 
 def other_workspaces(ctx: AnalysisContext) -> None:
-    """Split non-Node workspaces with two or more deployable members (§2.1 rule 3, §2.4).
+    """Split non-Node workspaces with two or more deployable members (analysis-rules 2.1 rule 3, analysis-rules 2.4).
 
     Members of uv, Maven, Gradle and umbrella workspaces resolve through the root manifest and
-    lockfile, so (as §2.4 says for an unsure shape) their source root is the repository root,
+    lockfile, so (as analysis-rules 2.4 says for an unsure shape) their source root is the repository root,
     with the member as app directory and rebuild trigger.
     """
     members: list[Member] = []

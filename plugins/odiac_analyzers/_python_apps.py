@@ -1,4 +1,4 @@
-"""App-object discovery for Python frameworks (§3.3 "App-object resolution")."""
+"""App-object discovery for Python frameworks (analysis-rules 3.3 "App-object resolution")."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def find_app(
 def _flask_app_setting(
     ctx: AnalysisContext, svc: ServiceDraft, regex: re.Pattern[str]
 ) -> tuple[str, str, str, int, bool] | None:
-    """Entry named by ``FLASK_APP`` in the service's ``.flaskenv`` (§3.3 flask row).
+    """Entry named by ``FLASK_APP`` in the service's ``.flaskenv`` (analysis-rules 3.3 flask row).
 
     ``FLASK_APP`` is the developer's explicit choice, so it wins over discovery (and settles
     several candidates). Accepted forms: ``pkg.mod``, ``pkg/mod.py``, ``pkg.mod:var`` and

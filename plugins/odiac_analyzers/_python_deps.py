@@ -1,4 +1,4 @@
-"""Python manifests: dependencies by normalised name, runtime vs dev (§3.3, §6.3)."""
+"""Python manifests: dependencies by normalised name, runtime vs dev (analysis-rules 3.3, analysis-rules 6.3)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _requirements(ctx: AnalysisContext, rel: str, deps: PyDeps, seen: set[str]) 
     for number, raw in enumerate(ctx.index.lines(rel), start=1):
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
-            continue  # §6.3: commented-out requirements do not count
+            continue  # analysis-rules 6.3: commented-out requirements do not count
         include = re.match(r"^-(?:r|c)\s*(\S+)|^--(?:requirement|constraint)[= ](\S+)", line)
         if include:
             target = include[1] or include[2]
@@ -175,7 +175,7 @@ def _setup(ctx: AnalysisContext, svc: ServiceDraft, deps: PyDeps) -> None:
 
 
 def newest_minor(spec: str) -> str:
-    """Newest supported minor a ``requires-python`` specifier allows (§3.3)."""
+    """Newest supported minor a ``requires-python`` specifier allows (analysis-rules 3.3)."""
     for minor in range(13, 7, -1):
         version = (3, minor)
         if _allows(spec, version):

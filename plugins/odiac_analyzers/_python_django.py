@@ -1,4 +1,4 @@
-"""Django specifics (§3.3 django row, §5 release steps, §6.2 ENGINE signals)."""
+"""Django specifics (analysis-rules 3.3 django row, analysis-rules 5 release steps, analysis-rules 6.2 ENGINE signals)."""
 
 from __future__ import annotations
 

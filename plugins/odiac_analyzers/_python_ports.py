@@ -1,4 +1,4 @@
-"""Listener evidence in Python code (analysis-rules §4.3 "Python code", §4.4).
+"""Listener evidence in Python code (analysis-rules 4.3 "Python code", analysis-rules 4.4).
 
 ``app.run(port=N)`` and ``uvicorn.run(..., port=N)`` are rung-3 evidence. The
 port expression may read ``PORT`` with a fallback (``os.environ.get("PORT", N)``,
@@ -34,7 +34,7 @@ def _unwrap(expr: str) -> str:
 
 
 def port_of(expr: str, text: str, *, follow: bool = True) -> tuple[int | None, bool]:
-    """Port of a ``port=`` expression: ``(port, honours_PORT)`` per §4.4.
+    """Port of a ``port=`` expression: ``(port, honours_PORT)`` per analysis-rules 4.4.
 
     ``int(os.environ.get("PORT", "8000"))`` gives ``(8000, True)``, ``8080`` gives
     ``(8080, False)``, ``os.environ["PORT"]`` gives ``(None, True)``. A
@@ -49,7 +49,7 @@ def port_of(expr: str, text: str, *, follow: bool = True) -> tuple[int | None, b
     if re.fullmatch(r"(?:os\.)?environ\[\s*[\"']PORT[\"']\s*\]", expr):
         return None, True
     if not follow and re.fullmatch(r"[A-Za-z_]\w*", expr):
-        return None, False  # §4.4: a second level of indirection is not followed
+        return None, False  # analysis-rules 4.4: a second level of indirection is not followed
     value = number_of(expr, text)
     if value is not None:
         return value, False

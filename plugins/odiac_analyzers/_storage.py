@@ -1,4 +1,4 @@
-"""SQLite database files: data the app writes next to itself (analysis-rules §6.3, §6.7).
+"""SQLite database files: data the app writes next to itself (analysis-rules 6.3, analysis-rules 6.7).
 
 A container's filesystem is thrown away on every deploy, so an SQLite file needs a
 volume. The path is read from settings and code (an SQLAlchemy ``sqlite:///`` URL,

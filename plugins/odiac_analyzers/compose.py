@@ -1,4 +1,4 @@
-"""Compose analyzer (analysis-rules §2.1 rule 1, §2.2, §6.2 images)."""
+"""Compose analyzer (analysis-rules 2.1 rule 1, analysis-rules 2.2, analysis-rules 6.2 images)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _image_ref(image: str) -> str:
 
 
 def _local_tags(services: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Image references that a compose ``build:`` + ``image:`` pair tags locally (§2.2)."""
+    """Image references that a compose ``build:`` + ``image:`` pair tags locally (analysis-rules 2.2)."""
     tags: dict[str, str] = {}
     for name, spec in services.items():
         if spec.get("build") is not None and (ref := _image_ref(str(spec.get("image", "")))):
@@ -264,7 +264,7 @@ def _mounted_app(
 
 
 def _named_volumes(svc: ServiceDraft, spec: dict[str, Any], ev: Evidence) -> None:
-    """Named volumes (not bind mounts) of an app service: data it keeps (§6.7)."""
+    """Named volumes (not bind mounts) of an app service: data it keeps (analysis-rules 6.7)."""
     for entry in spec.get("volumes") or []:
         if isinstance(entry, dict):
             if entry.get("type", "volume") != "volume":
@@ -283,7 +283,7 @@ def _named_volumes(svc: ServiceDraft, spec: dict[str, Any], ev: Evidence) -> Non
 
 
 def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
-    """Compose dependency images consumed by the service are strong signals (§6.4)."""
+    """Compose dependency images consumed by the service are strong signals (analysis-rules 6.4)."""
     consumed = set(filter(None, svc.notes.get("depends_on", "").split(",")))
     env_values = " ".join(r.fallback or "" for r in svc.env if r.source == "compose")
     for name, (engine, ev) in ctx.compose_images.items():

@@ -1,4 +1,4 @@
-"""Deno analyzer (analysis-rules §3.10): Fresh, Hono, Oak."""
+"""Deno analyzer (analysis-rules 3.10): Fresh, Hono, Oak."""
 
 from __future__ import annotations
 

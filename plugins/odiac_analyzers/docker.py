@@ -1,4 +1,4 @@
-"""Dockerfile mode (analysis-rules §3.13, §4.1 rung 1, §4.2, §8)."""
+"""Dockerfile mode (analysis-rules 3.13, analysis-rules 4.1 rung 1, analysis-rules 4.2, analysis-rules 8)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ HEALTH_PORT = re.compile(r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0)?:(\d{2
 
 
 def choose_dockerfile(ctx: AnalysisContext, svc: ServiceDraft) -> str | None:
-    """§3.13 order: compose reference → production variant → Dockerfile → docker/Dockerfile → dev variants."""
+    """analysis-rules 3.13 order: compose reference → production variant → Dockerfile → docker/Dockerfile → dev variants."""
     if svc.dockerfile:
         return svc.dockerfile
     index = ctx.index
@@ -55,7 +55,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     parsed = df.parse(rel, text)
     stage = parsed.stage(svc.dockerfile_target)
     if svc.dockerfile_target and DEVELOPMENT.search(svc.dockerfile_target) and parsed.stages:
-        # §2.2: a development build target; the production start is the final stage's.
+        # analysis-rules 2.2: a development build target; the production start is the final stage's.
         final = parsed.stages[-1]
         ctx.flag(
             svc.name,
@@ -144,7 +144,7 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft, parsed: df.Dockerfile, stage
         )
 
 
-# Images that serve HTTP themselves (PHP apps behind their web server, §3.6, §4.5).
+# Images that serve HTTP themselves (PHP apps behind their web server, analysis-rules 3.6, analysis-rules 4.5).
 WEB_SERVER_IMAGES = (
     (r"^(?:docker\.io/)?(?:library/)?(nginx|httpd|caddy)(:|$)|.*php:.*-apache", 80),
     (r"^(?:docker\.io/)?serversideup/php:.*-(nginx|apache|unit|frankenphp)", 8080),
@@ -159,7 +159,7 @@ _CADDY_SITE = re.compile(r"^\s*(?:https?://)?[\w.-]*:(\d{2,5})\s*\{", re.M)
 
 
 def _server_config_ports(ctx: AnalysisContext, svc: ServiceDraft, parsed: df.Dockerfile) -> None:
-    """``listen N;`` of an nginx config / ``:N`` of a Caddyfile the Dockerfile copies (§4.3)."""
+    """``listen N;`` of an nginx config / ``:N`` of a Caddyfile the Dockerfile copies (analysis-rules 4.3)."""
     context = svc.root
     for st in parsed.stages:
         for inst in st.all("COPY") + st.all("ADD"):

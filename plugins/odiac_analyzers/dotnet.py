@@ -1,4 +1,4 @@
-""".NET analyzer (analysis-rules §3.11): ASP.NET Core and console workers."""
+""".NET analyzer (analysis-rules 3.11): ASP.NET Core and console workers."""
 
 from __future__ import annotations
 

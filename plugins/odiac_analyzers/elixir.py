@@ -1,4 +1,4 @@
-"""Elixir analyzer (analysis-rules §3.9, §13): Phoenix releases."""
+"""Elixir analyzer (analysis-rules 3.9, analysis-rules 13): Phoenix releases."""
 
 from __future__ import annotations
 

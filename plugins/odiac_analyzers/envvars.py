@@ -1,4 +1,4 @@
-"""Env names for every service: templates, code references, conventions (§1.5, §7, §8)."""
+"""Env names for every service: templates, code references, conventions (analysis-rules 1.5, analysis-rules 7, analysis-rules 8)."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def _beside_compose(ctx: AnalysisContext, rel: str) -> bool:
 def _committed_env_file(
     ctx: AnalysisContext, svc: ServiceDraft, rel: str, *, beside_compose: bool = False
 ) -> None:
-    """§1.5: a committed ``.env``: key names only; classify, never copy a value.
+    """analysis-rules 1.5: a committed ``.env``: key names only; classify, never copy a value.
 
     A ``.env`` beside the compose file holds compose's interpolation variables
     (image tags, stack names): its keys are app env only where code reads them.

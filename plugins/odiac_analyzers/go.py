@@ -1,4 +1,4 @@
-"""Go analyzer (analysis-rules §3.4, §13): gin, echo, fiber, chi, gorilla, net/http."""
+"""Go analyzer (analysis-rules 3.4, analysis-rules 13): gin, echo, fiber, chi, gorilla, net/http."""
 
 from __future__ import annotations
 

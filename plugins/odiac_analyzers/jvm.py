@@ -1,4 +1,4 @@
-"""JVM analyzer (analysis-rules §3.7, §13): Spring Boot, Quarkus, Micronaut."""
+"""JVM analyzer (analysis-rules 3.7, analysis-rules 13): Spring Boot, Quarkus, Micronaut."""
 
 from __future__ import annotations
 

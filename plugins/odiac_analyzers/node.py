@@ -1,4 +1,4 @@
-"""Node.js / TypeScript / Bun analyzer (analysis-rules §3.2, §13)."""
+"""Node.js / TypeScript / Bun analyzer (analysis-rules 3.2, analysis-rules 13)."""
 
 from __future__ import annotations
 
@@ -182,7 +182,7 @@ def _production_script(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> st
 
 
 def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
-    """Claim services whose root holds a package.json (§3.2)."""
+    """Claim services whose root holds a package.json (analysis-rules 3.2)."""
     rel = svc.join("package.json")
     data = load_json(ctx.index, rel)
     if data is None:
@@ -207,7 +207,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     return True
 
 
-# §5: migration tools whose deploy command is a release step, not part of the start.
+# analysis-rules 5: migration tools whose deploy command is a release step, not part of the start.
 _MIGRATION_SCRIPT = re.compile(
     r"^(?:(?:npx|pnpm\s+exec|yarn|bunx)\s+)?(?:prisma\s+migrate\s+deploy|drizzle-kit\s+migrate"
     r"|typeorm(?:-ts-node-\w+)?\s+migration:run|knex\s+migrate:latest|sequelize(?:-cli)?\s+db:migrate)\b"
@@ -215,7 +215,7 @@ _MIGRATION_SCRIPT = re.compile(
 
 
 def _release_scripts(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg, pm: str) -> None:
-    """Report package scripts that only run a migration tool as release steps (§5)."""
+    """Report package scripts that only run a migration tool as release steps (analysis-rules 5)."""
     for name, command in pkg.scripts.items():
         if _MIGRATION_SCRIPT.match(command.strip()) and not name.startswith(("pre", "post")):
             line = line_of(ctx.index, pkg.rel, f'"{name}"')

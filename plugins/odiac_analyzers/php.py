@@ -1,4 +1,4 @@
-"""PHP analyzer (analysis-rules §3.6, §13): Laravel, Symfony, generic PHP."""
+"""PHP analyzer (analysis-rules 3.6, analysis-rules 13): Laravel, Symfony, generic PHP."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
                 "php bin/console doctrine:migrations:migrate --no-interaction", file=rel
             )
     elif index_php is None and not svc.get("scripts_start"):
-        return False  # §3.1: composer.json with dev tools only does not count
+        return False  # analysis-rules 3.1: composer.json with dev tools only does not count
     svc.set("language", "php", rank=RANK_MANIFEST, file=evidence)
     for field in ("package_manager", "build_tool"):
         svc.set(field, "composer", rank=RANK_MANIFEST, file=evidence)
@@ -111,7 +111,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
 
 
 def _connection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
-    """Laravel ``DB_CONNECTION`` template default selects the engine (§6.2, §6.3)."""
+    """Laravel ``DB_CONNECTION`` template default selects the engine (analysis-rules 6.2, analysis-rules 6.3)."""
     for rel in ctx.index.listdir(svc.root):
         if not TEMPLATE_RE.match(rel) and rel != ".env":
             continue
@@ -133,7 +133,7 @@ def _connection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
 
 
 def _boilerplate(ctx: AnalysisContext, svc: ServiceDraft) -> None:
-    """A multi-driver database config is weak evidence for every engine (§6.3)."""
+    """A multi-driver database config is weak evidence for every engine (analysis-rules 6.3)."""
     rel = svc.join("config/database.php")
     text = ctx.index.read(rel) or ""
     if len(set(_DRIVER_BLOCK.findall(text))) >= 2:

@@ -1,4 +1,4 @@
-"""Procfile analyzer (analysis-rules §2.1 rule 2, §2.3)."""
+"""Procfile analyzer (analysis-rules 2.1 rule 2, analysis-rules 2.3)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def parse_procfile(text: str) -> list[tuple[str, str, int]]:
 
 
 def role_of(kind: str, command: str) -> Role:
-    """§2.3 process-type roles."""
+    """analysis-rules 2.3 process-type roles."""
     if kind == "web":
         return "web"
     if kind in CRON_TYPES:

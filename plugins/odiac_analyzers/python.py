@@ -1,4 +1,4 @@
-"""Python analyzer (analysis-rules §3.3, §13): Django, FastAPI, Flask, Streamlit, ..."""
+"""Python analyzer (analysis-rules 3.3, analysis-rules 13): Django, FastAPI, Flask, Streamlit, ..."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ DEFAULT_PORTS = {"django": 8000, "fastapi": 8000, "flask": 5000, "streamlit": 85
 
 
 def _manage_py(ctx: AnalysisContext, svc: ServiceDraft) -> tuple[str, str] | None:
-    """``(manage.py path, settings module)`` when manage.py references Django (§3.3)."""
+    """``(manage.py path, settings module)`` when manage.py references Django (analysis-rules 3.3)."""
     rel = svc.join("manage.py")
     text = ctx.index.read(rel)
     if not text or not re.search(r"execute_from_command_line|DJANGO_SETTINGS_MODULE", text):
@@ -57,7 +57,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     framework = _framework(ctx, svc, deps, django)
     entry = next((svc.join(n) for n in ENTRY_FILES if ctx.index.exists(svc.join(n))), None)
     if not framework and entry is None and not deps.scripts and not svc.get("scripts_start"):
-        return False  # §3.1: a tooling-only or library manifest does not count
+        return False  # analysis-rules 3.1: a tooling-only or library manifest does not count
     svc.set(
         "language",
         "python",

@@ -1,4 +1,4 @@
-"""Ruby analyzer (analysis-rules §3.5, §13): Rails, Sinatra, Rack."""
+"""Ruby analyzer (analysis-rules 3.5, analysis-rules 13): Rails, Sinatra, Rack."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         svc.set_default_port(9292, file=config_ru, note="rackup default")
         svc.set("entry_point", "config.ru", rank=RANK_MANIFEST, file=config_ru)
     else:
-        # Sinatra run directly (`ruby app.rb`) listens on 4567 (§3.5).
+        # Sinatra run directly (`ruby app.rb`) listens on 4567 (analysis-rules 3.5).
         names = ("app.rb", "server.rb", "main.rb")
         main = next((n for n in names if ctx.index.exists(svc.join(n))), None)
         if main is not None:

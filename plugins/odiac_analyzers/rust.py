@@ -1,4 +1,4 @@
-"""Rust analyzer (analysis-rules §3.8, §13): axum, actix, rocket, warp, poem, salvo, tide."""
+"""Rust analyzer (analysis-rules 3.8, analysis-rules 13): axum, actix, rocket, warp, poem, salvo, tide."""
 
 from __future__ import annotations
 

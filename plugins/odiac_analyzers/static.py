@@ -1,4 +1,4 @@
-"""Plain static sites (analysis-rules §3.12): index.html with no serving manifest."""
+"""Plain static sites (analysis-rules 3.12): index.html with no serving manifest."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Monorepos and workspaces (analysis-rules §2.1 rule 3, §2.4)."""
+"""Monorepos and workspaces (analysis-rules 2.1 rule 3, analysis-rules 2.4)."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def _classify(ctx: AnalysisContext, directory: str, pkg: dict[str, Any]) -> str:
 
 
 def _local_dirs(pkg: dict[str, Any], dirs_by_name: dict[str, str]) -> list[str]:
-    """Directories of the local packages ``pkg`` depends on (§2.4 rebuild triggers)."""
+    """Directories of the local packages ``pkg`` depends on (analysis-rules 2.4 rebuild triggers)."""
     names = {**(pkg.get("dependencies") or {}), **(pkg.get("devDependencies") or {})}
     return sorted(dirs_by_name[n] for n in names if n in dirs_by_name)
 

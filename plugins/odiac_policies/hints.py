@@ -1,4 +1,4 @@
-"""Plan-time hints from the analysis (§7.4, §2 review points). Warnings only, never blocking."""
+"""Plan-time hints from the analysis (analysis-rules 7.4, analysis-rules 2 review points). Warnings only, never blocking."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The refusal checklist (analysis-rules §11, contract §7.1 item 2) as a policy.
+"""The refusal checklist (analysis-rules 11, gateway-api 7.1 item 2) as a policy.
 
 Plan and apply refuse, with a one-sentence reason naming the matched file, when
 the source references crypto-mining software, or when a web service has no
@@ -22,7 +22,7 @@ NAME = "refusal-checklist"
 
 
 def check(subject: PolicySubject) -> Iterator[PolicyFinding]:
-    """Error findings for every §11 refusal reason that applies."""
+    """Error findings for every analysis-rules 11 refusal reason that applies."""
     analysis = subject.analysis
     if (
         analysis is not None
@@ -65,5 +65,5 @@ def odiac_policies() -> Iterator[Policy]:
         name=NAME,
         check=check,
         priority=10,
-        description="§11 refusal checklist: mining, no entrypoint or port",
+        description="Refusal checklist: mining, no entrypoint or port",
     )

@@ -57,7 +57,7 @@ def test_failed_build_skips_its_rename_and_lets_others_finish_f26_f35(tmp_path: 
             failed = outcomes["service.api.deploy"]
             assert failed.hint is not None
             assert failed.hint.startswith("The application failed to build (a build failure)")
-            assert "F26" not in failed.hint  # people read the advice, not a playbook row
+            assert "failure-26" not in failed.hint  # people read the advice, not a playbook row
             assert any("could not compile module api.core" in line for line in failed.log_tail)
             rename = outcomes["service.api.subdomain"]
             assert rename.outcome == "skipped"

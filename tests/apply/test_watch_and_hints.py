@@ -28,24 +28,24 @@ def _deployment(**fields: object) -> Deployment:
 
 def test_hint_f13_for_the_no_source_signature_q9() -> None:
     dep = _deployment(status="failed", progress=10, error_msg="Service failed")
-    assert deployment_hint(dep, ["pending", "failed"], None).row == "F13"
+    assert deployment_hint(dep, ["pending", "failed"], None).row == "failure-13"
 
 
 def test_hint_f26_for_a_build_failure() -> None:
     dep = _deployment(status="failed", progress=40, error_msg="Build failed")
     logs = [LogLine(source="buildctl", message="npm ERR!")]
-    assert deployment_hint(dep, ["pending", "building", "failed"], logs).row == "F26"
+    assert deployment_hint(dep, ["pending", "building", "failed"], logs).row == "failure-26"
 
 
 def test_hint_f27_for_a_rollout_failure() -> None:
     dep = _deployment(status="failed", progress=80, error_msg="Deployment failed")
-    assert deployment_hint(dep, ["building", "deploying", "failed"], []).row == "F27"
+    assert deployment_hint(dep, ["building", "deploying", "failed"], []).row == "failure-27"
 
 
 def test_hint_from_log_sources_when_phases_were_not_seen() -> None:
     dep = _deployment(status="failed", progress=90, error_msg="Deployment failed")
     logs = [LogLine(source="buildctl", message="ok"), LogLine(source="deploy", message="crash")]
-    assert deployment_hint(dep, ["pending", "failed"], logs).row == "F27"
+    assert deployment_hint(dep, ["pending", "failed"], logs).row == "failure-27"
 
 
 def _result() -> ApplyResult:

@@ -85,3 +85,61 @@ def test_the_shell_examples_run_against_a_served_emulator(tmp_path: Path) -> Non
             )
             assert done.returncode == 0, done.stderr
             assert '"name":"shop"' in done.stdout.replace(" ", "")
+
+
+ANALYSIS = (ROOT / "docs" / "analysis-rules.md").read_text(encoding="utf-8")
+CITE = re.compile(
+    r"(gateway-api|analysis-rules)(?:\.md)? (?:(quirk|failure) (\d+)|(\d+(?:\.\d+)*))"
+)
+
+
+def _targets() -> dict[str, set[str]]:
+    numbered = {
+        "gateway-api": set(SECTION.findall(TEXT)),
+        "analysis-rules": set(SECTION.findall(ANALYSIS)),
+    }
+    # A numbered item of a section ("7.1.8", "9.5") counts when its section lists it.
+    for doc, text in (("gateway-api", TEXT), ("analysis-rules", ANALYSIS)):
+        for heading, body in re.findall(
+            r"^#{2,4} (\d+(?:\.\d+)*)\b[^\n]*\n(.*?)(?=^#{2,4} |\Z)", text, re.M | re.S
+        ):
+            for item in re.findall(r"^(\d+)\. ", body, re.M):
+                numbered[doc].add(f"{heading}.{item}")
+    numbered["quirk"] = set(re.findall(r'<a id="quirk-(\d+)"></a>', TEXT))
+    numbered["failure"] = set(re.findall(r'<a id="failure-(\d+)"></a>', TEXT))
+    return numbered
+
+
+def test_every_citation_in_the_code_resolves() -> None:
+    targets = _targets()
+    assert len(targets["quirk"]) >= 50
+    assert len(targets["failure"]) >= 30
+    broken, cited = [], 0
+    for folder in ("odiac", "plugins"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for doc, kind, number, section in CITE.findall(line):
+                    cited += 1
+                    ok = number in targets[kind] if kind else section in targets[doc]
+                    if not ok:
+                        broken.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()}")
+    assert broken == []
+    assert cited > 100
+
+
+def test_playbook_rows_the_client_reports_are_anchors_of_the_page() -> None:
+    rows = set()
+    for path in (ROOT / "odiac").rglob("*.py"):
+        rows.update(re.findall(r'"failure-(\d+)"', path.read_text(encoding="utf-8")))
+    assert rows
+    assert rows <= _targets()["failure"]
+
+
+def test_no_doc_cites_an_outside_document() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    offending = []
+    for page in pages:
+        for lineno, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            if "§" in line or "shared/" in line or re.search(r"\b[FQ]\d{1,2}\b", line):
+                offending.append(f"{page.name}:{lineno}: {line.strip()}")
+    assert offending == []

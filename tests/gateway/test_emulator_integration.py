@@ -32,7 +32,7 @@ def test_q29_register_regions_and_q6_pending_profile() -> None:
                 ]
                 with pytest.raises(AuthenticationError) as info:
                     await client.get_profile()
-                assert info.value.playbook == "F2"
+                assert info.value.playbook == "failure-2"
 
     run(scenario())
 
@@ -253,7 +253,7 @@ def test_f30_drop_after_commit_is_ambiguous_and_the_read_back_finds_the_project(
                 with pytest.raises(ServerError) as info:
                     await client.create_project("demo")
                 assert info.value.ambiguous
-                assert info.value.playbook == "F30"
+                assert info.value.playbook == "failure-30"
                 assert client.round_trips == 1  # never retried by the client
                 assert [p.name for p in await client.list_projects()] == ["demo"]
 

@@ -72,7 +72,7 @@ def test_q19_quota_403_carries_field_requested_limit_and_f4_hint(gw: ScriptedGat
     assert err.fields["requested"] == "2"
     assert err.fields["limit"] == "1"
     assert err.gateway_message == "pending client agents are limited to 1 CPU"
-    assert err.playbook == "F4"
+    assert err.playbook == "failure-4"
     assert err.hint is not None
     assert "bind" in err.hint
     assert err.method == "POST"
@@ -109,7 +109,7 @@ def test_bind_required_403_points_at_claim_url_f3(gw: ScriptedGateway) -> None:
     with pytest.raises(PermissionDenied) as info:
         run(gw.client().get_profile())
     assert info.value.is_bind_required
-    assert info.value.playbook == "F3"
+    assert info.value.playbook == "failure-3"
     assert "403 bind_required: Bind this client agent" in str(info.value)
 
 
@@ -130,7 +130,7 @@ def test_q31_delete_gate_403_is_delete_forbidden_f5(gw: ScriptedGateway) -> None
     with pytest.raises(PermissionDenied) as info:
         run(gw.client().get_project(PID))
     assert info.value.is_delete_forbidden
-    assert info.value.playbook == "F5"
+    assert info.value.playbook == "failure-5"
     assert info.value.fields["method"] == "DELETE"
 
 
@@ -151,7 +151,7 @@ def test_401_is_authentication_error_with_f1_hint(gw: ScriptedGateway) -> None:
         run(gw.client().list_regions())
     assert info.value.status == 401
     assert info.value.code == "unauthorized"
-    assert info.value.playbook == "F1"
+    assert info.value.playbook == "failure-1"
     assert info.value.hint is not None
     assert "auth.json" in info.value.hint
 
@@ -164,7 +164,7 @@ def test_q6_profile_401_is_the_f2_pending_signal(gw: ScriptedGateway) -> None:
     )
     with pytest.raises(AuthenticationError) as info:
         run(gw.client().get_profile())
-    assert info.value.playbook == "F2"
+    assert info.value.playbook == "failure-2"
 
 
 def test_json_404_is_not_found_for_an_unknown_id(gw: ScriptedGateway) -> None:
@@ -203,7 +203,7 @@ def test_409_agent_project_limit_exposes_project_id_f6(gw: ScriptedGateway) -> N
         run(gw.client().create_project("demo"))
     assert info.value.project_id == PID
     assert info.value.code == "agent_project_limit"
-    assert info.value.playbook == "F6"
+    assert info.value.playbook == "failure-6"
     assert PID in str(info.value)
 
 
@@ -212,7 +212,7 @@ def test_409_duplicate_name_hint_is_adopt_f7(gw: ScriptedGateway) -> None:
     with pytest.raises(Conflict) as info:
         run(gw.client().create_project("demo"))
     assert info.value.project_id is None
-    assert info.value.playbook == "F7"
+    assert info.value.playbook == "failure-7"
 
 
 def test_q26_429_carries_retry_after_and_is_not_retried_for_post(gw: ScriptedGateway) -> None:
@@ -228,7 +228,7 @@ def test_q26_429_carries_retry_after_and_is_not_retried_for_post(gw: ScriptedGat
     with pytest.raises(RateLimited) as info:
         run(gw.client(token=None).register_agent())
     assert info.value.retry_after == 1234
-    assert info.value.playbook == "F8"
+    assert info.value.playbook == "failure-8"
     assert "retry after 1234 s" in str(info.value)
     assert len(gw.requests) == 1
     assert gw.sleeps == []
@@ -250,7 +250,7 @@ def test_5xx_after_a_mutation_is_ambiguous_f30(gw: ScriptedGateway) -> None:
     with pytest.raises(ServerError) as info:
         run(gw.client().create_deployment(PID, "s1"))
     assert info.value.ambiguous
-    assert info.value.playbook == "F30"
+    assert info.value.playbook == "failure-30"
     assert len(gw.requests) == 1
 
 
@@ -266,7 +266,7 @@ def test_502_html_page_after_upload_is_summarised_not_dumped_f17(
     assert "an HTML page" in str(info.value)
     assert "xxxx" not in str(info.value)
     assert info.value.ambiguous
-    assert info.value.playbook == "F17"
+    assert info.value.playbook == "failure-17"
 
 
 def test_f10_git_validation_400_names_code_and_branches(gw: ScriptedGateway) -> None:
@@ -294,7 +294,7 @@ def test_f10_git_validation_400_names_code_and_branches(gw: ScriptedGateway) -> 
         "POST /v1/projects/ failed: 400 branch_not_found: Git validation failed: "
         "branch 'dev' not found (available branches: main, release)"
     )
-    assert err.playbook == "F10"
+    assert err.playbook == "failure-10"
 
 
 def test_q7_resources_unmarshal_400_hints_f12(gw: ScriptedGateway) -> None:
@@ -307,7 +307,7 @@ def test_q7_resources_unmarshal_400_hints_f12(gw: ScriptedGateway) -> None:
         run(gw.client().create_deployment(PID, "s1"))
     assert info.value.code is None
     assert info.value.gateway_message == text
-    assert info.value.playbook == "F12"
+    assert info.value.playbook == "failure-12"
 
 
 def test_redirect_on_get_is_a_protocol_error_naming_the_target_f22(gw: ScriptedGateway) -> None:
@@ -315,7 +315,7 @@ def test_redirect_on_get_is_a_protocol_error_naming_the_target_f22(gw: ScriptedG
     with pytest.raises(GatewayProtocolError) as info:
         run(gw.client().list_regions())
     assert "301 redirect to /api/v1/elsewhere/" in str(info.value)
-    assert info.value.playbook == "F22"
+    assert info.value.playbook == "failure-22"
     assert len(gw.requests) == 1  # never followed
 
 
@@ -366,7 +366,7 @@ def test_transport_errors_on_mutations_say_whether_they_may_have_committed(
     with pytest.raises(GatewayTransportError) as info:
         run(gw.client().create_deployment(PID, "s1"))
     assert info.value.ambiguous
-    assert info.value.playbook == "F30"
+    assert info.value.playbook == "failure-30"
     assert "timed out" in str(info.value)
 
     gw.on("PUT", "/v1/services/s1", httpx.RemoteProtocolError("peer closed connection"))
@@ -385,7 +385,7 @@ def test_f31_newer_gateway_409_while_extracting_carries_retry_after(gw: Scripted
     with pytest.raises(Conflict) as info:
         run(gw.client().create_deployment(PID, "s1"))
     assert info.value.fields["retry_after"] == 5
-    assert info.value.playbook == "F31"
+    assert info.value.playbook == "failure-31"
 
 
 def test_f32_newer_gateway_422_extraction_failed(gw: ScriptedGateway) -> None:
@@ -398,4 +398,4 @@ def test_f32_newer_gateway_422_extraction_failed(gw: ScriptedGateway) -> None:
         run(gw.client().create_deployment(PID, "s1"))
     assert info.value.status == 422
     assert info.value.fields["extraction_error"] == "bad zip"
-    assert info.value.playbook == "F32"
+    assert info.value.playbook == "failure-32"

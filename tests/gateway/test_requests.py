@@ -158,7 +158,7 @@ def test_f33_without_a_catalog_the_original_error_surfaces(gw: ScriptedGateway) 
     gw.on("POST", "/v1/dependencies/create", reply(400, {"error": "Invalid dependency_id format"}))
     with pytest.raises(GatewayHTTPError) as info:
         run(gw.client().create_dependency(PID, "oracle"))
-    assert info.value.playbook == "F33"
+    assert info.value.playbook == "failure-33"
     assert len([p for p in gw.paths() if p.startswith("POST")]) == 1
 
 

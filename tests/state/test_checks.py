@@ -76,7 +76,7 @@ def test_reserved_or_invalid_labels_are_errors_f24(tmp_path: Path) -> None:
     findings = asyncio.run(scenario())
     assert len(findings) == 1
     assert findings[0].severity == "error"
-    assert "F24" not in (findings[0].hint or "")
+    assert "failure-24" not in (findings[0].hint or "")
 
 
 def test_pending_agent_caps_are_errors_naming_each_key_and_pat_has_none_5_1(
@@ -105,7 +105,7 @@ def test_pending_agent_caps_are_errors_naming_each_key_and_pat_has_none_5_1(
         assert "Lower the values" in hint
         assert "claim the agent" in hint
         assert "OPENDEPLOY_TOKEN" in hint
-        assert "F4" not in finding.message + hint
+        assert "failure-4" not in finding.message + hint
     assert pat == []
 
 
