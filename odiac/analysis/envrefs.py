@@ -212,7 +212,9 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or _guarded(text, match.start(), match.end())
                 or _checked_later(text, match.start(), match.end())
             ):
-                read.required = False  # analysis-rules 7.4 feature_optional: read only inside a guard
+                read.required = (
+                    False  # analysis-rules 7.4 feature_optional: read only inside a guard
+                )
             line_start = text.rfind("\n", 0, match.start()) + 1
             read.config = (
                 compared

@@ -28,18 +28,18 @@ class Hint:
         return self.advice  # the row is for events and tests; people read the advice
 
 
-gateway-api failure 13 = Hint(
+NO_SOURCE = Hint(
     "failure-13",
     "The deployment had no source bound (failed within seconds at progress 10). odiac "
     "uploads and binds the source before deploying; run apply again to re-upload, bind "
     "and redeploy.",
 )
-gateway-api failure 26 = Hint(
+BUILD_FAILED = Hint(
     "failure-26",
     "The application failed to build (a build failure). The log tail above shows the build output; fix "
     "the build and run apply again (odiac does not retry a failed build by itself).",
 )
-gateway-api failure 27 = Hint(
+DEPLOY_FAILED = Hint(
     "failure-27",
     "A deploy failure: the build succeeded but the rollout failed (image pull, quota, missing secret or a "
     "crash at start). Check the logs above; if the service's size is at fault, change "
@@ -63,14 +63,14 @@ def deployment_hint(
         and not logs
         and "building" not in phases
     ):
-        return gateway-api failure 13
+        return NO_SOURCE
     sources = [line.source for line in logs or ()]
     # The rollout's own log lines prove the build finished, even when polling saw the
     # deployment only while it was building (a fast rollout that failed in between).
     if "deploying" in phases or "deploy" in sources:
-        return gateway-api failure 27
+        return DEPLOY_FAILED
     if "building" in phases:
-        return gateway-api failure 26
+        return BUILD_FAILED
     if "buildctl" in sources:
-        return gateway-api failure 26
-    return gateway-api failure 13 if not logs else gateway-api failure 26
+        return BUILD_FAILED
+    return NO_SOURCE if not logs else BUILD_FAILED

@@ -21,9 +21,7 @@ if TYPE_CHECKING:
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
 @click.option("--name", help="Project name (default: the folder name as a DNS label).")
 @click.option("--force", is_flag=True, help="Overwrite an existing opendeploy.toml.")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the analysis as JSON; write nothing."
-)
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON; write nothing.")
 @click.option("--explain", is_flag=True, help="Print the evidence ledger and review items.")
 @click.option(
     "--account/--anonymous",

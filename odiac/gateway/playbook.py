@@ -72,7 +72,10 @@ def hint_for(
     """The playbook row and advice for an error answer, or None when none applies."""
     if status == 401:
         if path == "/v1/profile":
-            return ("failure-2", "Pending client agents have no profile; this is expected until bound.")
+            return (
+                "failure-2",
+                "Pending client agents have no profile; this is expected until bound.",
+            )
         return (
             "failure-1",
             "The gateway rejected the credential (revoked, rotated, mistyped or issued by "
@@ -100,7 +103,10 @@ def hint_for(
             "source_status is ready, then deploy.",
         )
     if status == 422 and "extraction_error" in fields:
-        return ("failure-32", "The gateway could not extract the archive; build and upload it again.")
+        return (
+            "failure-32",
+            "The gateway could not extract the archive; build and upload it again.",
+        )
     if status == 429:
         wait = fields.get("retry_after")
         when = f"in {wait} s" if isinstance(wait, int) else "later"
@@ -110,7 +116,10 @@ def hint_for(
     if error_text in _BY_TEXT:
         return _BY_TEXT[error_text]
     if error_text.startswith(_RESOURCES_PREFIX):
-        return ("failure-12", "Do not send a resources block on deployments; size the service instead.")
+        return (
+            "failure-12",
+            "Do not send a resources block on deployments; size the service instead.",
+        )
     if "CreateServiceRequest.Type" in error_text:
         return ("failure-18", "Add a service type (web for HTTP services).")
     if route_missing:
