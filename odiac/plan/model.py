@@ -46,16 +46,24 @@ class FieldChange(_Frozen):
     path: str = Field(
         description='Field path inside the resource, e.g. "cpu_limit", "env.API_KEY".'
     )
-    before: Scalar = None
-    after: Scalar = None
+    before: Scalar = Field(None, description="Live value (None when absent or sensitive).")
+    after: Scalar = Field(
+        None, description="Desired value (None when removed, unknown or sensitive)."
+    )
     before_absent: bool = Field(False, description="The field/key does not exist live.")
     after_absent: bool = Field(False, description="The field/key is removed by the plan.")
     after_unknown: bool = Field(False, description="Known only after apply (new dependency env).")
-    before_sensitive: bool = False
-    after_sensitive: bool = False
+    before_sensitive: bool = Field(
+        False, description="The live value is secret: never shown, compared by digest."
+    )
+    after_sensitive: bool = Field(
+        False, description="The desired value is secret: never shown, compared by digest."
+    )
     before_digest: str | None = Field(None, description="hmac-sha256 digest when sensitive.")
-    after_digest: str | None = None
-    impact: Impact = "in place"
+    after_digest: str | None = Field(
+        None, description="hmac-sha256 digest of the desired value when sensitive."
+    )
+    impact: Impact = Field("in place", description="What the change does to the running workload.")
     unknown_source: str | None = Field(
         None, description='For unknown values: "dependency.<name>.<KEY>" the value comes from.'
     )
@@ -70,84 +78,94 @@ class _Action(_Frozen):
     id: str = Field(description="Stable id, unique in the plan; DAG edges refer to it.")
     address: str = Field(description='Resource address, e.g. "service.web".')
     depends_on: list[str] = Field(default_factory=list, description="Ids that must finish first.")
-    impact: Impact = "in place"
-    changes: list[FieldChange] = Field(default_factory=list)
+    impact: Impact = Field("in place", description="What the action does to the running workload.")
+    changes: list[FieldChange] = Field(
+        default_factory=list, description="Field-level changes, in key order."
+    )
 
 
 class CreateProject(_Action):
-    kind: Literal["create_project"] = "create_project"
-    name: str
-    region: str | None = None
-    description: str = ""
+    kind: Literal["create_project"] = Field("create_project", description="Action type.")
+    name: str = Field(description="Project name.")
+    region: str | None = Field(None, description="Region code; None picks the first active region.")
+    description: str = Field("", description="Project description sent at creation.")
 
 
 class CreateDependency(_Action):
-    kind: Literal["create_dependency"] = "create_dependency"
-    name: str
-    engine: str
-    display_name: str | None = None
+    kind: Literal["create_dependency"] = Field("create_dependency", description="Action type.")
+    name: str = Field(description="Dependency name in opendeploy.toml.")
+    engine: str = Field(
+        description="Database engine (postgres, mysql, mongodb, redis, clickhouse)."
+    )
+    display_name: str | None = Field(None, description="Display name sent at creation.")
 
 
 class CreateService(_Action):
     """Create with the full desired spec and runtime/build env (values from desired state)."""
 
-    kind: Literal["create_service"] = "create_service"
-    name: str
+    kind: Literal["create_service"] = Field("create_service", description="Action type.")
+    name: str = Field(description="Service name.")
 
 
 class UpdateService(_Action):
     """``PUT /v1/services/{id}`` with the ``after`` value of every change."""
 
-    kind: Literal["update_service"] = "update_service"
-    name: str
-    service_id: str
+    kind: Literal["update_service"] = Field("update_service", description="Action type.")
+    name: str = Field(description="Service name.")
+    service_id: str = Field(description="Live service id.")
 
 
 class SetEnv(_Action):
     """Full-replace ``PUT .../env`` with exactly ``keys`` (values from desired state)."""
 
-    kind: Literal["set_env"] = "set_env"
-    name: str
-    service_id: str
-    keys: list[str]
+    kind: Literal["set_env"] = Field("set_env", description="Action type.")
+    name: str = Field(description="Service name.")
+    service_id: str = Field(
+        description="Live service id (empty when the service is created first)."
+    )
+    keys: list[str] = Field(description="Every key of the runtime env after the full replace.")
 
 
 class UploadSource(_Action):
-    kind: Literal["upload_source"] = "upload_source"
-    source_kind: Literal["archive", "git"] = "archive"
-    digest: str | None = None
-    file_count: int = 0
-    total_bytes: int = 0
+    kind: Literal["upload_source"] = Field("upload_source", description="Action type.")
+    source_kind: Literal["archive", "git"] = Field(
+        "archive", description="Upload of an archive or of a Git reference."
+    )
+    digest: str | None = Field(None, description="Source identity (sha256 over the file manifest).")
+    file_count: int = Field(0, description="Files in the archive.")
+    total_bytes: int = Field(0, description="Uncompressed bytes in the archive.")
 
 
 class BindSource(_Action):
-    kind: Literal["bind_source"] = "bind_source"
-    digest: str | None = None
+    kind: Literal["bind_source"] = Field("bind_source", description="Action type.")
+    digest: str | None = Field(None, description="Source identity bound to the project.")
 
 
 class Deploy(_Action):
-    kind: Literal["deploy"] = "deploy"
-    name: str
+    kind: Literal["deploy"] = Field("deploy", description="Action type.")
+    name: str = Field(description="Service name.")
     service_id: str | None = Field(None, description="None when the service is created first.")
-    reason: DeployReason
+    reason: DeployReason = Field(
+        description="Why a deployment is needed (new source, config, env...)."
+    )
     uses: list[str] = Field(default_factory=list, description="Dependency names it is bound to.")
 
 
 class RenameSubdomain(_Action):
-    kind: Literal["rename_subdomain"] = "rename_subdomain"
-    name: str
+    kind: Literal["rename_subdomain"] = Field("rename_subdomain", description="Action type.")
+    name: str = Field(description="Service name.")
     domain_id: str | None = Field(None, description="Auto row id; None until it exists.")
-    label: str
+    label: str = Field(description="Subdomain label the auto domain gets.")
 
 
 class CreateVolume(_Action):
     """``POST /v1/services/{id}/volumes``; ``conversion`` when it restarts a running service."""
 
-    kind: Literal["create_volume"] = "create_volume"
+    kind: Literal["create_volume"] = Field("create_volume", description="Action type.")
     name: str = Field(description="Service name.")
-    volume: str
-    mount_path: str
-    size: str
+    volume: str = Field(description="Volume name.")
+    mount_path: str = Field(description="Absolute mount path in the container.")
+    size: str = Field(description="Size as a quantity, e.g. 5Gi.")
     service_id: str | None = Field(None, description="None when the service is created first.")
     conversion: bool = Field(
         False,
@@ -159,38 +177,38 @@ class CreateVolume(_Action):
 class ResizeVolume(_Action):
     """Grow a volume in place."""
 
-    kind: Literal["resize_volume"] = "resize_volume"
-    name: str
-    volume: str
-    volume_id: str
-    size: str
+    kind: Literal["resize_volume"] = Field("resize_volume", description="Action type.")
+    name: str = Field(description="Service name.")
+    volume: str = Field(description="Volume name.")
+    volume_id: str = Field(description="Live volume id.")
+    size: str = Field(description="New (larger) size.")
 
 
 class DetachVolume(_Action):
     """Detach a volume no longer in the file: it is orphaned and kept for 7 days."""
 
-    kind: Literal["detach_volume"] = "detach_volume"
-    name: str
-    volume: str
-    volume_id: str
+    kind: Literal["detach_volume"] = Field("detach_volume", description="Action type.")
+    name: str = Field(description="Service name.")
+    volume: str = Field(description="Volume name.")
+    volume_id: str = Field(description="Live volume id.")
     restorable_until: str | None = Field(None, description="Expected expiry (UTC date).")
 
 
 class RestoreVolume(_Action):
     """Attach an orphaned volume again (then grow it when the file asks for more)."""
 
-    kind: Literal["restore_volume"] = "restore_volume"
-    name: str
-    volume: str
-    volume_id: str
+    kind: Literal["restore_volume"] = Field("restore_volume", description="Action type.")
+    name: str = Field(description="Service name.")
+    volume: str = Field(description="Volume name.")
+    volume_id: str = Field(description="Live (orphaned) volume id.")
     size: str | None = Field(None, description="Size to grow to after the restore.")
 
 
 class Manual(_Action):
     """Something only the user can do (in the dashboard); apply reports it, never does it."""
 
-    kind: Literal["manual"] = "manual"
-    reason: str
+    kind: Literal["manual"] = Field("manual", description="Action type.")
+    reason: str = Field(description="What the user must do, and why odiac does not.")
 
 
 Action = Annotated[
@@ -223,12 +241,16 @@ _UPDATE = (
 
 
 class SourceSummary(_Frozen):
-    kind: Literal["archive", "git"] = "archive"
-    digest: str | None = None
-    file_count: int = 0
-    total_bytes: int = 0
-    git_url: str | None = None
-    branch: str | None = None
+    kind: Literal["archive", "git"] = Field(
+        "archive", description="Archive upload or Git reference."
+    )
+    digest: str | None = Field(
+        None, description="Source identity (sha256 over the file manifest); None for Git."
+    )
+    file_count: int = Field(0, description="Files in the source.")
+    total_bytes: int = Field(0, description="Uncompressed bytes of the source.")
+    git_url: str | None = Field(None, description="Repository URL for a Git source.")
+    branch: str | None = Field(None, description="Branch for a Git source.")
     files: dict[str, str] = Field(
         default_factory=dict,
         exclude=True,
@@ -245,24 +267,32 @@ class Plan(_Frozen):
     ``config_digest``, ``value_digests`` (apply refuses when they no longer match).
     """
 
-    format_version: int = FORMAT_VERSION
-    odiac_version: str
+    format_version: int = Field(
+        FORMAT_VERSION, description="Plan file format; a reader refuses versions it does not know."
+    )
+    odiac_version: str = Field(description="odiac version that made the plan (informational).")
     project: str = Field(description="Project name.")
-    environment: str
+    environment: str = Field(description="The odiac environment planned.")
     config_digest: str = Field(description="Digest of the effective configuration planned.")
     live_fingerprint: str = Field(description="LiveState.fingerprint(plan key) at plan time.")
     live_resources: dict[str, str] = Field(
         default_factory=dict,
         description="Per-resource live fingerprints, to name what changed in a stale plan.",
     )
-    source: SourceSummary
+    source: SourceSummary = Field(description="The source the plan was made against.")
     value_digests: dict[str, str] = Field(
         default_factory=dict,
         description="Keyed digest of every desired env value and dependency credential, by "
         '"services.<svc>.env.<KEY>" or "dependencies.<name>.password".',
     )
-    actions: list[Action] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    actions: list[Action] = Field(
+        default_factory=list,
+        description="Actions in dependency order; edges in each action's depends_on.",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Shown with the plan (never a secret value); no influence on apply.",
+    )
 
     @property
     def has_changes(self) -> bool:
