@@ -80,11 +80,6 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{ord(match.group()):02x}"
 
 
-def registered_count() -> int:
-    """Number of registered values (for diagnostics; never the values)."""
-    return len(_secrets)
-
-
 def clear() -> None:
     """Forget every registered value (tests only)."""
     global _pattern

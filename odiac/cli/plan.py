@@ -50,13 +50,6 @@ EXIT_CHANGES = 2
     "the Markdown summary to $GITHUB_STEP_SUMMARY when set); markdown suits PR comments.",
 )
 @click.option(
-    "--parallelism",
-    type=click.IntRange(min=1),
-    default=4,
-    show_default=True,
-    help="Accepted for symmetry with apply; planning reads concurrently anyway.",
-)
-@click.option(
     "--allow-detach-volumes",
     is_flag=True,
     help="Detach volumes no longer in opendeploy.toml (kept, restorable for 7 days) "
@@ -80,7 +73,6 @@ def command(
     out_path: str | None,
     as_json: bool,
     fmt: str,
-    parallelism: int,
     allow_detach_volumes: bool,
     all_envs: bool,
     destroy: bool,
@@ -92,7 +84,6 @@ def command(
 
       odiac plan --env production --detailed-exitcode -o plan.json
     """
-    del parallelism
     fmt = "json" if as_json else fmt
     if all_envs or destroy:
         if out_path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from odiac.emulator import tokens
 from odiac.emulator.errors import access_denied, not_found, unauthorized
@@ -93,8 +93,3 @@ def visible_projects(store: Store, caller: Caller) -> list[Doc]:
     if caller.pending:
         return store.find("project", agent_id=caller.agent_id, user_id=None)
     return store.find("project", user_id=caller.user_id)
-
-
-def agent_of(store: Store, caller: Caller) -> dict[str, Any] | None:
-    """The agent row behind an agent token."""
-    return store.get("agent", caller.agent_id) if caller.agent_id else None
