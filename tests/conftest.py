@@ -27,7 +27,12 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:  # tests/helpers, whatever pytest's import mode is
     sys.path.insert(0, str(TESTS))
 
-from helpers.e2e import E2E_ATTR, OdiacExe, e2e_fixture, served_emulator  # noqa: E402
+from helpers.e2e import (  # noqa: E402
+    OdiacExe,
+    e2e_fixture,
+    served_emulator,
+    uses_e2e_fixture,
+)
 
 CANARY_PREFIX = "CANARY-"
 _CANARY_RE = re.compile(re.escape(CANARY_PREFIX) + r"[0-9A-Za-z_-]+")
@@ -109,21 +114,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # such a process without being marked fails (see ``_e2e_guard``).
 
 
-def _uses_e2e_fixture(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    for name in info.names_closure:
-        definitions = info.name2fixturedefs.get(name, ())
-        if definitions and getattr(definitions[-1].func, E2E_ATTR, False):
-            return True
-    return False
-
-
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.get_closest_marker("e2e") is None and _uses_e2e_fixture(item):
+        if item.get_closest_marker("e2e") is None and uses_e2e_fixture(item):
             item.add_marker(pytest.mark.e2e)
 
 

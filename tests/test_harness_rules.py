@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from helpers.e2e import E2E_ATTR, uses_e2e_fixture
 
 TESTS = Path(__file__).resolve().parent
 ALLOWED = {
@@ -46,16 +47,22 @@ def test_every_test_starts_odiac_through_the_shared_harness() -> None:
 def _item(**fixtures: object) -> object:
     """A stand-in for a collected test: its fixture closure, name -> definitions."""
     defs = {name: [SimpleNamespace(func=func)] for name, func in fixtures.items()}
-    return SimpleNamespace(
-        _fixtureinfo=SimpleNamespace(names_closure=list(fixtures), name2fixturedefs=defs)
-    )
+    info = SimpleNamespace(names_closure=list(fixtures), name2fixturedefs=defs)
+    return SimpleNamespace(_fixtureinfo=info)
+
+
+def _fixture(e2e: bool) -> object:
+    def func() -> None:
+        return None
+
+    if e2e:
+        setattr(func, E2E_ATTR, True)
+    return func
 
 
 def test_a_test_is_end_to_end_when_any_fixture_it_uses_is() -> None:
-    from conftest import _uses_e2e_fixture, emulator, odiac_exe
-
-    plain = lambda: None  # noqa: E731
-    assert not _uses_e2e_fixture(_item(tmp_path=plain))
-    assert _uses_e2e_fixture(_item(tmp_path=plain, odiac_exe=odiac_exe))
-    assert _uses_e2e_fixture(_item(token=plain, emulator=emulator))  # through another fixture
-    assert not _uses_e2e_fixture(SimpleNamespace())
+    plain, served = _fixture(False), _fixture(True)
+    assert not uses_e2e_fixture(_item(tmp_path=plain))
+    assert uses_e2e_fixture(_item(tmp_path=plain, odiac_exe=served))
+    assert uses_e2e_fixture(_item(token=plain, emulator=served))  # through another fixture
+    assert not uses_e2e_fixture(SimpleNamespace())

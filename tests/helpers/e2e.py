@@ -43,6 +43,19 @@ def e2e_fixture(*, scope: str = "function") -> Callable[[F], F]:
     return decorate
 
 
+def uses_e2e_fixture(item: Any) -> bool:
+    """True when a collected test uses an :func:`e2e_fixture`, directly or through
+    another fixture (its fixture closure)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    for name in info.names_closure:
+        definitions = info.name2fixturedefs.get(name, ())
+        if definitions and getattr(definitions[-1].func, E2E_ATTR, False):
+            return True
+    return False
+
+
 # -- the reference app ---------------------------------------------------------------
 
 REFERENCE_CONFIG = """
