@@ -150,7 +150,10 @@ def read_until(stream: IO[str], needle: str, timeout: float = 30.0) -> list[str]
     threading.Thread(target=pump, daemon=True).start()
     text = ""
     while needle not in text:
-        char = chunks.get(timeout=timeout)
+        try:
+            char = chunks.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no {needle!r} within {timeout:.0f} s: {text}") from None
         if char is None:
             raise AssertionError(f"stream ended before {needle!r}: {text}")
         text += char
