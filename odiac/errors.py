@@ -5,6 +5,8 @@ turns it into a clear message and an exit code. Anything else is a bug.
 
     OdiacError
     ├── ConfigError                 opendeploy.toml cannot be used (carries diagnostics)
+    ├── UsageError                  the command line asks for something that cannot work (exit 64)
+    ├── UsageError                  the command line asks for something impossible (exit 64)
     ├── CredentialError             no usable token, bad auth file, wrong gateway
     ├── GatewayError                the gateway answered with an error or not at all
     │   ├── GatewayHTTPError        a non-2xx answer (status, code, message, fields)
@@ -23,6 +25,7 @@ turns it into a clear message and an exit code. Anything else is a bug.
     │   ├── ApplyLocked             another apply holds this folder's lock
     │   └── DeploymentFailed        a deployment ended failed or cancelled
     ├── OperationError              a day-2 operation (logs, rollback, cancel...) cannot run
+    ├── DestroyRefused              the credential may not delete: the dashboard must
     ├── SourceError                 the source archive cannot be built safely
     ├── EmulatorProcessError        odiac.testing: a served emulator did not start or stop
     └── EmulatorControlError        odiac.testing: an emulator control call failed
@@ -58,6 +61,12 @@ class ConfigError(OdiacError):
     def __init__(self, message: str, diagnostics: list[object] | None = None) -> None:
         super().__init__(message)
         self.diagnostics = list(diagnostics or [])
+
+
+class UsageError(OdiacError):
+    """The command line asks for something that cannot work (e.g. an unusable --env name)."""
+
+    exit_code: ClassVar[int] = 64
 
 
 class CredentialError(OdiacError):

@@ -4,7 +4,9 @@
 2. ``odiac --gateway local apply --auto-approve``: registers a local client agent,
    creates the project, database and service, uploads and binds the source, deploys,
    waits for the auto domain and renames it.
-3. ``odiac --gateway local plan --detailed-exitcode``: shows "No changes" (exit 0).
+3. ``odiac --gateway local auth claim``: the claim step the apply output prints, which
+   binds the agent to a local user (its caps are lifted).
+4. ``odiac --gateway local plan --detailed-exitcode``: shows "No changes" (exit 0).
 
 Everything runs against the embedded emulator; nothing leaves the machine. Secret
 references of the example (``{ secret = "env:NAME" }``) get throw-away values.
@@ -66,12 +68,15 @@ def main() -> int:
         apply_args = ["--gateway", "local", "apply", "--auto-approve"]
         if run("create everything and deploy", apply_args, workdir, env) != 0:
             return 1
+        claim_args = ["--gateway", "local", "auth", "claim"]
+        if run("claim the agent, as the apply output says", claim_args, workdir, env) != 0:
+            return 1
         plan_args = ["--gateway", "local", "plan", "--detailed-exitcode"]
         code = run("a second plan finds nothing to do", plan_args, workdir, env)
         if code != 0:
             print("demo: the second plan was not clean", file=sys.stderr)
             return 1
-    print("\ndemo: done - applied once, and the re-plan shows no changes.")
+    print("\ndemo: done - applied once, claimed, and the re-plan shows no changes.")
     return 0
 
 

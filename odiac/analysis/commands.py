@@ -6,6 +6,7 @@ import re
 
 from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, ServiceDraft
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.glue import strip_glue
 from odiac.analysis.ports import command_ports
 
 MIGRATION = re.compile(
@@ -37,6 +38,18 @@ def apply_command(
 
     A development-server command (§5) is reported and never becomes the start.
     """
+    command, glue = strip_glue(command)
+    if glue:
+        ctx.flag(
+            svc.name,
+            "start_glue",
+            f"the start command waits for local containers ({'; '.join(glue)}); "
+            "not copied into the start command",
+            Evidence(file=rel, line=line),
+            key=f"services.{svc.name}.start_command",
+        )
+        if not command:
+            return
     if is_dev_start(command):
         ctx.flag(
             svc.name,

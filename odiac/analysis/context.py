@@ -57,6 +57,7 @@ class EnvRead:
     required: bool | None = None  # explicit validator verdict (fetch_env!, Joi .required())
     optional: bool = False  # commented template line (§1.5)
     build_time: bool = False
+    config: bool = False  # read as a number, boolean or switch: a setting, never a secret
 
 
 @dataclass
@@ -93,6 +94,8 @@ class ServiceDraft:
     ai_providers: dict[str, Evidence] = field(default_factory=dict)
     honours_port: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    # writable data directories: (volume name, absolute mount path or "", evidence)
+    data_dirs: list[tuple[str, str, Evidence]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.app_dir:
@@ -232,14 +235,20 @@ class AnalysisContext:
         message: str,
         *evidence: Evidence,
         blocking: bool = False,
+        key: str = "",
     ) -> None:
-        """Raise a review item (once per service, code and message)."""
+        """Raise a review item (once per service, code and message).
+
+        ``key`` is the ``opendeploy.toml`` key path the item concerns, so that
+        ``odiac init`` can write it as a comment at that key.
+        """
         item = ReviewItem(
             service=service,
             code=code,
             severity="blocking" if blocking else "warning",
             message=message,
             evidence=evidence,
+            key=key,
         )
         if item not in self.review:
             self.review.append(item)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 
 
@@ -123,7 +124,7 @@ def exec_form(args: str) -> list[str] | None:
 def command_text(args: str) -> str:
     """A CMD/ENTRYPOINT as one command line."""
     parts = exec_form(args)
-    return " ".join(parts) if parts is not None else args
+    return shlex.join(parts) if parts is not None else args
 
 
 def expose_ports(stage: Stage, args: dict[str, str]) -> list[tuple[int, int, bool]]:

@@ -93,9 +93,33 @@ def is_placeholder(value: str) -> bool:
     return bool(PLACEHOLDER.search(value.strip()))
 
 
+# Configuration, not credentials: ports, hosts, switches, levels, durations, sizes, paths.
+CONFIG_NAME = re.compile(
+    r"(_PORT|_HOST|_HOSTNAME|_HOSTS|_ADDR|_USE_TLS|_TLS|_SSL|_USE_SSL|_SECURE|_INSECURE|_DEBUG"
+    r"|_ENABLED|_DISABLED|_TIMEOUT|_TTL|_EXPIRES?_IN|_EXPIRY|_EXPIRATION|_EXPIRE|_MINUTES|_SECONDS"
+    r"|_HOURS|_DAYS|_MS|_LEVEL|_MODE|_ALGORITHM|_ALG|_LENGTH|_SIZE|_LIMIT|_MAX|_MIN|_COUNT"
+    r"|_WORKERS|_THREADS|_CONCURRENCY|_REGION|_PATH|_FILE|_DIR|_NAME|_FORMAT|_PREFIX|_VERSION"
+    r"|_ENV|_ENVIRONMENT|_LOCALE|_LANGUAGE|_TIMEZONE|_INTERVAL|_RETRIES|_DRIVER|_ENGINE)$"
+    r"|^(LOG|LOGGING)_|^(ENABLE|DISABLE|USE|IS|ALLOW|SHOW|SKIP|FEATURE|FF)_"
+    r"|^(DEBUG|SERVER_NAME|ENVIRONMENT|APP_ENV|APP_DEBUG|TIMEZONE|LOCALE|WORKERS|THREADS"
+    r"|WEB_CONCURRENCY|VERBOSE|SECURE|HTTPS|SSL|TLS)$"
+)
+
+
+def is_config_name(name: str) -> bool:
+    """Whether a name is shaped like a configuration value (a port, host, switch, level…).
+
+    Such values are plain settings: never secrets, never secret references.
+    """
+    return bool(CONFIG_NAME.search(name.upper()))
+
+
 def is_secret_name(name: str) -> bool:
-    """Whether a name is secret-shaped (§7.3): it never gets a default."""
-    return bool(SECRET_NAME.search(name))
+    """Whether a name is secret-shaped (§7.3): it never gets a default.
+
+    A configuration-shaped name (``TOKEN_EXPIRES_IN``, ``SSL_KEY_PATH``) is not a secret.
+    """
+    return bool(SECRET_NAME.search(name)) and not is_config_name(name)
 
 
 def is_platform_name(name: str) -> bool:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.walk import SourceIndex, norm_dir
@@ -74,15 +75,18 @@ JS = [
     _p(r"import\.meta\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(r"Bun\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(rf"Deno\.env\.get\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", _JS_AFTER),
+    _p(rf"Deno\.env\.has\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", required=False),
     _p(rf"configService\.get(?:<[^>]*>)?\(\s*{_Q}(?P<name>[A-Z_][A-Z0-9_]*){_Q}\s*(?:,\s*{_FB})?"),
 ]
 _JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.env")
 
 PY = [
     _p(
-        rf"os\.(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?"
+        rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?",
+        rf"\s*\)\s*or\s+{_FB}",
+        required=False,  # .get()/getenv() give None when unset: the app copes with absence
     ),
-    _p(r"os\.environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
+    _p(r"(?<![\w.])(?:os\.)?environ\[\s*[\"'](?P<name>\w+)[\"']\s*\]"),
     _p(
         r"\benv(?:\.(?:bool|int|str|list|float|json|dict|path|db|db_url|url|cache|cache_url))?"
         rf"\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*(?:default\s*=\s*)?{_FB})?"
@@ -97,7 +101,8 @@ GO = [
 RUST = [
     _p(
         r'env::var(?:_os)?\(\s*"(?P<name>\w+)"\s*\)',
-        rf"\s*\.unwrap_or(?:_else)?\(\s*(?:\|\|\s*)?{_FB}",
+        rf"(?:\s*\.(?:ok\(\)|map\([^()]*\)|and_then\([^()]*\)))*"
+        rf"\s*\.(?:unwrap_or(?:_else)?\(\s*(?:\|[^|]*\|\s*)?{_FB}|(?P<fb2>unwrap_or_default|ok\(\)(?=\s*[;,)?])))",
     ),
     _p(r'\b(?:option_)?env!\(\s*"(?P<name>\w+)"', build_time=True),
 ]
@@ -105,6 +110,7 @@ RUBY = [
     _p(r"ENV\[\s*[\"'](?P<name>\w+)[\"']\s*\]", rf"\s*(?:\|\||or)\s*{_FB}"),
     _p(rf"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,|\)\s*\{{)\s*{_FB}"),
     _p(r"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*\)(?!\s*\{)"),
+    _p(r"ENV\.(?:key|has_key|include)\?\(\s*[\"'](?P<name>\w+)[\"']", required=False),
 ]
 PHP = [
     _p(r"getenv\(\s*[\"'](?P<name>\w+)[\"']\s*\)"),
@@ -119,7 +125,7 @@ PHP = [
     _p(r"%env\((?:\w+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
 ]
 ELIXIR = [
-    _p(rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?'),
+    _p(rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?', rf"\s*\)\s*\|\|\s*{_FB}"),
     _p(r'System\.fetch_env!\(\s*"(?P<name>\w+)"\s*\)', required=True),
 ]
 JVM = [_p(r'System\.getenv\(\s*"(?P<name>\w+)"\s*\)')]
@@ -177,8 +183,8 @@ def scannable(index: SourceIndex, root: str, exclude: Iterable[str] = ()) -> Ite
 
 def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
     """Every env read in one file."""
-    text = index.read(rel)
-    if not text:
+    text = code_of(index, rel)
+    if not text.strip():
         return []
     name = os.path.basename(rel)
     build_config = bool(BUILD_CONFIG.match(name))
@@ -188,15 +194,49 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             fb = match.groupdict().get("fb")
             if fb is None and pattern.fallback_after is not None:
                 after = pattern.fallback_after.match(text, match.end())
-                fb = after["fb"] if after else None
+                fb = (after["fb"] or after.groupdict().get("fb2")) if after else None
             line = index.line_of(rel, match.start())
+            raises = fb is not None and fb.strip() in {"raise", "throw"}
+            if raises:
+                fb = None  # `System.get_env("X") || raise "…"`: no fallback at all
             read = _read(match["name"], rel, line, fb, pattern, build_config)
-            if fb is None and _guarded(text, match.start(), match.end()):
+            if raises:
+                read.required = True
+            compared = bool(_COMPARED.match(text, match.end()))
+            if raises:
+                pass
+            elif fb is None and _fails_without(text, match.start(), match.end()):
+                read.required = True  # `if (!x) throw …`: the app refuses to start without it
+            elif fb is None and (
+                compared
+                or _guarded(text, match.start(), match.end())
+                or _checked_later(text, match.start(), match.end())
+            ):
                 read.required = False  # §7.4 feature_optional: read only inside a guard
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            read.config = (
+                compared
+                or bool(_TYPED.search(match[0]))
+                or bool(_CONVERTED.search(text, line_start, match.start()))
+            )
             found.append(read)
+    if rel.endswith(JS_EXT):
+        for match in _JS_CONST_READ.finditer(text):
+            const = re.search(rf"""(?:const|let|var)\s+{match[1]}\s*=\s*["'`](\w+)["'`]""", text)
+            if const:
+                line = index.line_of(rel, match.start())
+                found.append(_read(const[1], rel, line, None, JS[0], build_config))
+    if rel.endswith(".go"):
+        for match in _GO_ASSIGN.finditer(text):
+            if re.search(rf'if\s+{match[1]}\s*==\s*""', text[match.end() : match.end() + 300]):
+                for read in found:
+                    if read.name == match[2] and read.evidence.line == index.line_of(
+                        rel, match.start(2)
+                    ):
+                        read.required = False
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
-    if rel.endswith(JS_EXT) and ("createEnv(" in text or "cleanEnv(" in text):
+    if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):
         found.extend(_schema_keys(text, rel, index))
     if rel.endswith(JS_EXT):
         for match in _JS_DESTRUCTURE.finditer(text):
@@ -211,17 +251,37 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
 
 
 _SCHEMA_KEY = re.compile(
-    r"^\s*([A-Z_][A-Z0-9_]*)\s*:\s*(z\.|str\(|url\(|num\(|bool\(|port\(|email\(|host\(|json\()(.*)$",
+    r"^\s*[\"']?([A-Z_][A-Z0-9_]*)[\"']?\s*:\s*(z\.|Joi\.|joi\.|str\(|url\(|num\(|bool\(|port\(|email\(|host\(|json\()"
+    r"(.*(?:\n[ \t]+\..*)*)",
     re.M,
+)
+_SCHEMA_FILE = re.compile(r"createEnv\(|cleanEnv\(|Joi\.object\(|joi\.object\(|z\.object\(")
+_ENV_SOURCE = re.compile(
+    r"process\.env|import\.meta\.env|validationSchema|runtimeEnv|Bun\.env|createEnv\(|cleanEnv\("
+)
+_SCHEMA_OPTIONAL = re.compile(
+    r"\.optional\(|\.default\(|default\s*:|devDefault\s*:|\.nullish\(|\.nullable\(|\.catch\(|\.allow\(\s*['\"]{2}"
+)
+_SCHEMA_CONFIG = re.compile(
+    r"^(Joi\.(number|boolean|bool)|joi\.(number|boolean)|z\.(number|boolean|enum|coerce\.(number|boolean))|num\(|bool\(|port\(|host\()"
 )
 
 
 def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
-    """Keys of ``@t3-oss/env-*`` ``createEnv`` and envalid ``cleanEnv`` schemas (§7.1)."""
+    """Keys of env schemas (§7.1, §7.3): ``@t3-oss/env-*`` ``createEnv``, envalid
+    ``cleanEnv``, and Joi/zod objects validating the environment.
+
+    Joi keys are optional unless ``.required()``; zod and envalid keys are required
+    unless optional or defaulted.
+    """
     reads: list[EnvRead] = []
     for match in _SCHEMA_KEY.finditer(text):
         rest = match[3]
-        optional = bool(re.search(r"\.optional\(|\.default\(|default\s*:|devDefault\s*:", rest))
+        if match[2].lower() == "joi.":
+            optional = ".required()" not in rest or bool(_SCHEMA_OPTIONAL.search(rest))
+        else:
+            optional = bool(_SCHEMA_OPTIONAL.search(rest))
+        default = re.search(r"""\.default\(\s*(["'][^"'\n]*["']|-?\d+|true|false)\s*\)""", rest)
         reads.append(
             EnvRead(
                 name=match[1],
@@ -229,8 +289,10 @@ def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
                 evidence=Evidence(
                     file=rel, line=index.line_of(rel, match.start(1)), note="env schema key"
                 ),
+                fallback=default[1] if default else None,
                 required=not optional,
                 build_time=match[1].startswith(PUBLIC_PREFIXES),
+                config=bool(_SCHEMA_CONFIG.match(match[2] + rest.lstrip())),
             )
         )
     return reads
@@ -238,7 +300,7 @@ def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
 
 _SETTINGS_CLASS = re.compile(r"^class\s+\w+\(([^)]*BaseSettings[^)]*)\):\s*$", re.M)
 _FIELD = re.compile(
-    r"^(?P<indent>[ \t]+)(?P<name>[a-z_][a-z0-9_]*)\s*:\s*[^=\n]+?(?:=\s*(?P<default>.+))?$"
+    r"^(?P<indent>[ \t]+)(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*[^=\n]+?(?:=\s*(?P<default>.+))?$"
 )
 
 
@@ -258,7 +320,11 @@ def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]
         prefix_match = re.search(r"env_prefix\s*=\s*[\"']([^\"']*)[\"']", joined)
         prefix = prefix_match[1] if prefix_match else ""
         indent = min((len(b) - len(b.lstrip()) for _, b in body if b.strip()), default=4)
-        for number, line in body:
+        for pos, (number, line) in enumerate(body):
+            for _, more in body[pos + 1 : pos + 8]:
+                if _balance(line) <= 0:
+                    break
+                line = line + " " + more.strip()  # a type annotation over several lines
             field = _FIELD.match(line)
             if not field or len(field["indent"]) != indent or field["name"] == "model_config":
                 continue
@@ -281,6 +347,68 @@ def _pydantic_settings(text: str, rel: str, index: SourceIndex) -> list[EnvRead]
                 )
             )
     return reads
+
+
+# A read compared with a literal (`=== "true"`, `.lower() in (...)`) or converted to a
+# number/boolean is a setting: absent is a valid state, and it is never a secret.
+_COMPARED = re.compile(
+    r"""\s*\)?\s*(?:\.(?:lower|toLowerCase|strip|trim)\(\)\s*)?(?:===?|!==?|\bnot\s+in\b|\bin\b)\s*["'`(\[\d]"""
+    r"|\s*\]?\s*\.(?:present|blank|nil|empty)\?"
+)
+_TYPED = re.compile(r"\benv\.(?:bool|int|float)\(")
+_CONVERTED = re.compile(
+    r"\b(?:Number|parseInt|parseFloat|int|float|bool|Boolean|strtobool|str2bool|to_bool)\(\s*$"
+)
+_JS_CONST_READ = re.compile(
+    r"(?:Deno\.env\.get\(|process\.env\[|Bun\.env\[)\s*([A-Za-z_]\w*)\s*[\])]"
+)
+_ASSIGNED = re.compile(
+    r"(?:^|[\s;(])(?:const|let|var)?\s*([A-Za-z_]\w*)\s*(?::\s*[\w|\[\] ]+)?=\s*$", re.M
+)
+
+
+_FAIL = re.compile(
+    r"[^\n]*\n?[^\n]*?\b(?:throw|raise|panic!?\(|process\.exit|sys\.exit|exit\(|abort\(|log\.Fatal|fail\b)"
+)
+
+
+def _fails_without(text: str, start: int, end: int) -> bool:
+    """``if (!process.env.X) throw …`` / ``x = getenv("X")`` … ``if not x: raise``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if re.search(r"\b(?:if|unless)\s*\(?\s*(?:!|not\s+)\s*$", before):
+        return bool(_FAIL.match(text, end))
+    assigned = _ASSIGNED.search(text, line_start, start)
+    if not assigned:
+        return False
+    var = re.escape(assigned[1])
+    check = re.search(rf"\b(?:if|unless)\s*\(?\s*(?:!|not\s+)\s*{var}\b\s*\)?", text[end:])
+    return bool(check and _FAIL.match(text, end + check.end()))
+
+
+def _checked_later(text: str, start: int, end: int) -> bool:
+    """``x = os.getenv("X")`` … ``if x:`` — a value the app tests before use is optional."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest_of_line = text[end : line_end if line_end >= 0 else len(text)]
+    if not re.match(r"\s*\)?\s*[;,]?\s*$", rest_of_line):
+        return False
+    assigned = _ASSIGNED.search(text, line_start, start)
+    if not assigned:
+        return False
+    var = re.escape(assigned[1])
+    guard = (
+        rf"\b(?:if|elif|unless|while)\s*\(?\s*(?:!|not\s+)?\s*{var}\b(?!\s*[.\[(]|\s*==)"
+        rf"|\b{var}\s*(?:&&|\?(?![?.]))"
+    )
+    return bool(re.search(guard, text[end:]))
+
+
+_GO_ASSIGN = re.compile(r'(\w+)\s*:?=\s*os\.Getenv\(\s*"(\w+)"\s*\)')
+
+
+def _balance(text: str) -> int:
+    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
 
 
 _GUARD_BEFORE = re.compile(r"\b(?:if|elif|unless)\s*\(?\s*!?\s*(?:not\s+)?$")

@@ -46,6 +46,7 @@ class ReviewItem(BaseModel):
     severity: Literal["blocking", "warning"]
     message: str
     evidence: tuple[Evidence, ...] = ()
+    key: str = ""  # the opendeploy.toml key path it concerns (``services.web.port``), if any
 
 
 class Refusal(BaseModel):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.databases import DB_ENV, ENGINE_ORDER, engine_of_env, engine_of_url, primary
 from odiac.analysis.envfiles import (
+    is_config_name,
     is_placeholder,
     is_platform_name,
     is_secret_name,
@@ -23,6 +24,7 @@ from odiac.analysis.evidence import Evidence
 from odiac.analysis.planmeta import env_aliases, storage_reasons
 from odiac.analysis.ports import choose_http_port
 from odiac.analysis.result import AiConfig, EnvVarSpec, ServiceAnalysis, ServiceExtras
+from odiac.analysis.volumes import suggestions
 
 if TYPE_CHECKING:
     from odiac.analysis.context import AnalysisContext, EnvRead, PortCandidate, Role, ServiceDraft
@@ -81,6 +83,9 @@ def finalize_service(
         **{f: svc.get(f) for f in FIELDS},
     )
     late = [v.name for v in runtime + build if LATE_BOUND.match(v.name)]
+    config_names = {r.name for r in svc.env if r.config} | {
+        v.name for v in runtime + build if is_config_name(v.name)
+    }
     optional = sorted({r.name for r in svc.env if r.optional})
     extras = ServiceExtras(
         storage=storage_reasons(ctx, svc),
@@ -92,6 +97,9 @@ def finalize_service(
         watch_paths=svc.watch_paths,
         late_bound_vars=sorted(set(late)),
         optional_vars=optional,
+        config_vars=sorted(config_names & {v.name for v in runtime + build}),
+        default_origins={v.name: _origin(svc, v) for v in runtime + build if v.default},
+        volumes=suggestions(ctx, svc, role, engines),
     )
     for var in late:
         ctx.decide(name, "late_bound_url", var)
@@ -132,6 +140,7 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
                 "several candidate HTTP ports: " + ", ".join(str(c.port) for c in cands),
                 *(c.evidence for c in cands),
                 blocking=True,
+                key=f"services.{svc.name}.port",
             )
             return None
         if port is None:
@@ -146,6 +155,7 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
                 + ", ".join(map(str, sorted(others))),
                 chosen.evidence,
                 *(c.evidence for c in by_rung[3]),
+                key=f"services.{svc.name}.port",
             )
         ctx.decide(svc.name, "port", str(port), chosen.evidence)
         return port
@@ -167,6 +177,7 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
             "several listener ports: " + ", ".join(map(str, ports)),
             *(c.evidence for c in literal_cands),
             blocking=True,
+            key=f"services.{svc.name}.port",
         )
         return None
     if svc.default_port is not None:
@@ -175,10 +186,21 @@ def _resolve_port(ctx: AnalysisContext, svc: ServiceDraft, role: str) -> int | N
     if role == "static":
         ctx.decide(svc.name, "port", "80", Evidence(file=svc.join("."), note="static file server"))
         return 80
+    hint = _PORT_HINTS.get(svc.get("language"), "")
     ctx.flag(
-        svc.name, "port_unknown", "no HTTP listener found; set the port explicitly", blocking=True
+        svc.name,
+        "port_unknown",
+        "no HTTP listener found; set `port` to the port the app listens on" + hint,
+        blocking=True,
+        key=f"services.{svc.name}.port",
     )
     return None
+
+
+_PORT_HINTS = {
+    "php": " (PHP has no port of its own: 80 behind nginx, Apache or FrankenPHP; 8000 for"
+    " `php artisan serve`)",
+}
 
 
 # -- env -------------------------------------------------------------------
@@ -238,8 +260,11 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
     template_default = next(
         (r.fallback for r in templates if r.fallback and not is_placeholder(r.fallback)), None
     )
+    config = is_config_name(name) or any(r.config for r in items)
     if True in explicit:
         required = True
+    elif config:
+        required = False  # a setting the app can run without: plain value or left out
     elif explicit and all(e is False for e in explicit) and not templates:
         required = False
     else:
@@ -254,13 +279,44 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
                 default = value
                 break
         else:
+            # Template values are examples: only a bare setting (`info`, `true`, `30`) may
+            # become a default; hosts, URLs and paths of a developer machine never do.
             compose = next(
                 (r.fallback for r in items if r.source == "compose" and r.fallback), None
             )
-            default = template_default or (
-                compose if compose and not is_placeholder(compose) else ""
+            example = (
+                template_default
+                if template_default
+                and _BARE.match(template_default)
+                and not _HOST_NAME.search(name)  # `DB_HOST=mysql` names a local container
+                else ""
             )
+            default = example or (compose if compose and _plain(compose) else "")
     return EnvVarSpec(name=name, required=required, default=default)
+
+
+def _origin(svc: ServiceDraft, var: EnvVarSpec) -> str:
+    """Where a default came from: ``code`` (a fallback), ``compose`` or ``example`` (a template)."""
+    reads = [r for r in svc.env if r.name == var.name]
+    if any(
+        literal(r.fallback) == var.default for r in reads if r.source in {"code", "build-config"}
+    ):
+        return "code"
+    if any(r.source == "compose" and r.fallback == var.default for r in reads):
+        return "compose"
+    return "example"
+
+
+def _plain(value: str) -> bool:
+    """A compose value that can travel: no placeholder, no local container host."""
+    return not is_placeholder(value) and not _LOCAL_HOST.search(value)
+
+
+_HOST_NAME = re.compile(r"(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|DOMAIN)$")
+_BARE = re.compile(r"^(?!localhost$)[\w-]{1,40}$")
+_LOCAL_HOST = re.compile(
+    r"(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|://[a-z][\w-]*[:/])"
+)
 
 
 # -- databases ---------------------------------------------------------------

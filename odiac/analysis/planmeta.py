@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis.depenv import reference
 from odiac.analysis.evidence import Evidence
 
 if TYPE_CHECKING:
@@ -23,16 +24,6 @@ _STORAGE_NAME = re.compile(
     r"(_DATA_DIR|_UPLOAD_DIR|_STORAGE_PATH|_MEDIA_ROOT|_REPO_ROOT)$|^MEDIA_ROOT$"
 )
 _SETUP_FLAGS = frozenset({"INSTALL_LOCK", "SETUP_DONE", "SKIP_INSTALL"})
-# §6.6: names apps read instead of the canonical ones a managed dependency injects.
-ALIASES = {
-    "postgres": ("DATABASE_URL", ("POSTGRES_URL", "DIRECT_URL", "SHADOW_DATABASE_URL", "MIGRATE_DATABASE_URL",
-                                  "DATABASE_DIRECT_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER",
-                                  "DB_PASSWORD", "SQL_HOST", "SQL_PORT", "SQL_DATABASE", "SQL_USER",
-                                  "SQL_PASSWORD")),
-    "mysql": ("DATABASE_URL", ("DB_HOST", "DB_PORT", "DB_NAME", "DB_DATABASE", "DB_USER", "DB_USERNAME", "DB_PASSWORD")),
-    "mongodb": ("MONGODB_URI", ("MONGO_URL", "MONGODB_URL", "MONGO_URI")),
-    "redis": ("REDIS_URL", ("CELERY_BROKER_URL", "BROKER_URL", "CACHE_URL", "REDIS_HOST")),
-}  # fmt: skip
 
 
 def storage_reasons(ctx: AnalysisContext, svc: ServiceDraft) -> list[str]:
@@ -67,17 +58,19 @@ def storage_reasons(ctx: AnalysisContext, svc: ServiceDraft) -> list[str]:
 def env_aliases(
     ctx: AnalysisContext, svc: ServiceDraft, analysis: ServiceAnalysis
 ) -> dict[str, str]:
-    """Non-canonical names the app reads for a provisioned dependency (§6.6)."""
-    names = {v.name for v in analysis.runtime_vars}
-    aliases: dict[str, str] = {}
-    for engine in analysis.dependencies:
-        canonical, alternatives = ALIASES.get(engine, ("", ()))
-        for name in alternatives:
-            if name in names and name not in aliases:
-                aliases[name] = f"{engine}:{canonical}"
-    for name, target in aliases.items():
-        ctx.decide(svc.name, "env_alias", f"{name} <- {target}")
-    return aliases
+    """Names the app reads for a provisioned dependency that it does not inject (§6.6).
+
+    Returns:
+        ``{name: "<engine>.<INJECTED>"}``, the reference each name takes.
+    """
+    refs: dict[str, str] = {}
+    for var in analysis.runtime_vars + analysis.build_time_vars:
+        target = reference(var.name, analysis.dependencies)
+        if target is not None and var.name not in refs:
+            refs[var.name] = target
+            reads = [r.evidence for r in svc.env if r.name == var.name][:1]
+            ctx.decide(svc.name, "env_alias", f"{var.name} <- {target}", *reads)
+    return refs
 
 
 def complexity(

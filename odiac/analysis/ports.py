@@ -24,6 +24,7 @@ _FLAG_PATTERNS = (
     r"(?<![\w-])-p\s+(?:(?P<n>\d{2,5})\b|\$\{?PORT(?::?[-=](?P<d>\d+))?\}?)",
     r"(?:--bind|-b|--listen|--http|--http-socket)[= ]\s*[\"']?(?:[\w.\[\]:]*?)?:(?:(?P<n>\d{2,5})\b|\$\{?PORT(?::?[-=](?P<d>\d+))?\}?)",
     r"(?:--server\.port|-Dserver\.port|server\.port)[= ]\s*(?:(?P<n>\d{2,5})\b|\$\{?PORT(?::?[-=](?P<d>\d+))?\}?)",
+    r"\bphp\s+(?:-\w+\s+)*-S\s+[\w.\[\]]*:(?:(?P<n>\d{2,5})\b|\$\{?PORT(?::?[-=](?P<d>\d+))?\}?)",
     r"--urls[= ]\s*[\"']?https?://[^:\s]+:(?:(?P<n>\d{2,5})\b|\$\{?PORT(?::?[-=](?P<d>\d+))?\}?)",
 )
 FLAG_RE = [re.compile(p) for p in _FLAG_PATTERNS]

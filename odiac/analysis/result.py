@@ -65,6 +65,16 @@ class ServiceAnalysis(BaseModel):
     ai_config: AiConfig = Field(default_factory=AiConfig)
 
 
+class VolumeSuggestion(BaseModel):
+    """A writable data directory the app clearly needs (§6.7): proposed, never declared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    mount_path: str
+    evidence: str
+
+
 class ServiceExtras(BaseModel):
     """Plan-side facts about a service that are not payload fields."""
 
@@ -75,9 +85,12 @@ class ServiceExtras(BaseModel):
     release_commands: list[str] = Field(default_factory=list)
     health_check_path: str = ""
     watch_paths: list[str] = Field(default_factory=list)
-    env_aliases: dict[str, str] = Field(default_factory=dict)
+    env_aliases: dict[str, str] = Field(default_factory=dict)  # name -> "<dependency>.<VAR>"
     late_bound_vars: list[str] = Field(default_factory=list)
     optional_vars: list[str] = Field(default_factory=list)
+    config_vars: list[str] = Field(default_factory=list)  # settings: plain values, never secrets
+    default_origins: dict[str, str] = Field(default_factory=dict)  # name -> code|compose|example
+    volumes: list[VolumeSuggestion] = Field(default_factory=list)
     storage: list[str] = Field(default_factory=list)
 
 

@@ -7,25 +7,31 @@ where the evidence is ambiguous the key is left as a commented TODO.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import tomlkit
 
-from odiac.analysis.envfiles import is_secret_name
+from odiac.analysis.depenv import injected
+from odiac.analysis.envfiles import is_config_name, is_secret_name
+from odiac.analysis.scaffold_review import (
+    ACCOUNT_SIZES,
+    ANONYMOUS_SIZES,
+    primary_service,
+    project_todos,
+    service_todos,
+)
+from odiac.config.todos import MARK, comment
 
 if TYPE_CHECKING:
     from tomlkit.items import InlineTable, Table
 
     from odiac.analysis.evidence import Decision
-    from odiac.analysis.result import EnvVarSpec, ProjectAnalysisResult, ServiceAnalysis
-
-# Env names a managed dependency injects (contract §9.8; analysis-rules §6.6).
-DEPENDENCY_ENV = re.compile(
-    r"^(DATABASE_URL|POSTGRES_\w+|PG(HOST|USER|PASSWORD|DATABASE|PORT)|MYSQL_\w+|MONGODB_URI"
-    r"|MONGO_URL|REDIS_URL|CLICKHOUSE_\w+)$"
-)
-_TODO_CODES = ("port_ambiguous", "port_unknown", "port_conflict")
+    from odiac.analysis.result import (
+        EnvVarSpec,
+        ProjectAnalysisResult,
+        ServiceAnalysis,
+        ServiceExtras,
+    )
 
 
 def _why(result: ProjectAnalysisResult, service: str, decision: str) -> str:
@@ -37,7 +43,9 @@ def _why(result: ProjectAnalysisResult, service: str, decision: str) -> str:
     return ", ".join(str(ev) for ev in rows[-1].evidence[:2])
 
 
-def render(result: ProjectAnalysisResult, project: str, gateway: str = "local") -> str:
+def render(
+    result: ProjectAnalysisResult, project: str, gateway: str = "local", *, account: bool = True
+) -> str:
     """The ``opendeploy.toml`` text for ``result`` (which must not be refused).
 
     Args:
@@ -45,10 +53,14 @@ def render(result: ProjectAnalysisResult, project: str, gateway: str = "local") 
         project: Project name (a DNS label).
         gateway: Gateway URL to write; ``"local"`` (the embedded gateway) by default,
             so that nothing is deployed anywhere by accident.
+        account: The file is for an account (a personal access key or a claimed
+            agent). False sizes every service within an unclaimed agent's limits and
+            keeps one service active, the others written commented out.
     """
     doc = tomlkit.document()
     doc.add(tomlkit.comment("Written by `odiac init` from a local analysis of the source tree."))
     doc.add(tomlkit.comment("Comments name the evidence; review every value before `odiac apply`."))
+    doc.add(tomlkit.comment("Lines marked TODO(odiac) need a decision; delete each once settled."))
     doc.add("version", 1)
     doc.add(tomlkit.nl())
     section = tomlkit.table()
@@ -59,9 +71,13 @@ def render(result: ProjectAnalysisResult, project: str, gateway: str = "local") 
         )
     doc.add("gateway", section)
     proj = tomlkit.table()
+    for text in project_todos(result):
+        proj.add(tomlkit.comment(text))
     proj.add("name", project)
     doc.add("project", proj)
-    engines = result.databases
+    active = [s for s in result.services if account or s.name == primary_service(result)]
+    parked = [s for s in result.services if s not in active]
+    engines = [e for e in result.databases if any(e in s.dependencies for s in active)]
     if engines:
         deps = tomlkit.table(is_super_table=True)
         for engine in engines:
@@ -76,17 +92,50 @@ def render(result: ProjectAnalysisResult, project: str, gateway: str = "local") 
             deps.add(engine, table)
         doc.add("dependencies", deps)
     services = tomlkit.table(is_super_table=True)
-    for svc in result.services:
-        services.add(svc.name, _service(result, svc))
+    for svc in active:
+        services.add(svc.name, _service(result, svc, account))
     doc.add("services", services)
+    text = tomlkit.dumps(doc)
+    if parked:
+        text += _parked(result, parked, [e for e in result.databases if e not in engines])
     for ext in result.external:
         if ext.kind in ("external", "sidecar"):
-            doc.add(
-                tomlkit.comment(
-                    f"not built by OpenDeploy: {ext.name} ({ext.image}, {ext.evidence}); supply it yourself"
-                )
+            text += (
+                f"# not built by OpenDeploy: {ext.name} ({ext.image}, {ext.evidence});"
+                " supply it yourself\n"
             )
-    return tomlkit.dumps(doc)
+    return text
+
+
+def _parked(
+    result: ProjectAnalysisResult, parked: list[ServiceAnalysis], engines: list[str]
+) -> str:
+    """The services an unclaimed agent cannot run yet, as commented-out TOML."""
+    doc = tomlkit.document()
+    if engines:
+        deps = tomlkit.table(is_super_table=True)
+        for engine in engines:
+            table = tomlkit.table()
+            table.add("type", engine)
+            deps.add(engine, table)
+        doc.add("dependencies", deps)
+    services = tomlkit.table(is_super_table=True)
+    for svc in parked:
+        services.add(svc.name, _service(result, svc, True))
+    doc.add("services", services)
+    names = ", ".join(s.name for s in parked)
+    why = (
+        f"an unclaimed agent runs one service per project, so these stay commented out"
+        f" below: {names}. Claim the agent (apply prints the claim link) or set OPENDEPLOY_TOKEN,"
+        " then uncomment them, or run `odiac init --account --force`."
+    )
+    head = f"\n# {comment(why)}\n"
+    # doubts about a parked service are read when it is uncommented, not before
+    body = "".join(
+        f"# {line}\n" if line.strip() and not line.startswith("#") else f"{line}\n"
+        for line in tomlkit.dumps(doc).replace(MARK, "review:").splitlines()
+    )
+    return head + body
 
 
 def _why_dep(result: ProjectAnalysisResult, service: str, engine: str) -> str:
@@ -101,11 +150,17 @@ def _why_dep(result: ProjectAnalysisResult, service: str, engine: str) -> str:
     return ""
 
 
-def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis) -> Table:
+def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis, account: bool) -> Table:
     table = tomlkit.table()
     extras = result.extras.get(svc.name)
+    todos = service_todos(result, svc.name)
+
+    def todo(key: str) -> None:
+        for text in todos.pop(key, []):
+            table.add(tomlkit.comment(text))
 
     def put(key: str, value: object, decision: str | None = None) -> None:
+        todo(key)
         if value in ("", None, []):
             return
         table.add(key, value)
@@ -113,15 +168,19 @@ def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis) -> Table:
         if why:
             table[key].comment(why)
 
+    todo("")
+
     put("type", svc.project_type, "project_type")
     put("path", svc.source_path, "source_root")
     if svc.port is not None:
         put("port", svc.port, "port")
     elif svc.project_type in ("web", "static"):
-        for item in result.review:
-            if item.service == svc.name and item.code in _TODO_CODES:
-                table.add(tomlkit.comment(f"TODO port: {item.message}"))
+        if "port" not in todos:
+            todos["port"] = [comment("set the HTTP port the service listens on")]
+        todo("port")
         table.add(tomlkit.comment("port = <the HTTP port the service listens on>"))
+    else:
+        todo("port")
     put("language", svc.language)
     put("framework", svc.framework)
     if extras is not None and extras.deploy_mode == "dockerfile" and extras.dockerfile:
@@ -133,44 +192,109 @@ def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis) -> Table:
     put("start_command", svc.scripts_start, "scripts_start")
     if extras is not None:
         for command in extras.release_commands:
-            table.add(tomlkit.comment(f"release step to run before start: {command}"))
+            table.add(tomlkit.comment(comment(f"release step to run before start: {command}")))
         put("health_check_path", extras.health_check_path)
+    _sizes(table, ACCOUNT_SIZES if account else ANONYMOUS_SIZES, account)
+    todo("uses")
     if svc.dependencies:
         table.add("uses", list(svc.dependencies))
         found = (_why_dep(result, svc.name, engine) for engine in svc.dependencies)
         if why := "; ".join(dict.fromkeys(filter(None, found))):
             table["uses"].comment(why)
-    env = _env_table(svc.runtime_vars, svc, extras.late_bound_vars if extras else [])
+    env_todos = todos.pop("env", [])
+    for key in list(todos):
+        todo(key)  # keys init did not write: the doubt still lives in the service table
+    _volumes(table, svc, extras)
+    env = _env_table(
+        svc.runtime_vars, svc, extras.late_bound_vars if extras else [], env_todos, extras
+    )
     if env is not None:
         table.add("env", env)
-    build = _env_table(svc.build_time_vars, svc, extras.late_bound_vars if extras else [])
+    build = _env_table(
+        svc.build_time_vars, svc, extras.late_bound_vars if extras else [], None, extras
+    )
     if build is not None:
         table.add("build_env", build)
     return table
 
 
-def _env_table(variables: list[EnvVarSpec], svc: ServiceAnalysis, late: list[str]) -> Table | None:
-    if not variables:
+def _env_table(
+    variables: list[EnvVarSpec],
+    svc: ServiceAnalysis,
+    late: list[str],
+    todos: list[str] | None = None,
+    extras: ServiceExtras | None = None,
+) -> Table | None:
+    if not variables and not todos:
         return None
     table = tomlkit.table()
+    for text in todos or []:
+        table.add(tomlkit.comment(text))
+    refs = extras.env_aliases if extras is not None else {}
+    settings = set(extras.config_vars) if extras is not None else set()
+    origins = extras.default_origins if extras is not None else {}
     for var in variables:
-        if DEPENDENCY_ENV.match(var.name) and svc.dependencies:
+        target = refs.get(var.name)
+        if target and target.split(".", 1)[0] in svc.dependencies:
+            # the app reads its own name for a value the dependency injects under another
+            ref: InlineTable = tomlkit.inline_table()
+            ref.append("ref", target)
+            table.add(var.name, ref)
+            table[var.name].comment(f"the app reads {var.name}; the dependency provides it")
+            continue
+        if injected(var.name, svc.dependencies):
             table.add(tomlkit.comment(f"{var.name}: injected by the dependency in `uses`"))
             continue
         if var.name in late:
             table.add(
-                tomlkit.comment(f"TODO {var.name}: the public URL, known after the first deploy")
+                tomlkit.comment(
+                    comment(f"{var.name}: the public URL, known after the first deploy")
+                )
             )
             continue
-        if var.required or is_secret_name(var.name):
-            ref: InlineTable = tomlkit.inline_table()
-            ref.append("secret", f"env:{var.name}")
-            table.add(var.name, ref)
+        setting = var.name in settings or is_config_name(var.name)
+        if is_secret_name(var.name) or (var.required and not setting):
+            secret: InlineTable = tomlkit.inline_table()
+            secret.append("secret", f"env:{var.name}")
+            table.add(var.name, secret)
             if var.required:
                 table[var.name].comment("required: export it before plan/apply")
         elif var.default:
             table.add(var.name, var.default)
-            table[var.name].comment("default found in the source")
+            table[var.name].comment(_DEFAULT_NOTES.get(origins.get(var.name, ""), "default"))
+        elif var.required:
+            table.add(
+                tomlkit.comment(comment(f"{var.name} is a required setting: give it a value"))
+            )
+            table.add(tomlkit.comment(f'{var.name} = ""'))
         else:
             table.add(tomlkit.comment(f'{var.name} = "" (optional)'))
     return table
+
+
+_DEFAULT_NOTES = {
+    "code": "the app's own default (a fallback in the code)",
+    "compose": "value from the compose file",
+    "example": "example value from an env template; check it",
+}
+
+
+def _volumes(table: Table, svc: ServiceAnalysis, extras: ServiceExtras | None) -> None:
+    """Volume suggestions as commented TOML: keeping data is the user's decision."""
+    for vol in extras.volumes if extras is not None else []:
+        table.add(tomlkit.comment(f"the app writes data to disk ({vol.evidence});"))
+        table.add(tomlkit.comment("a redeploy loses it unless it lives on a volume:"))
+        table.add(tomlkit.comment(f"[services.{svc.name}.volumes.{vol.name}]"))
+        table.add(tomlkit.comment(f'mount_path = "{vol.mount_path}"'))
+        table.add(tomlkit.comment('size = "1Gi"'))
+
+
+def _sizes(table: Table, sizes: dict[str, str | int], account: bool) -> None:
+    for key, value in sizes.items():
+        table.add(key, value)
+    note = (
+        "the platform's defaults for an account"
+        if account
+        else "within an unclaimed agent's limits (1 CPU, 1Gi, 1 replica); claim it to raise them"
+    )
+    table["cpu"].comment(note)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import re
 from typing import TYPE_CHECKING
 
-import pathspec
+from odiac.source.ignore import GitIgnoreTree
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -60,7 +61,7 @@ class SourceIndex:
         self.unread: set[str] = set()
         self._sizes: dict[str, int] = {}
         self._texts: dict[str, str | None] = {}
-        self._ignores: dict[str, pathspec.GitIgnoreSpec] = {}
+        self._ignores = GitIgnoreTree()
         self._dirs: dict[str, list[str]] = {}
         self.reads = 0
         self._walk()
@@ -121,7 +122,7 @@ class SourceIndex:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return
-        self._ignores[rel_dir] = pathspec.GitIgnoreSpec.from_lines(lines)
+        self._ignores.add(rel_dir, "\n".join(lines))
 
     # -- queries ------------------------------------------------------------
 
@@ -172,14 +173,12 @@ class SourceIndex:
         return rel.count("/")
 
     def is_ignored(self, rel: str) -> bool:
-        """Whether a ``.gitignore`` in the tree matches ``rel`` (§1.5 "git-ignored")."""
-        for base, spec in self._ignores.items():
-            if base and not rel.startswith(base + "/"):
-                continue
-            sub = rel[len(base) + 1 :] if base else rel
-            if spec.match_file(sub):
-                return True
-        return False
+        """Whether git ignores ``rel`` (§1.5 "git-ignored"); a trailing ``/`` marks a folder.
+
+        The same engine decides what the upload leaves out, so analysis and upload
+        always see the same tree.
+        """
+        return self._ignores.ignored(rel)
 
     def read(self, rel: str, *, cache: bool = True) -> str | None:
         """File text (UTF-8, replacement on errors), or None when absent or too large.
@@ -225,15 +224,23 @@ class SourceIndex:
 
 
 def norm_dir(rel_dir: str) -> str:
-    """``"."``/``"./"``/``""`` → ``""``; strips slashes otherwise."""
-    cleaned = rel_dir.strip("/")
+    """``"."``/``"./"``/``""`` → ``""``; ``docker/..`` → ``""``; strips slashes otherwise.
+
+    A path that leaves the root keeps its leading ``..`` so callers can refuse it.
+    """
+    cleaned = rel_dir.strip().replace("\\", "/").strip("/")
     if cleaned in {"", "."}:
         return ""
-    return cleaned.removeprefix("./")
+    cleaned = posixpath.normpath(cleaned)
+    return "" if cleaned == "." else cleaned
 
 
 def join(base: str, rel: str) -> str:
-    """Join a service-relative path onto a repository-relative directory."""
+    """Join a service-relative path onto a repository-relative directory (normalised)."""
     base = norm_dir(base)
-    rel = rel.removeprefix("./")
-    return f"{base}/{rel}" if base else rel
+    return posixpath.normpath(f"{base}/{rel}" if base else rel) if rel else base
+
+
+def escapes_root(rel: str) -> bool:
+    """Whether a normalised repository-relative path points outside the root."""
+    return rel == ".." or rel.startswith("../") or rel.startswith("/")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from odiac.apply.deploy import DOMAIN_TYPES
 from odiac.apply.events import (
     ActionResult,
     ApplyResult,
@@ -101,7 +102,15 @@ async def _fill_report(rt: Runtime, outcome: ApplyResult) -> None:
     if not rt.project_id:
         return
     names = [n for n in sorted(rt.desired.services) if n in rt.service_ids]
-    missing = [n for n in names if n not in rt.domains]
+    # Workers, cron jobs and internal-only services have no public URL, whatever
+    # domain rows the gateway keeps.
+    public = {
+        n
+        for n in names
+        if rt.desired.services[n].type in DOMAIN_TYPES
+        and not rt.desired.services[n].get("internal_only")
+    }
+    missing = [n for n in names if n not in rt.domains and n in public]
     rows = await asyncio.gather(
         *(
             rt.client.list_domains(rt.service_ids[n], environment=rt.environment, type="auto")
@@ -118,7 +127,8 @@ async def _fill_report(rt: Runtime, outcome: ApplyResult) -> None:
             ServiceReport(
                 name=name,
                 service_id=rt.service_ids[name],
-                url=urls.get(name),
+                url=urls.get(name) if name in public else None,
+                public=name in public,
                 deployment_id=deployment.id if deployment else (known.id if known else None),
                 deployment_status=deployment.status
                 if deployment

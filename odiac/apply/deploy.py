@@ -77,7 +77,7 @@ async def bind_source(rt: Runtime, action: BindSource) -> str:
         raise ApplyError(
             'the gateway kept the previously bound source ("Project source already up to '
             'date"): the new source was NOT bound',
-            hint="F15: the temporary upload expired; run apply again to re-upload and bind.",
+            hint="The temporary upload expired; run apply again to re-upload and bind.",
         )
     project = await client.get_project(pid)
     deadline = rt.timing.clock() + EXTRACT_TIMEOUT_S
@@ -89,12 +89,12 @@ async def bind_source(rt: Runtime, action: BindSource) -> str:
     if project.source_status == "failed":
         raise ApplyError(
             f"the gateway could not extract the source: {project.extraction_error}",
-            hint="F32: fix the archive and run apply again.",
+            hint="Fix the archive and run apply again.",
         )
     if not project.source_path:
         raise ApplyError(
             "read-back shows no source bound to the project (source_path is empty)",
-            hint="F13: run apply again to re-upload and bind the source.",
+            hint="Run apply again to re-upload and bind the source.",
         )
     return "bound"
 
@@ -152,7 +152,8 @@ async def deploy(rt: Runtime, action: Deploy) -> str:
             hint=str(hint),
             log_tail=tail,
         )
-    if rt.desired.services[action.name].type in DOMAIN_TYPES:
+    wanted = rt.desired.services[action.name]
+    if wanted.type in DOMAIN_TYPES and not wanted.get("internal_only"):
         async with rt.slots.released():
             domain = await wait_for_auto_domain(
                 client, sid, environment=rt.environment, timing=rt.timing
@@ -160,7 +161,7 @@ async def deploy(rt: Runtime, action: Deploy) -> str:
         if domain is None:
             rt.reporter.note(
                 f"service {action.name}: deployed, but no auto domain appeared within 30 s "
-                "(F25: ingress is slow; run apply again later to finish)"
+                "(ingress is slow; run apply again later to finish)"
             )
         else:
             rt.domains[action.name] = domain
@@ -205,7 +206,7 @@ async def rename_subdomain(rt: Runtime, action: RenameSubdomain) -> str:
         if row is None:
             raise ApplyError(
                 f"service {action.name} has no auto domain yet",
-                hint="F25: the row appears after the first successful deployment; "
+                hint="The row appears after the first successful deployment; "
                 "run apply again shortly.",
             )
         domain_id = row.id
@@ -215,7 +216,7 @@ async def rename_subdomain(rt: Runtime, action: RenameSubdomain) -> str:
         if current.label != action.label:
             raise ApplyError(
                 f"subdomain {action.label!r} is not available ({check.reason})",
-                hint="F23: choose another label in opendeploy.toml.",
+                hint="Choose another label in opendeploy.toml.",
             )
 
     async def settled() -> ServiceDomain | None:

@@ -38,6 +38,7 @@ class ServiceReport:
     url: str | None = None
     deployment_id: str | None = None
     deployment_status: str | None = None
+    public: bool = True  # web/static; workers and cron jobs have no public URL
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from graphlib import TopologicalSorter
 from typing import TYPE_CHECKING, Any
 
-from odiac.apply import deploy, resources
+from odiac.apply import deploy, resources, volumes
 from odiac.apply.deploy import DeploymentFailed
 from odiac.apply.events import ActionResult, Outcome
 from odiac.apply.runtime import Slots
@@ -36,6 +36,10 @@ STEPS: dict[str, Step] = {
     "bind_source": deploy.bind_source,
     "deploy": deploy.deploy,
     "rename_subdomain": deploy.rename_subdomain,
+    "create_volume": volumes.create_volume,
+    "resize_volume": volumes.resize_volume,
+    "restore_volume": volumes.restore_volume,
+    "detach_volume": volumes.detach_volume,
 }
 
 DEFAULT_PARALLELISM = 4

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from odiac.errors import ApplyError
+from odiac.statedir import ensure_state_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -125,7 +126,7 @@ class ApplyLock:
             ApplyLocked: Another live process still holds it after ``wait`` seconds.
         """
         path = Path(folder) / LOCK_FILE
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ensure_state_dir(path.parent)
         deadline = clock() + max(0.0, wait)
         while True:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

@@ -25,7 +25,7 @@ class Hint:
     advice: str
 
     def __str__(self) -> str:
-        return f"{self.row}: {self.advice}"
+        return self.advice  # the row is for events and tests; people read the advice
 
 
 F13 = Hint(
@@ -36,12 +36,12 @@ F13 = Hint(
 )
 F26 = Hint(
     "F26",
-    "The application failed to build. The log tail above shows the build output; fix "
+    "The application failed to build (a build failure). The log tail above shows the build output; fix "
     "the build and run apply again (odiac does not retry a failed build by itself).",
 )
 F27 = Hint(
     "F27",
-    "The build succeeded but the rollout failed (image pull, quota, missing secret or a "
+    "A deploy failure: the build succeeded but the rollout failed (image pull, quota, missing secret or a "
     "crash at start). Check the logs above; if the service's size is at fault, change "
     "cpu/memory in opendeploy.toml and run apply again.",
 )
@@ -64,13 +64,13 @@ def deployment_hint(
         and "building" not in phases
     ):
         return F13
-    if "deploying" in phases:
+    sources = [line.source for line in logs or ()]
+    # The rollout's own log lines prove the build finished, even when polling saw the
+    # deployment only while it was building (a fast rollout that failed in between).
+    if "deploying" in phases or "deploy" in sources:
         return F27
     if "building" in phases:
         return F26
-    sources = [line.source for line in logs or ()]
-    if "deploy" in sources:
-        return F27
     if "buildctl" in sources:
         return F26
     return F13 if not logs else F26

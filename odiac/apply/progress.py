@@ -25,6 +25,9 @@ SYMBOLS = {"done": "ok", "failed": "FAILED", "skipped": "skipped", "manual": "ma
 
 def _describe(result: ActionResult) -> str:
     label = SYMBOLS.get(result.outcome, result.outcome)
+    if result.outcome == "failed":
+        # Said once, in full, with its hint and log tail when the apply ends.
+        return f"{result.action_id}: {label} (reported below)"
     return f"{result.action_id}: {label} - {result.detail}"
 
 

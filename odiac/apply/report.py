@@ -34,9 +34,9 @@ def failure_lines(result: ApplyResult) -> list[str]:
 
 
 def outcome_lines(result: ApplyResult) -> list[str]:
-    """Done / failed / skipped / manual, one line each, then the summary."""
+    """Skipped / manual, one line each, then the summary (failures: :func:`failure_lines`)."""
     lines: list[str] = []
-    for kind in ("failed", "skipped", "manual"):
+    for kind in ("skipped", "manual"):
         for item in result.by_outcome(kind):
             lines.append(f"{kind}: {item.action_id}: {item.detail}")
     lines.append(result.summary())
@@ -49,7 +49,8 @@ def report_lines(result: ApplyResult, *, local: bool) -> list[str]:
         return []
     lines = [_row("project_id", result.project_id)]
     for svc in result.services:
-        lines.append(_row("services", svc.name, svc.service_id, svc.url or "(no URL yet)"))
+        where = svc.url or ("(no URL yet)" if svc.public else "(no public URL: not a web service)")
+        lines.append(_row("services", svc.name, svc.service_id, where))
     for svc in result.services:
         if svc.deployment_id:
             lines.append(
@@ -108,5 +109,6 @@ def claim_lines(result: ApplyResult, credential: Credential, *, local: bool = Fa
     if local:
         from odiac.gateway.local import LOCAL_DB
 
+        lines.append(_row("claim now", "odiac auth claim  (binds it to a local user at once)"))
         lines.append(_row("claim page", f"serve it with: odiac emulator serve --db {LOCAL_DB}"))
     return lines

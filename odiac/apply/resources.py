@@ -13,6 +13,7 @@ from odiac.apply.retry import create_once, mutate_once
 from odiac.config.sensitive import is_sensitive_key
 from odiac.errors import ApplyError
 from odiac.gateway.errors import Conflict, GatewayHTTPError
+from odiac.plan import fields as table
 from odiac.plan.credentials import CREDENTIAL_ENV_KEYS
 from odiac.plan.service import desired_fields, live_fields
 from odiac.redact import register
@@ -28,9 +29,6 @@ if TYPE_CHECKING:
         SetEnv,
         UpdateService,
     )
-
-#: Fields of ``PUT /v1/services/{id}`` by their desired-state name.
-_WIRE_NAMES = {"path": "source_path"}
 
 
 def _name_taken(exc: GatewayHTTPError) -> bool:
@@ -155,11 +153,9 @@ def service_body(rt: Runtime, name: str) -> dict[str, Any]:
     svc = rt.desired.services[name]
     body: dict[str, Any] = {"name": name, "type": svc.type, "environment": rt.environment}
     for field, value in desired_fields(svc).items():
-        if field == "path":
-            if value != ".":
-                body["source_path"] = value
-        else:
-            body[field] = value
+        row = table.field(field)
+        if value != row.omit_at_create:
+            body[row.wire] = value
     body["runtime_variables"] = rt.env_values(name)
     body["build_variables"] = rt.env_values(name, build=True)
     return body
@@ -185,16 +181,11 @@ async def create_service(rt: Runtime, action: CreateService) -> str:
 
 def _verify_service(name: str, svc: DesiredService, back: Service, body: dict[str, Any]) -> None:
     from odiac.plan.inputs import LiveService
+    from odiac.state.refresh import live_values
 
     if back.type != svc.type:
         raise ApplyError(f"service {name}: read-back type {back.type!r}, planned {svc.type!r}")
-    live = live_fields(
-        LiveService(
-            id=back.id,
-            type=back.type,
-            **{f: (getattr(back, _WIRE_NAMES.get(f, f)) or None) for f in desired_fields(svc)},
-        )
-    )
+    live = live_fields(LiveService(id=back.id, type=back.type, values=live_values(back)))
     _compare(name, desired_fields(svc), live)
     _compare_env(name, "runtime env", body["runtime_variables"], back.runtime_variables)
     _compare_env(name, "build env", body["build_variables"], back.build_variables)
@@ -223,7 +214,7 @@ async def update_service(rt: Runtime, action: UpdateService) -> str:
     want = desired_fields(svc)
     paths = {c.path for c in action.changes}
     body: dict[str, Any] = {
-        _WIRE_NAMES.get(p, p): want.get(p) for p in sorted(paths) if not p.startswith("build_env.")
+        table.field(p).wire: want.get(p) for p in sorted(paths) if not p.startswith("build_env.")
     }
     if any(p.startswith("build_env.") for p in paths):
         body["build_variables"] = rt.env_values(action.name, build=True)

@@ -116,7 +116,7 @@ class Runtime:
                 f"{where}: dependency {item.dependency!r} has no {item.key} "
                 "(it was not created or did not report its connection env)"
             )
-        if is_sensitive_key(item.key):
+        if is_sensitive_key(item.key) or (item.ref is not None and item.sensitive):
             register(env[item.key])  # credentials only, not ports (see resources.py)
         return env[item.key]
 

@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("odiac.cli.cancel:command", "Cancel a running deployment."),
     "redeploy": ("odiac.cli.redeploy:command", "Redeploy a service's current source."),
     "import": ("odiac.cli.import_:command", "Write opendeploy.toml from a live project."),
+    "destroy": ("odiac.cli.destroy:command", "Delete one environment's project (asks first)."),
 }
 
 
@@ -70,17 +71,23 @@ class LazyGroup(click.Group):
 
 # Options users naturally write after the subcommand too (`odiac plan --env production`).
 _REPEATABLE = {
-    "environment": ("--env", "Environment overlay (default: staging)."),
+    "environment": ("--env", "Environment (default: the file's default, staging unless set)."),
     "config_path": ("--config", "Path to the configuration file (default: opendeploy.toml)."),
     "gateway": ("--gateway", "Gateway base URL (with /api) or 'local'; overrides the file."),
 }
 
 
-def _accept_global_options(command: click.Command) -> None:
+#: Commands that read no configuration and use no gateway (``emulator serve`` is one).
+_NO_GLOBALS = frozenset({("emulator", "serve")})
+
+
+def _accept_global_options(command: click.Command, parent: str = "") -> None:
     """Let a subcommand (or each command of a group) take --env/--config/--gateway too."""
+    if (parent, command.name) in _NO_GLOBALS:
+        return
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            _accept_global_options(sub)
+            _accept_global_options(sub, command.name or "")
         return
     taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
     for field, (flag, help_text) in _REPEATABLE.items():
@@ -130,7 +137,12 @@ def _available(name: str) -> bool:
     help="Path to the configuration file (default: opendeploy.toml).",
 )
 @click.option("--gateway", help="Gateway base URL (with /api) or 'local'; overrides the file.")
-@click.option("--env", "environment", default=None, help="Environment overlay (default: staging).")
+@click.option(
+    "--env",
+    "environment",
+    default=None,
+    help="Environment (default: the file's default, staging unless set).",
+)
 @click.option("-v", "--verbose", count=True, help="More output; -vv logs HTTP traffic (redacted).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors and the final result.")
 @click.option("--no-color", is_flag=True, help="Disable colours (NO_COLOR is honoured too).")

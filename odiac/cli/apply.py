@@ -54,6 +54,12 @@ EXIT_INTERRUPTED = 130
     is_flag=True,
     help="Write JSON Lines events to stdout (docs/events.md); needs --auto-approve or PLAN_FILE.",
 )
+@click.option(
+    "--allow-detach-volumes",
+    is_flag=True,
+    help="Detach volumes no longer in opendeploy.toml (kept, restorable for 7 days) "
+    "instead of listing them for you to handle.",
+)
 @click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
 @click.pass_obj
 def command(
@@ -64,6 +70,7 @@ def command(
     follow_logs: bool,
     lock_timeout: float,
     as_json: bool,
+    allow_detach_volumes: bool,
     token: str | None,
 ) -> None:
     """Apply the changes of a fresh plan (after confirmation) or of a saved PLAN_FILE.
@@ -79,6 +86,7 @@ def command(
         raise click.UsageError(
             "--json cannot ask for confirmation: add --auto-approve or PLAN_FILE"
         )
+    _read_file_first(options)
     if plan_file is None and not auto_approve and not is_interactive():
         raise ApplyError(
             "refusing to apply without confirmation: there is no terminal to ask on",
@@ -101,6 +109,7 @@ def command(
                     follow_logs=follow_logs,
                     token=token,
                     as_json=as_json,
+                    allow_detach_volumes=allow_detach_volumes,
                 )
             )
         except asyncio.CancelledError:
@@ -117,6 +126,25 @@ def command(
         )
 
 
+def _read_file_first(options: GlobalOptions) -> None:
+    """Load the configuration before asking for a terminal or taking the folder's lock.
+
+    A missing or invalid file is the first thing to say, and a folder that cannot be
+    planned is left as it was (no ``.opendeploy/apply.lock``).
+
+    Raises:
+        ConfigError: The file is missing or invalid (every problem listed).
+    """
+    from odiac.config.loader import load_config
+
+    gateway = options.gateway_override
+    load_config(
+        options.config_file,
+        options.env_name,
+        overrides={"gateway.url": gateway} if gateway else None,
+    )
+
+
 async def _apply(
     options: GlobalOptions,
     *,
@@ -126,10 +154,13 @@ async def _apply(
     follow_logs: bool,
     token: str | None,
     as_json: bool = False,
+    allow_detach_volumes: bool = False,
 ) -> ApplyResult | None:
     async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
-        prepared = await session.prepare(plan_file=plan_file)
-        print_findings(prepared, err=True)
+        prepared = await session.prepare(
+            plan_file=plan_file, allow_detach_volumes=allow_detach_volumes
+        )
+        print_findings(prepared, err=True, locate=session.locate)
         refuse_on_errors(prepared)
         plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan
         events = _json_reporter() if as_json else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,16 +55,8 @@ def status(options: GlobalOptions | None, as_json: bool, token: str | None) -> N
 
 
 def _gateway(options: GlobalOptions) -> str:
-    """The gateway the configuration targets: --gateway, the config file, OD_GATEWAY, default."""
-    if options.gateway:
-        return options.gateway
-    if options.config_file.exists():
-        from odiac.config.loader import load_config
-
-        return load_config(options.config_file, options.env_name).config.gateway.url
-    from odiac.config.model import DEFAULT_GATEWAY
-
-    return os.environ.get("OD_GATEWAY") or DEFAULT_GATEWAY
+    """The gateway the configuration targets (the one resolution order of every command)."""
+    return options.resolve_gateway()
 
 
 async def _status(options: GlobalOptions, token: str | None) -> dict[str, Any]:
@@ -88,6 +79,52 @@ async def _status(options: GlobalOptions, token: str | None) -> dict[str, Any]:
         "email": email,
         "source": _SOURCES.get(credential.source, str(credential.auth_file)),
     }
+
+
+@group.command(name="claim")
+@click.option(
+    "--email",
+    default="me@localhost",
+    show_default=True,
+    help="Local gateway only: the local user the agent is bound to.",
+)
+@click.pass_obj
+def claim(options: GlobalOptions | None, email: str) -> None:
+    """Claim this folder's client agent, which lifts the caps of an anonymous agent.
+
+    On the local gateway it binds the agent to a local user at once (no browser,
+    no server). On OpenDeploy it prints the claim URL to open and sign in at.
+    """
+    options = options or GlobalOptions()
+    from odiac.cli.output import echo
+    from odiac.gateway.local import claim_local_agent, is_local
+
+    gateway = _gateway(options)
+    if is_local(gateway):
+        credential = asyncio.run(claim_local_agent(Path.cwd(), email=email))
+        echo(f"Claimed: client agent {credential.agent_id} is bound to {email} (local gateway).")
+        echo("The caps of an anonymous agent no longer apply; plan again to see it.")
+        return
+    report = asyncio.run(_status(options, None))
+    if report["state"] != "pending":
+        echo(f"Nothing to claim: the credential is a {_LABELS[report['state']]}.")
+        return
+    url = asyncio.run(_claim_url(options))
+    if url is None:
+        from odiac.errors import CredentialError
+
+        raise CredentialError("the auth file holds no claim URL for this agent")
+    echo("Open this URL, sign in and confirm; the caps are lifted once the agent is bound:")
+    click.echo(url)  # not redacted: the URL must carry the bind signature to work
+
+
+async def _claim_url(options: GlobalOptions) -> str | None:
+    from odiac.gateway.local import open_gateway
+
+    async with open_gateway(
+        gateway=_gateway(options), workdir=Path.cwd(), flag_token=None, allow_register=False
+    ) as (_client, credential):
+        return credential.claim_url
 
 
 def _warn(message: str) -> None:

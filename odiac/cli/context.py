@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_CONFIG = "opendeploy.toml"
-DEFAULT_ENVIRONMENT = "staging"
+#: Environment variable naming the gateway for one run (over the file, under --gateway).
+GATEWAY_ENV = "OD_GATEWAY"
 
 
 @dataclass(frozen=True)
@@ -24,5 +25,34 @@ class GlobalOptions:
         return Path(self.config_path or DEFAULT_CONFIG)
 
     @property
-    def env_name(self) -> str:
-        return self.environment or DEFAULT_ENVIRONMENT
+    def env_name(self) -> str | None:
+        """The ``--env`` value; None selects the file's default environment."""
+        return self.environment
+
+    @property
+    def gateway_override(self) -> str | None:
+        """The gateway chosen for this run over the file's: ``--gateway``, then ``OD_GATEWAY``."""
+        import os
+
+        return self.gateway or os.environ.get(GATEWAY_ENV) or None
+
+    def resolve_gateway(self) -> str:
+        """The gateway every command uses: ``--gateway``, ``OD_GATEWAY``, the file, the default.
+
+        The file's ``[gateway] url`` is read leniently here (a file that fails
+        validation for another reason still names its gateway).
+        """
+        override = self.gateway_override
+        if override:
+            return override
+        import tomllib
+
+        from odiac.config.model import DEFAULT_GATEWAY
+
+        try:
+            document = tomllib.loads(self.config_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return DEFAULT_GATEWAY
+        section = document.get("gateway")
+        url = section.get("url") if isinstance(section, dict) else None
+        return url if isinstance(url, str) and url else DEFAULT_GATEWAY

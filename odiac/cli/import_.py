@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     "--env",
     "environment",
     default=None,
-    help="Environment whose domains are read (default: the global --env, else staging).",
+    help="Write into the existing -o file as this environment's overlay and project.",
 )
 @click.option(
     "-o",
@@ -60,14 +59,23 @@ def command(
     from odiac.ops.lookup import OperationError
 
     path = Path(output)
-    if path.exists() and not force:
+    env = environment or options.env_name
+    into_overlay = env is not None and path.exists()
+    if path.exists() and not force and not into_overlay:
         raise OperationError(
             f"{output} already exists; nothing was written",
-            hint="Pass --force to overwrite it, or -o to write elsewhere.",
+            hint="Pass --force to overwrite it, -o to write elsewhere, or --env NAME to "
+            "add the project to it as that environment.",
         )
-    gateway = options.gateway or os.environ.get("OD_GATEWAY") or _default_gateway()
-    env = environment or options.env_name
+    gateway = options.resolve_gateway()
     result = run_interruptible(_import(gateway, project_name, env, token))
+    if into_overlay and env is not None:
+        _write_overlay(path, result, env, replace=force)
+        if as_json:
+            echo(json.dumps(result.to_json(str(path)), indent=2, sort_keys=True))
+        else:
+            _report(result, str(path), environment=env)
+        return
     _write_checked(path, result.text(), env)
     if as_json:
         echo(json.dumps(result.to_json(str(path)), indent=2, sort_keys=True))
@@ -75,15 +83,15 @@ def command(
         _report(result, str(path))
 
 
-def _default_gateway() -> str:
-    from odiac.config.model import DEFAULT_GATEWAY
-
-    return DEFAULT_GATEWAY
-
-
-async def _import(gateway: str, project: str, environment: str, token: str | None) -> ImportResult:
+async def _import(
+    gateway: str, project: str, environment: str | None, token: str | None
+) -> ImportResult:
     from odiac.gateway.local import open_gateway
+    from odiac.ops.import_secrets import learn_existing_secrets
     from odiac.ops.importer import build_document, read_live_project
+
+    # Values the folder's own file resolves to are secrets: they never enter the new file.
+    learn_existing_secrets(Path("opendeploy.toml"), environment)
 
     async with open_gateway(
         gateway=gateway,
@@ -92,11 +100,11 @@ async def _import(gateway: str, project: str, environment: str, token: str | Non
         allow_register=False,
         warn=warn,
     ) as (client, _credential):
-        data = await read_live_project(client, project, environment)
+        data = await read_live_project(client, project, environment or "staging")
     return build_document(data, gateway=gateway)
 
 
-def _write_checked(path: Path, text: str, environment: str) -> None:
+def _write_checked(path: Path, text: str, environment: str | None) -> None:
     """Validate the document with the real loader first; write only a loadable file."""
     from odiac.config.loader import load_config
 
@@ -108,10 +116,29 @@ def _write_checked(path: Path, text: str, environment: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _report(result: ImportResult, path: str) -> None:
+def _write_overlay(path: Path, result: ImportResult, environment: str, *, replace: bool) -> None:
+    """Add the live project to an existing file as ``[environments.<environment>]``."""
+    from odiac.ops.import_overlay import OverlayExists, overlay_document
+    from odiac.ops.lookup import OperationError
+
+    try:
+        text, notes = overlay_document(
+            path.read_text(encoding="utf-8"), result.document, environment, replace=replace
+        )
+    except OverlayExists:
+        raise OperationError(
+            f"{path} already has [environments.{environment}]; nothing was written",
+            hint="Pass --force to replace that environment's overlay.",
+        ) from None
+    result.notes.extend(notes)
+    _write_checked(path, text, environment)
+
+
+def _report(result: ImportResult, path: str, *, environment: str | None = None) -> None:
     deps = len(result.dependencies)
+    where = f"[environments.{environment}] of {path}" if environment else path
     echo(
-        f'Wrote {path} for project "{result.project}": {len(result.services)} '
+        f'Wrote {where} for project "{result.project}": {len(result.services)} '
         f"service{'s' if len(result.services) != 1 else ''}, {deps} "
         f"dependenc{'ies' if deps != 1 else 'y'}."
     )
@@ -122,4 +149,4 @@ def _report(result: ImportResult, path: str) -> None:
             echo(f"  {req.variable.ljust(width)}  {', '.join(req.used_by)}")
     for item in result.notes:
         echo(f"Note: {item}")
-    echo("Then check it with: odiac plan")
+    echo(f"Then check it with: odiac plan{f' --env {environment}' if environment else ''}")

@@ -14,6 +14,7 @@ from odiac.cli.output import echo
 
 if TYPE_CHECKING:
     from odiac.analysis.result import ProjectAnalysisResult
+    from odiac.cli.init_account import Target
 
 
 @click.command("init")
@@ -24,18 +25,40 @@ if TYPE_CHECKING:
     "--json", "as_json", is_flag=True, help="Print the analysis (§9 payload); write nothing."
 )
 @click.option("--explain", is_flag=True, help="Print the evidence ledger and review items.")
+@click.option(
+    "--account/--anonymous",
+    "account",
+    default=None,
+    help="Size for an account, or for an unclaimed agent's limits (default: from the "
+    "credential apply would use).",
+)
 @click.pass_context
 def command(
-    ctx: click.Context, path: Path, name: str | None, force: bool, as_json: bool, explain: bool
+    ctx: click.Context,
+    path: Path,
+    name: str | None,
+    force: bool,
+    as_json: bool,
+    explain: bool,
+    account: bool | None,
 ) -> None:
     """Detect services, ports, databases and env names, then write opendeploy.toml.
 
     Reads the source only (nothing is installed, built or run) and never copies a
     value from a real .env file: required secrets become { secret = "env:NAME" }
-    references. Ambiguous facts are left as commented TODOs.
+    references. Everything uncertain is written as a `# TODO(odiac):` comment at
+    the key it concerns; `odiac validate` warns while any remain.
+
+    With no credential yet, or an unclaimed client agent, sizes fit the anonymous
+    limits (1 CPU, 1Gi memory, 1 replica, one service per project): the first web
+    service stays active and the others are written commented out. With
+    OPENDEPLOY_TOKEN or a claimed agent, every service is written with the
+    platform's default sizes.
     """
     from odiac.analysis.pipeline import dns_label
     from odiac.analysis.scaffold import render
+    from odiac.cli.init_account import Target, detect
+    from odiac.config.todos import find_todos
     from odiac.plugin.manager import get_plugin_manager
 
     options = ctx.find_object(GlobalOptions) or GlobalOptions()
@@ -55,20 +78,45 @@ def command(
         echo(f"{target} already exists; pass --force to overwrite it.", err=True)
         sys.exit(1)
     project = dns_label(name) if name else result.project_name
-    text = render(result, project, gateway=options.gateway or "local")
+    gateway = options.gateway or _previous_gateway(target) or "local"
+    if account is None:
+        target_account = detect(path, gateway)
+    else:
+        target_account = Target(account, "--account" if account else "--anonymous")
+    text = render(result, project, gateway=gateway, account=target_account.account)
     target.write_text(text, encoding="utf-8")
     services = ", ".join(
         f"{s.name} ({s.framework or s.language or 'unknown'})" for s in result.services
     )
     echo(f"Wrote {target}: {services}.")
+    _sizing(result, target_account)
     for ext in result.external:
         if ext.kind in ("external", "sidecar"):
             echo(f"  external: {ext.name} ({ext.image}) is not built; supply it yourself")
-    todo = [item for item in result.review if item.severity == "blocking"]
-    for item in todo:
-        echo(f"  review: {item.service or 'project'}: {item.message}")
+    todos = find_todos(text)
+    if todos:
+        echo(f"{len(todos)} item(s) to review, marked TODO(odiac) in the file:")
+        for todo in todos:
+            echo(f"  {target}:{todo.line}: {todo.message}")
     if not explain:
         echo("Run `odiac init --explain` to see the evidence, then `odiac validate`.")
+
+
+def _sizing(result: ProjectAnalysisResult, target: Target) -> None:
+    if target.account:
+        echo(f"Sizes: the platform's defaults for an account ({target.why}).")
+        return
+    echo(f"Sizes: within an unclaimed agent's limits, 1 CPU, 1Gi memory, 1 replica ({target.why}).")
+    if len(result.services) > 1:
+        from odiac.analysis.scaffold_review import primary_service
+
+        keep = primary_service(result)
+        rest = ", ".join(s.name for s in result.services if s.name != keep)
+        echo(
+            f"An unclaimed agent runs one service per project: {keep} is active and {rest} "
+            "are written commented out. Claim the agent (apply prints the claim link) or set "
+            "OPENDEPLOY_TOKEN, then run `odiac init --account --force` to deploy them all."
+        )
 
 
 def _explain(result: ProjectAnalysisResult) -> None:
@@ -81,3 +129,14 @@ def _explain(result: ProjectAnalysisResult) -> None:
         where = "; ".join(str(ev) for ev in item.evidence)
         suffix = f"  [{where}]" if where else ""
         echo(f"{item.severity}: {item.service or '(project)'}: {item.message}{suffix}", err=True)
+
+
+def _previous_gateway(target: Path) -> str | None:
+    """The gateway the file being overwritten named (a re-run keeps it)."""
+    import tomllib
+
+    try:
+        url = tomllib.loads(target.read_text(encoding="utf-8"))["gateway"]["url"]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        return None
+    return url if isinstance(url, str) and url else None

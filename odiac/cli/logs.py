@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
+import click.shell_completion
 
 from odiac.cli.output import echo
 from odiac.ops.interact import note, run_interruptible, warn
@@ -28,12 +29,31 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
+def _complete_services(
+    ctx: click.Context, _param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Service names of ``opendeploy.toml`` (read offline, leniently) for shell completion."""
+    import tomllib
+    from pathlib import Path
+
+    root = ctx.find_root().params
+    folder = Path(root.get("chdir") or ".")
+    config = Path(root.get("config_path") or ctx.params.get("config_path") or "opendeploy.toml")
+    try:
+        document = tomllib.loads((folder / config).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    services = document.get("services")
+    names = sorted(services) if isinstance(services, dict) else []
+    return [click.shell_completion.CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
 @click.command(
     "logs",
     epilog="Examples:\n\n\b\n  odiac logs web --tail 50\n  odiac logs web --build --since 10m\n"
     "  odiac logs web --follow",
 )
-@click.argument("service")
+@click.argument("service", shell_complete=_complete_services)
 @click.option("--deployment", "deployment_id", help="Deployment id (default: the newest).")
 @click.option(
     "--tail",

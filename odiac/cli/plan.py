@@ -56,6 +56,22 @@ EXIT_CHANGES = 2
     show_default=True,
     help="Accepted for symmetry with apply; planning reads concurrently anyway.",
 )
+@click.option(
+    "--allow-detach-volumes",
+    is_flag=True,
+    help="Detach volumes no longer in opendeploy.toml (kept, restorable for 7 days) "
+    "instead of listing them for you to handle.",
+)
+@click.option(
+    "--all-envs",
+    is_flag=True,
+    help="Plan every environment the file declares, concurrently, with one summary.",
+)
+@click.option(
+    "--destroy",
+    is_flag=True,
+    help="Preview what `odiac destroy` would delete in this environment.",
+)
 @click.option("--token", help="Gateway token (default: OPENDEPLOY_TOKEN or the auth file).")
 @click.pass_obj
 def command(
@@ -65,6 +81,9 @@ def command(
     as_json: bool,
     fmt: str,
     parallelism: int,
+    allow_detach_volumes: bool,
+    all_envs: bool,
+    destroy: bool,
     token: str | None,
 ) -> None:
     """Refresh the live state and show the changes apply would make.
@@ -75,7 +94,29 @@ def command(
     """
     del parallelism
     fmt = "json" if as_json else fmt
-    has_changes = asyncio.run(_plan(options, fmt=fmt, out_path=out_path, token=token))
+    if all_envs or destroy:
+        if out_path:
+            raise click.UsageError("-o saves one environment's plan; it cannot be combined here")
+        if all_envs and destroy:
+            raise click.UsageError("--destroy previews one environment; drop --all-envs")
+        if all_envs and options.environment:
+            raise click.UsageError("--all-envs plans every environment; drop --env")
+    if all_envs:
+        from odiac.cli.plan_all import plan_all_envs
+
+        has_changes = asyncio.run(plan_all_envs(options, fmt=fmt, token=token, warn=_warn))
+    elif destroy:
+        has_changes = asyncio.run(_plan_destroy(options, fmt=fmt, token=token))
+    else:
+        has_changes = asyncio.run(
+            _plan(
+                options,
+                fmt=fmt,
+                out_path=out_path,
+                token=token,
+                allow_detach_volumes=allow_detach_volumes,
+            )
+        )
     if detailed_exitcode and has_changes:
         # SystemExit, not click's Exit: the entry point runs click with
         # standalone_mode=False, where click returns Exit codes instead of exiting.
@@ -83,15 +124,22 @@ def command(
 
 
 async def _plan(
-    options: GlobalOptions, *, fmt: str, out_path: str | None, token: str | None
+    options: GlobalOptions,
+    *,
+    fmt: str,
+    out_path: str | None,
+    token: str | None,
+    allow_detach_volumes: bool = False,
 ) -> bool:
     async with open_session(
         options, flag_token=token, allow_register=False, warn=_warn, allow_no_credential=True
     ) as session:
-        prepared = await session.prepare(plan_file=out_path)
+        prepared = await session.prepare(
+            plan_file=out_path, allow_detach_volumes=allow_detach_volumes
+        )
         if session.credential is None:
             echo(_first_run_note(session), err=True)
-        print_findings(prepared, err=True)
+        print_findings(prepared, err=True, locate=session.locate)
         refuse_on_errors(prepared)
         _render(session, prepared, fmt)
         if out_path:
@@ -101,6 +149,34 @@ async def _plan(
             if fmt == "text":
                 echo(f"Saved the plan to {out_path}. Apply it with: odiac apply {out_path}")
         return prepared.plan.has_changes
+
+
+async def _plan_destroy(options: GlobalOptions, *, fmt: str, token: str | None) -> bool:
+    """``--destroy``: what destroy would delete; "changes" when the project exists."""
+    from odiac.cli.destroy import preview
+    from odiac.ops.destroy import DestroyRefused, read_target, refuse_pending_agent
+
+    async with open_session(
+        options, flag_token=token, allow_register=False, warn=_warn, allow_no_credential=True
+    ) as session:
+        loaded = session.loaded
+        if session.credential is None:
+            echo(_first_run_note(session), err=True)
+            from odiac.ops.destroy import DestroyTarget
+
+            target = DestroyTarget(loaded.environment, loaded.config.project.name, None, None)
+        else:
+            target = await read_target(
+                session.client, loaded.config.project.name, loaded.environment
+            )
+        refusal = None
+        if target.exists and session.credential is not None:
+            try:
+                await refuse_pending_agent(session.client, session.credential, target)
+            except DestroyRefused as exc:
+                refusal = f"{exc.message}. {exc.hint}"
+        echo(preview(target, refusal, as_json=fmt == "json"))
+        return target.exists
 
 
 def _first_run_note(session: Session) -> str:

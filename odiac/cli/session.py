@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import secrets
 import tempfile
@@ -25,15 +26,19 @@ from odiac.desired import (
     desired_dependencies,
     source_excludes,
     source_root,
+    volume_services,
 )
 from odiac.desired.auto import auto_fields
+from odiac.desired.secrets import require_all
 from odiac.errors import CredentialError, PlanError
+from odiac.plan.caps import fit_anonymous_defaults
 from odiac.plan.inputs import LiveState
 from odiac.plan.model import UploadSource
 from odiac.plan.planner import make_plan
 from odiac.plugin.types import PolicySubject, SecretContext
-from odiac.state.checks import Finding, run_checks
+from odiac.state.checks import Finding, cap_findings, is_pending_agent, run_checks
 from odiac.state.refresh import Snapshot, read_snapshot
+from odiac.statedir import ensure_state_dir
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -84,8 +89,27 @@ class Session:
     workdir: Path
     scratch: Path
     hmac_key: bytes
+    # The sessions of one --all-envs run share this dict (dataclasses.replace keeps it):
+    # the project list, a source scan and an analysis are then read once, not per
+    # environment. None (one environment): every prepare() reads afresh.
+    memo: dict[str, asyncio.Future[Any]] | None = field(default=None, repr=False)
 
-    async def prepare(self, *, with_checks: bool = True, plan_file: str | None = None) -> Prepared:
+    async def _once(self, key: str, work: Callable[[], Any], *, in_thread: bool = True) -> Any:
+        if self.memo is None:
+            return await (asyncio.to_thread(work) if in_thread else work())
+        future = self.memo.get(key)
+        if future is None:
+            started = asyncio.to_thread(work) if in_thread else work()
+            future = self.memo[key] = asyncio.ensure_future(started)
+        return await future
+
+    async def prepare(
+        self,
+        *,
+        with_checks: bool = True,
+        plan_file: str | None = None,
+        allow_detach_volumes: bool = False,
+    ) -> Prepared:
         """Scan the source, refresh, build the desired state, check, and plan.
 
         No archive is written: planning needs only the source identity. The scan
@@ -95,14 +119,15 @@ class Session:
         Args:
             with_checks: Run the plan-time checks and policies.
             plan_file: A plan file written or read by this run (kept out of the source).
+            allow_detach_volumes: Detach live volumes missing from the file.
         """
         config = self.loaded.config
         # return_exceptions: a failed scan must not leave the refresh running unowned
         # (threads cannot be cancelled anyway); the first failure is raised once all end.
         results = await asyncio.gather(
             self._snapshot(),
-            asyncio.to_thread(self._scan_source, plan_file),
-            asyncio.to_thread(self._analysis, with_checks),
+            self._scan(plan_file),
+            self._analyse(with_checks),
             return_exceptions=True,
         )
         for result in results:
@@ -113,6 +138,7 @@ class Session:
         )
         # One resolver per run: each reference is resolved once, even the Git token.
         run_secrets = RunSecrets(self.plugins, self._secret_context())
+        require_all(run_secrets, config, self.locate)
         desired = build_desired(
             config,
             config_path=self.loaded.path,
@@ -124,12 +150,26 @@ class Session:
             secrets=run_secrets,
             analysis=analysis,
         )
+        # An anonymous agent (the one apply would register, or a pending one) gets sizes
+        # within its caps wherever the file leaves them unset.
+        pending = self.credential is None or await is_pending_agent(self.client, self.credential)
+        if pending:
+            desired = fit_anonymous_defaults(desired)
         findings: list[Finding] = []
         if with_checks:
             if self.credential is not None:
-                findings = await run_checks(self.client, self.credential, desired, snapshot)
+                findings = await run_checks(
+                    self.client, self.credential, desired, snapshot, pending=pending
+                )
+            else:  # apply will register a fresh anonymous agent: its caps apply
+                findings = cap_findings(desired, snapshot.live, claim_url=None, fresh=True)
             findings.extend(self._policies(analysis))
-        plan = make_plan(desired, snapshot.live, hmac_key=self.hmac_key)
+        plan = make_plan(
+            desired,
+            snapshot.live,
+            hmac_key=self.hmac_key,
+            allow_detach_volumes=allow_detach_volumes,
+        )
         return Prepared(
             desired=desired,
             live=snapshot.live,
@@ -155,11 +195,17 @@ class Session:
             # No credential has ever existed here: apply registers a fresh client
             # agent, which owns no project, so this is exactly what apply will see.
             return Snapshot(live=LiveState())
+        # One project list per connection serves every environment of an --all-envs run.
+        projects = await self._once(
+            repr(("projects", id(self.client))), self.client.list_projects, in_thread=False
+        )
         return await read_snapshot(
             self.client,
             config.project.name,
             self.loaded.environment,
             dependencies=desired_dependencies(config),
+            volume_services=volume_services(config),
+            projects=projects,
         )
 
     def locate(self, key_path: tuple[str, ...]) -> tuple[str, int] | None:
@@ -193,6 +239,21 @@ class Session:
             expect_digest=upload.digest or plan.source.digest,
         )
 
+    async def _scan(self, plan_file: str | None) -> SourceScan | None:
+        config = self.loaded.config
+        key = repr(("scan", config.source, str(self.loaded.path.resolve()), plan_file))
+        scan: SourceScan | None = await self._once(key, lambda: self._scan_source(plan_file))
+        return scan
+
+    async def _analyse(self, with_checks: bool) -> ProjectAnalysisResult | None:
+        root = self._analysis_root(with_checks)
+        if root is None:
+            return None
+        analysis: ProjectAnalysisResult = await self._once(
+            repr(("analysis", str(root.resolve()))), lambda: self.plugins.analyze(root)
+        )
+        return analysis
+
     def _scan_source(self, plan_file: str | None) -> SourceScan | None:
         config = self.loaded.config
         if config.source.git:
@@ -216,9 +277,9 @@ class Session:
             return None
         return run_secrets.resolve(ref)
 
-    def _analysis(self, with_checks: bool) -> ProjectAnalysisResult | None:
-        """The source analysis, made once per plan when a policy or an ``"auto"`` field
-        needs it (None otherwise, or when no analyzer is installed)."""
+    def _analysis_root(self, with_checks: bool) -> Path | None:
+        """The folder to analyse, once per plan, when a policy or an ``"auto"`` field
+        needs the analysis (None otherwise, or when no analyzer is installed)."""
         config = self.loaded.config
         wanted = (with_checks and bool(self.plugins.policies())) or any(
             auto_fields(svc.model_dump()) for svc in config.services.values()
@@ -226,7 +287,7 @@ class Session:
         root = source_root(config, self.loaded.path)
         if not wanted or not root.is_dir() or not self.plugins.analyzers():
             return None
-        return self.plugins.analyze(root)
+        return root
 
     def _policies(self, analysis: ProjectAnalysisResult | None) -> list[Finding]:
         subject = PolicySubject(
@@ -262,7 +323,7 @@ def load_plan_key(workdir: Path) -> bytes:
         data = b""
     if len(data) >= KEY_BYTES:
         return data[:KEY_BYTES]
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_state_dir(path.parent)
     key = secrets.token_bytes(KEY_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
@@ -280,6 +341,7 @@ async def open_session(
     warn: Callable[[str], None] | None = None,
     client_options: dict[str, Any] | None = None,
     allow_no_credential: bool = False,
+    shared: Session | None = None,
 ) -> AsyncIterator[Session]:
     """Load the configuration and connect to its gateway.
 
@@ -293,6 +355,8 @@ async def open_session(
             token variable, no auth file), open a session without one instead of
             failing (``odiac plan`` for a first-time user). Not in CI for a remote
             gateway: a drift check without a token is a misconfiguration.
+        shared: An open session whose connection (client and credential) this one
+            reuses when both configurations name the same gateway (``--all-envs``).
 
     Raises:
         ConfigError: The file is invalid (every problem listed).
@@ -303,11 +367,16 @@ async def open_session(
     from odiac.gateway.local import open_gateway
     from odiac.plugin.manager import get_plugin_manager
 
-    overrides = {"gateway.url": options.gateway} if options.gateway else None
+    gateway_url = options.gateway_override  # --gateway, then OD_GATEWAY, then the file
+    overrides = {"gateway.url": gateway_url} if gateway_url else None
     loaded = load_config(options.config_file, options.env_name, overrides=overrides)
     plugins = get_plugin_manager()
     workdir = Path.cwd()
     gateway = loaded.config.gateway.url
+    if shared is not None and shared.loaded.config.gateway.url == gateway:
+        # Same connection and scratch folder (planning builds no archive there).
+        yield dataclasses.replace(shared, loaded=loaded)
+        return
     with tempfile.TemporaryDirectory(prefix="odiac-") as scratch:
         if allow_no_credential and _first_run(gateway, workdir, flag_token):
             async with _unused_client(gateway, client_options) as client:
@@ -375,25 +444,37 @@ async def _unused_client(
 
 
 def refuse_on_errors(prepared: Prepared) -> None:
-    """Raise when a plan-time check or policy found an error."""
+    """Raise when a plan-time check or policy found an error (already printed)."""
     errors = prepared.errors
     if not errors:
         return
-    first = errors[0]
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise PlanError(first.message + more, hint=first.hint)
+    count = f"{len(errors)} errors" if len(errors) > 1 else "an error"
+    raise PlanError(f"the plan has {count} (listed above); nothing was changed")
 
 
-def print_findings(prepared: Prepared, *, err: bool = True) -> None:
-    """Print check findings, source warnings and plan warnings (redacted)."""
+def print_findings(
+    prepared: Prepared,
+    *,
+    err: bool = True,
+    locate: Callable[[tuple[str, ...]], tuple[str, int] | None] | None = None,
+) -> None:
+    """Print check findings (each once, with file:line), source and plan warnings."""
     from odiac.cli.output import echo
 
+    claim_url = next((f.claim_url for f in prepared.findings if f.claim_url), None)
     for finding in prepared.findings:
         label = "Error" if finding.severity == "error" else "Warning"
         where = ".".join(finding.key_path)
         prefix = f"{where}: " if where and not finding.message.startswith(where) else ""
-        echo(f"{label}: {prefix}{finding.message}", err=err)
-        if finding.hint and finding.severity == "warning":
+        at = locate(finding.key_path) if locate is not None and finding.key_path else None
+        position = f"{at[0]}:{at[1]}: " if at is not None else ""
+        echo(f"{label}: {position}{prefix}{finding.message}", err=err)
+        if finding.hint:
             echo(f"  Hint: {finding.hint}", err=err)
+    if claim_url is not None:
+        import click
+
+        # Not redacted: the claim URL must carry the bind signature to be usable.
+        click.echo(f"  Claim URL: {claim_url}", err=err)
     for warning in [*prepared.source_warnings, *prepared.plan.warnings]:
         echo(f"Warning: {warning}", err=err)

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from odiac.config.diagnostics import Problem
 from odiac.config.messages import did_you_mean
+from odiac.config.refchecks import ref_checks
 from odiac.config.rules import dependency_password_problem, quote
 from odiac.config.sensitive import is_sensitive_key
+from odiac.config.service_checks import service_checks
 from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:
@@ -37,10 +39,20 @@ def cross_checks(document: Mapping[str, Any]) -> list[Problem]:
         if not isinstance(service, dict):
             continue
         problems += _uses(name, service, dependencies)
+        problems += ref_checks(name, service, dependencies, services)
         problems += _requests_within_limits(name, service)
         problems += _sensitive_literals(name, service)
+        problems += service_checks(name, service, services)
         label = service.get("subdomain")
-        if isinstance(label, str):
+        kind = service.get("type", "web")
+        if isinstance(label, str) and kind in ("worker", "cron"):
+            problems.append(
+                Problem(
+                    ("services", name, "subdomain"),
+                    f"a {kind} has no public URL, so it takes no subdomain; remove it",
+                )
+            )
+        elif isinstance(label, str):
             if label in seen_subdomains:
                 problems.append(
                     Problem(

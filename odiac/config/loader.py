@@ -30,7 +30,7 @@ from odiac.config.diagnostics import (
 )
 from odiac.config.document import ENVIRONMENTS, evaluate, lookup
 from odiac.config.positions import PositionIndex
-from odiac.errors import ConfigError
+from odiac.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -52,6 +52,9 @@ class LoadedConfig:
         environment: The selected environment name.
         digest: ``"sha256:<hex>"`` of the file bytes (config identity for plans).
         warnings: Advice that does not make the file invalid.
+        default_environment: The environment used without ``--env``.
+        environments: Every environment the file declares (default first, no patterns).
+        overlay_name: The ``[environments]`` table that applied (None: the base alone).
     """
 
     config: Config
@@ -59,6 +62,9 @@ class LoadedConfig:
     environment: str
     digest: str
     warnings: tuple[Diagnostic, ...] = ()
+    default_environment: str = "staging"
+    environments: tuple[str, ...] = ("staging",)
+    overlay_name: str | None = None
     _positions: PositionIndex | None = field(default=None, repr=False, compare=False)
     _overlay: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -75,8 +81,8 @@ class LoadedConfig:
         if self._positions is None:
             return None
         found, _ = lookup(self._overlay, key_path)
-        if found:
-            key_path = (ENVIRONMENTS, self.environment, *key_path)
+        if found and self.overlay_name is not None:
+            key_path = (ENVIRONMENTS, self.overlay_name, *key_path)
         if key_path not in self._positions:
             return None
         line, column = self._positions.nearest(key_path)
@@ -89,7 +95,7 @@ _MAX_NESTING = 100
 
 def load_config(
     path: Path,
-    environment: str = "staging",
+    environment: str | None = None,
     *,
     overrides: Mapping[str, str] | None = None,
 ) -> LoadedConfig:
@@ -97,7 +103,8 @@ def load_config(
 
     Args:
         path: The ``opendeploy.toml`` to read.
-        environment: The ``[environments.<name>]`` overlay to merge over the base.
+        environment: The environment; its overlay (exact name, else the first matching
+            pattern) is merged over the base. None: the file's default environment.
         overrides: Dotted key path -> value applied last, e.g. ``{"gateway.url": "local"}``.
 
     Returns:
@@ -106,15 +113,49 @@ def load_config(
     Raises:
         ConfigError: The file cannot be read, is not TOML, or is invalid;
             ``diagnostics`` lists every problem (warnings included).
+        UsageError: ``environment`` cannot name an environment, or cannot form its
+            project name or a subdomain label.
     """
     display = str(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        _fail(display, [Diagnostic(display, 0, 0, (), "file not found")])
+        missing = "file not found; run `odiac init` in the app folder to write one"
+        _fail(display, [Diagnostic(display, 0, 0, (), missing)])
     except OSError as exc:
         _fail(display, [Diagnostic(display, 0, 0, (), f"cannot read the file: {exc.strerror}")])
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    document, positions = _parse(display, data, digest)
+    evaluation = evaluate(document, environment, overrides)
+    diagnostics = sort_diagnostics(_place(display, positions, p) for p in evaluation.problems)
+    if evaluation.usage_error is not None:
+        raise UsageError(evaluation.usage_error)
+    if evaluation.config is None:
+        _fail(display, diagnostics)
+    return LoadedConfig(
+        config=evaluation.config,
+        path=path,
+        environment=evaluation.environment,
+        digest=digest,
+        warnings=tuple(diagnostics),
+        default_environment=evaluation.default_environment,
+        environments=evaluation.declared,
+        overlay_name=evaluation.overlay_name,
+        _positions=positions,
+        _overlay=evaluation.overlay,
+    )
+
+
+# Parsed files by digest: --all-envs loads one file once per environment. Nothing
+# downstream mutates the parsed document (overlays are merged into copies).
+_PARSED: dict[tuple[str, str], tuple[dict[str, Any], PositionIndex]] = {}
+_PARSED_SIZE = 8
+
+
+def _parse(display: str, data: bytes, digest: str) -> tuple[dict[str, Any], PositionIndex]:
+    hit = _PARSED.get((display, digest))
+    if hit is not None:
+        return hit
     text = _decode(display, data)
     try:
         document = tomllib.loads(text)
@@ -127,19 +168,10 @@ def load_config(
     except (IndexError, ValueError):  # pragma: no cover - the parser accepted the text
         # Diagnostics at 1:1 still beat a traceback over the whole file.
         positions = PositionIndex("")
-    evaluation = evaluate(document, environment, overrides)
-    diagnostics = sort_diagnostics(_place(display, positions, p) for p in evaluation.problems)
-    if evaluation.config is None:
-        _fail(display, diagnostics)
-    return LoadedConfig(
-        config=evaluation.config,
-        path=path,
-        environment=environment,
-        digest=digest,
-        warnings=tuple(diagnostics),
-        _positions=positions,
-        _overlay=evaluation.overlay,
-    )
+    if len(_PARSED) >= _PARSED_SIZE:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[(display, digest)] = (document, positions)
+    return document, positions
 
 
 def _nesting_diagnostic(display: str, text: str) -> Diagnostic:

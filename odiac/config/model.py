@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from odiac.config import rules
+from odiac.config.refs import REF_RE, Reference, parse_ref, ref_problem
 from odiac.quantity import normalize_cpu, normalize_memory
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def _memory_must_be_text(value: object) -> object:
 
 
 _CPU_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)m?$"
-_MEMORY_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"
+_MEMORY_PATTERN = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$"
 
 ProjectName = Annotated[
     str,
@@ -192,13 +193,43 @@ class SecretRef(_Strict):
         return self.secret.split(":", 1)[1] if ":" in self.secret else ""
 
 
+class EnvRef(_Strict):
+    """A value taken from a dependency's connection variables or from another service."""
+
+    ref: Annotated[
+        str,
+        _rule(ref_problem),
+        Field(
+            description='"<dependency>.<VARIABLE>" (a connection variable of that dependency),'
+            ' "services.<name>.url" (its public URL) or "services.<name>.host" (its host'
+            " on the project's private network).",
+            json_schema_extra={"pattern": REF_RE.pattern},
+        ),
+    ]
+
+    @property
+    def target(self) -> Reference:
+        """The parsed reference (valid by construction)."""
+        parsed = parse_ref(self.ref)
+        assert parsed is not None  # noqa: S101 - checked by the field rule
+        return parsed
+
+
 def _env_kind(value: Any) -> str:
     return "SecretRef" if isinstance(value, dict | SecretRef) else "literal"
 
 
+def _env_value_kind(value: Any) -> str:
+    if isinstance(value, EnvRef) or (isinstance(value, dict) and "ref" in value):
+        return "EnvRef"
+    return _env_kind(value)
+
+
 EnvValue = Annotated[
-    Annotated[EnvLiteral, Tag("literal")] | Annotated[SecretRef, Tag("SecretRef")],
-    Discriminator(_env_kind),
+    Annotated[EnvLiteral, Tag("literal")]
+    | Annotated[SecretRef, Tag("SecretRef")]
+    | Annotated[EnvRef, Tag("EnvRef")],
+    Discriminator(_env_value_kind),
 ]
 EnvMap = dict[EnvKey, EnvValue]
 
@@ -243,6 +274,10 @@ class ProjectSection(_Strict):
         None, description="Region code such as us-east-1; default: the first active region."
     )
     description: str = Field("", description="Free text shown in the dashboard.")
+    default_environment: Annotated[str, _dns_label("environment")] | None = Field(
+        None,
+        description="Environment used without --env (default: staging). Base file only.",
+    )
 
 
 class SourceSection(_Strict):
@@ -275,6 +310,45 @@ class DependencySection(_Strict):
     )
 
 
+def _size_must_be_text(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        _check(f'write size as a quoted quantity such as "{value}Gi", not a bare number')
+    return value
+
+
+VolumeName = Annotated[
+    str,
+    _rule(rules.volume_name_problem),
+    WithJsonSchema({"type": "string", "pattern": rules.VOLUME_NAME_RE.pattern, "maxLength": 32}),
+]
+MountPath = Annotated[
+    str,
+    _rule(rules.mount_path_problem),
+    WithJsonSchema({"type": "string", "pattern": "^/.+"}),
+]
+VolumeSize = Annotated[
+    str,
+    BeforeValidator(_size_must_be_text),
+    _rule(rules.volume_size_problem),
+    WithJsonSchema({"type": "string", "pattern": _MEMORY_PATTERN}),
+]
+
+
+class VolumeSection(_Strict):
+    """A persistent volume mounted into the service (the service then runs 1 replica)."""
+
+    mount_path: MountPath | None = Field(
+        None, description='Absolute path inside the container, e.g. "/data".'
+    )
+    size: VolumeSize | None = Field(
+        None, description='Size as a quoted quantity, e.g. "5Gi"; it can grow, never shrink.'
+    )
+    detach: bool = Field(
+        False,
+        description="Detach the live volume: it is kept, orphaned, and restorable for 7 days.",
+    )
+
+
 class ServiceSection(_Strict):
     """One deployable service of the project."""
 
@@ -304,10 +378,29 @@ class ServiceSection(_Strict):
     dockerfile: RelativePath | None = Field(
         None, description="Dockerfile path inside the service folder."
     )
+    dockerfile_inline: str | None = Field(
+        None, description="The Dockerfile itself, instead of a dockerfile path."
+    )
+    build_context: RelativePath | None = Field(
+        None, description="Folder sent to the Docker build, inside the source."
+    )
+    readiness_path: UrlPath | None = Field(
+        None, description='HTTP path probed before traffic is sent, e.g. "/ready".'
+    )
+    auto_scaling: bool | None = Field(None, description="Let the platform add replicas.")
+    internal_only: bool | None = Field(
+        None, description="Reachable only by sibling services: no public URL."
+    )
+    depends_on: list[ServiceName] = Field(
+        default_factory=list, description="Sibling services that must start first."
+    )
     uses: list[DependencyName] = Field(
         default_factory=list, description="Dependencies whose connection env is injected."
     )
     subdomain: Subdomain | None = Field(None, description="Label of <label>.dev.opendeploy.run.")
+    volumes: dict[VolumeName, VolumeSection] = Field(
+        default_factory=dict, description="Persistent volumes by name."
+    )
     env: EnvMap = Field(default_factory=dict, description="Runtime environment variables.")
     build_env: EnvMap = Field(default_factory=dict, description="Build-time environment variables.")
 
@@ -342,6 +435,7 @@ _TABLES: dict[tuple[str, ...], type[BaseModel]] = {
     ("dependencies", "*", "password"): SecretRef,
     ("dependencies", "*", "database_name"): SecretRef,
     ("services", "*"): ServiceSection,
+    ("services", "*", "volumes", "*"): VolumeSection,
     ("services", "*", "env", "*"): SecretRef,
     ("services", "*", "build_env", "*"): SecretRef,
 }

@@ -27,6 +27,7 @@ REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z0-9]+)+$")
 SECRET_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _ENV_KEY_FORBIDDEN = re.compile(r"[=\s\x00]")
 _GATEWAY_RE = re.compile(r"^https?://[^/\s?#]+(?:/[^\s?#]*)?/api$")
+UNITLESS_RE = re.compile(r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 DEPENDENCY_PASSWORD_MIN = 8
 #: Characters a dependency password must not contain (contract §3.4.2).
 DEPENDENCY_PASSWORD_FORBIDDEN_RE = re.compile(r"""[\s'"`$\\;|&()!{}<>#~]""")
@@ -140,7 +141,13 @@ def cpu_problem(text: str) -> str | None:
 
 
 def memory_problem(text: str) -> str | None:
-    """A memory quantity such as ``"512Mi"`` or ``"1Gi"``, at least one byte."""
+    """A memory quantity such as ``"512Mi"`` or ``"1Gi"``, at least one byte, with a unit.
+
+    Kubernetes reads a bare number as bytes: ``"512"`` would be 512 bytes, never what
+    anyone means, so the file format asks for a unit.
+    """
+    if UNITLESS_RE.match(text.strip()):
+        return f'{quote(text)} has no unit (it would mean bytes); write "{text.strip()}Mi"'
     try:
         if memory_bytes(text) <= 0:
             return f"{quote(text)} must be more than zero bytes"
@@ -182,4 +189,55 @@ def credential_problem(value: str) -> str | None:
         return "must not be empty (leave the key out for the gateway default)"
     if "\x00" in value:
         return "must not contain NUL"
+    return None
+
+
+VOLUME_NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
+VOLUME_NAME_MAX = 32
+#: Mount paths the gateway refuses: system directories and everything under them.
+SYSTEM_DIRS = (
+    "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev", "/proc", "/sys",
+    "/root", "/var/run", "/run",
+)  # fmt: skip
+
+
+def volume_name_problem(name: str) -> str | None:
+    """A volume name is a lowercase DNS label of at most 32 characters."""
+    if len(name) > VOLUME_NAME_MAX:
+        return f"volume name {quote(name)} has {len(name)} characters (at most {VOLUME_NAME_MAX})"
+    if not VOLUME_NAME_RE.match(name):
+        return (
+            f"{quote(name)} is not a valid volume name: use lowercase letters, digits and '-',"
+            " starting and ending with a letter or digit"
+        )
+    return None
+
+
+def mount_path_problem(path: str) -> str | None:
+    """An absolute path that is not the root or a system directory."""
+    if not path.startswith("/"):
+        return f'{quote(path)} must be an absolute path such as "/data"'
+    if ".." in path.split("/"):
+        return f"{quote(path)} must not contain '..'"
+    clean = "/" + path.strip("/")
+    if clean == "/":
+        return 'a volume cannot be mounted at "/"'
+    for system in SYSTEM_DIRS:
+        if clean == system or clean.startswith(system + "/"):
+            return f"{quote(path)} is inside the system directory {system}; use e.g. /data"
+    return None
+
+
+def mount_path(path: str) -> str:
+    """The spelling the gateway stores (``"/data/"`` -> ``"/data"``)."""
+    return "/" + path.strip("/")
+
+
+def volume_size_problem(size: str) -> str | None:
+    """A memory-style quantity of more than zero bytes, such as ``"5Gi"``."""
+    try:
+        if memory_bytes(size) <= 0:
+            return f"{quote(size)} must be more than zero bytes"
+    except QuantityError:
+        return f'{quote(size)} is not a size such as "5Gi" or "500Mi"'
     return None

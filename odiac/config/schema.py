@@ -17,7 +17,9 @@ from odiac.config.model import OVERLAY_SECTIONS, Config
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE = "opendeploy.schema.json"
 _OVERLAY_SUFFIX = "Overlay"
-_WHOLE_VALUES = frozenset({"SecretRef"})  # replaced whole by an overlay, never merged
+_WHOLE_VALUES = frozenset({"SecretRef", "EnvRef"})  # replaced whole by an overlay, never merged
+#: [project] keys only the base may set (not part of the overlay schema).
+BASE_ONLY = ("default_environment",)
 
 
 def build_schema() -> dict[str, Any]:
@@ -27,9 +29,17 @@ def build_schema() -> dict[str, Any]:
     for name in [name for name in defs if name not in _WHOLE_VALUES]:
         overlay = _without_required(copy.deepcopy(defs[name]))
         defs[name + _OVERLAY_SUFFIX] = _retarget(overlay)
+    for key in BASE_ONLY:
+        defs["ProjectSection" + _OVERLAY_SUFFIX]["properties"].pop(key)
     overlay_properties = {
         key: _retarget(_without_required(copy.deepcopy(schema["properties"][key])))
         for key in OVERLAY_SECTIONS
+    }
+    overlay_properties["project"] = {
+        "anyOf": [
+            {"type": "string", "description": "This environment's project name (short form)."},
+            overlay_properties["project"],
+        ]
     }
     defs["Overlay"] = {
         "type": "object",
@@ -39,8 +49,11 @@ def build_schema() -> dict[str, Any]:
     }
     schema["properties"]["environments"] = {
         "type": "object",
-        "description": "Overlays deep-merged over the base, chosen with --env NAME.",
-        "propertyNames": {"pattern": r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},
+        "description": "Overlays deep-merged over the base, chosen with --env NAME; a name "
+        'with wildcards ("pr-*") applies to every matching environment without its own.',
+        "propertyNames": {
+            "pattern": r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|[a-z0-9*?\[\]!-]*[*?\[][a-z0-9*?\[\]!-]*)$"
+        },
         "additionalProperties": {"$ref": "#/$defs/Overlay"},
     }
     schema.pop("description", None)

@@ -21,11 +21,13 @@ from odiac.desired.env import (
     resolve_env_map,
 )
 from odiac.desired.secrets import Reference, RunSecrets, secret_references
+from odiac.plan import fields as table
 from odiac.plan.inputs import (
     DesiredProject,
     DesiredService,
     DesiredSource,
     DesiredState,
+    DesiredVolume,
 )
 from odiac.plugin.types import SecretContext
 
@@ -48,6 +50,7 @@ __all__ = [
     "secret_references",
     "source_excludes",
     "source_root",
+    "volume_services",
 ]
 
 
@@ -67,6 +70,11 @@ def source_root(config: Config, config_path: Path) -> Path:
     directory of ``opendeploy.toml``)."""
     base = config_path.resolve().parent
     return (base / (config.source.path or ".")).resolve()
+
+
+def volume_services(config: Config) -> list[str]:
+    """Services whose file declares volumes (refresh reads their volumes, orphans too)."""
+    return sorted(name for name, svc in config.services.items() if svc.volumes)
 
 
 def source_excludes(
@@ -129,8 +137,9 @@ def build_desired(
     if analysis is None:
         analysis = _analysis_if_needed(config, config_path, plugins)
     engines = {name: dep.type for name, dep in config.dependencies.items()}
+    labels = {name: svc.subdomain for name, svc in config.services.items()}
     services = {
-        name: _service(name, svc, resolve, engines, live_dependencies, analysis)
+        name: _service(name, svc, resolve, engines, live_dependencies, analysis, labels)
         for name, svc in sorted(config.services.items())
     }
     return DesiredState(
@@ -158,6 +167,7 @@ def _source(config: Config, archive: SourceFacts | None) -> DesiredSource:
         digest=archive.digest,
         file_count=archive.file_count,
         total_bytes=archive.total_bytes,
+        files=dict(getattr(archive, "files", {})),
     )
 
 
@@ -176,28 +186,25 @@ def _service(
     engines: Mapping[str, str],
     live_dependencies: Mapping[str, LiveDependency],
     analysis: Any | None,
+    labels: Mapping[str, str | None],
 ) -> DesiredService:
     values = fill_auto(name, svc.path, svc.model_dump(), analysis)
     env = dependency_env(svc.uses, engines, live_dependencies)
-    env.update(resolve_env_map(svc.env, resolve, where=f"services.{name}.env"))
-    build_env = resolve_env_map(svc.build_env, resolve, where=f"services.{name}.build_env")
+    env.update(resolve_env_map(svc.env, resolve, where=f"services.{name}.env", labels=labels))
+    build_env = resolve_env_map(
+        svc.build_env, resolve, where=f"services.{name}.build_env", labels=labels
+    )
     return DesiredService(
         type=svc.type,
-        path=svc.path,
-        port=svc.port,
-        language=values.get("language"),
-        framework=values.get("framework"),
-        cpu_limit=svc.cpu,
-        cpu_request=svc.cpu_request,
-        memory_limit=svc.memory,
-        memory_request=svc.memory_request,
-        replicas=svc.replicas,
-        health_check_path=svc.health_check_path,
-        build_command=values.get("build_command"),
-        start_command=values.get("start_command"),
-        dockerfile=svc.dockerfile,
+        values={row.name: values.get(row.toml) for row in table.SERVICE_FIELDS},
         subdomain=svc.subdomain,
         env=env,
         build_env=build_env,
         uses=list(svc.uses),
+        volumes={
+            key: DesiredVolume(
+                name=key, mount_path=vol.mount_path, size=vol.size, detach=vol.detach
+            )
+            for key, vol in sorted(svc.volumes.items())
+        },
     )

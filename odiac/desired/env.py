@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from odiac.config.model import SecretRef
+from odiac.config.model import EnvRef, SecretRef
+from odiac.config.refs import ENGINE_ENV_KEYS as ENGINE_ENV_KEYS
+from odiac.config.refs import service_url
 from odiac.config.sensitive import is_sensitive_key
-from odiac.errors import SecretError
+from odiac.errors import PlanError, SecretError
 from odiac.plan.inputs import DesiredValue, FromDependency, LiteralValue
 from odiac.redact import register
 
@@ -21,51 +23,16 @@ if TYPE_CHECKING:
     from odiac.config.model import EnvValue
     from odiac.plan.inputs import LiveDependency
 
-#: Connection keys the gateway returns per engine (contract §3.4.2); used to name the
-#: keys of a dependency that does not exist yet (values known after apply).
-ENGINE_ENV_KEYS: dict[str, tuple[str, ...]] = {
-    "postgres": (
-        "DATABASE_URL",
-        "POSTGRES_USER",
-        "POSTGRES_PASSWORD",
-        "POSTGRES_HOST",
-        "POSTGRES_PORT",
-        "POSTGRES_DB",
-    ),
-    "mysql": (
-        "DATABASE_URL",
-        "MYSQL_URL",
-        "MYSQL_USER",
-        "MYSQL_PASSWORD",
-        "MYSQL_HOST",
-        "MYSQL_PORT",
-        "MYSQL_DATABASE",
-    ),
-    "mongodb": (
-        "MONGODB_URI",
-        "MONGO_USER",
-        "MONGO_PASSWORD",
-        "MONGO_HOST",
-        "MONGO_PORT",
-        "MONGO_DATABASE",
-    ),
-    "redis": ("REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"),
-    "clickhouse": (
-        "CLICKHOUSE_URL",
-        "CLICKHOUSE_HOST",
-        "CLICKHOUSE_PORT",
-        "CLICKHOUSE_USER",
-        "CLICKHOUSE_PASSWORD",
-        "CLICKHOUSE_DB",
-    ),
-}
-
 #: ``resolve(ref) -> value`` for one ``scheme:ref`` secret reference.
 SecretResolver = Callable[[SecretRef], str]
 
 
 def resolve_env_map(
-    values: Mapping[str, EnvValue], resolve: SecretResolver, *, where: str
+    values: Mapping[str, EnvValue],
+    resolve: SecretResolver,
+    *,
+    where: str,
+    labels: Mapping[str, str | None] | None = None,
 ) -> dict[str, DesiredValue]:
     """Turn a file env table into desired values, resolving secret references.
 
@@ -73,13 +40,16 @@ def resolve_env_map(
         values: ``[services.<name>.env]`` (or ``build_env``) after the overlay.
         resolve: Resolves one reference through the secret backend hook.
         where: Key path prefix for error messages (``services.web.env``).
+        labels: Subdomain label of every service (for ``services.<name>.url``).
 
     Raises:
         SecretError: A reference could not be resolved (names the key, never a value).
     """
     out: dict[str, DesiredValue] = {}
     for key, raw in values.items():
-        if isinstance(raw, SecretRef):
+        if isinstance(raw, EnvRef):
+            out[key] = reference_value(key, raw, labels or {})
+        elif isinstance(raw, SecretRef):
             try:
                 value = resolve(raw)
             except SecretError as exc:
@@ -93,6 +63,24 @@ def resolve_env_map(
                 register(raw)
             out[key] = LiteralValue.of(raw, sensitive=sensitive)
     return out
+
+
+def reference_value(key: str, raw: EnvRef, labels: Mapping[str, str | None]) -> DesiredValue:
+    """A reference variable as a planner value (validated offline beforehand)."""
+    ref = raw.target
+    if ref.kind == "dependency":
+        return FromDependency(
+            dependency=ref.name, key=ref.key, sensitive=ref.sensitive(key), ref=ref.text
+        )
+    if ref.key == "host":
+        return LiteralValue.of(ref.name, ref=ref.text)
+    label = labels.get(ref.name)
+    if label is None:
+        raise PlanError(
+            f"{ref.text}: service {ref.name!r} has no subdomain, so its URL is not known",
+            hint=f"Set services.{ref.name}.subdomain.",
+        )
+    return LiteralValue.of(service_url(label), ref=ref.text)
 
 
 def dependency_env(

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from odiac.config.model import SecretRef
+from odiac.config.rules import ENV_VALUE_MAX_BYTES
 from odiac.errors import OdiacError, PluginError, SecretError
 from odiac.redact import redact, register
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from odiac.config.model import Config
     from odiac.plugin.manager import PluginManager
     from odiac.plugin.types import SecretContext
@@ -49,6 +52,12 @@ class RunSecrets:
             raise self._failures[key]
         try:
             value = self._resolve_now(ref)
+            if value == "":
+                raise SecretError(
+                    f"secret reference {ref.secret}: it is set but empty",
+                    hint="Give it a value, or remove the key from opendeploy.toml.",
+                )
+            _check_value(ref, value)
         except SecretError as exc:
             self._failures[key] = exc
             raise
@@ -80,6 +89,33 @@ class RunSecrets:
         return value
 
 
+def _check_value(ref: SecretRef, value: str) -> None:
+    """A value the gateway would refuse fails the plan, before anything is uploaded.
+
+    Raises:
+        SecretError: Not text (bytes that are not UTF-8), or over the gateway's limit
+            for one value. The message never quotes the value.
+    """
+    if not isinstance(value, str):
+        raise SecretError(f"secret reference {ref.secret}: the backend returned no text")
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        register(value)
+        register(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+        raise SecretError(
+            f"secret reference {ref.secret}: the value is not valid UTF-8 text",
+            hint="The gateway stores text only: encode binary secrets (base64) first.",
+        ) from None
+    if size > ENV_VALUE_MAX_BYTES:
+        raise SecretError(
+            f"secret reference {ref.secret}: the value is {size} bytes of UTF-8; the gateway "
+            f"accepts at most {ENV_VALUE_MAX_BYTES} bytes (32 KiB) per value",
+            hint="Store a large secret as a file in the app's image or a volume, and "
+            "give the app its path.",
+        )
+
+
 @dataclass(frozen=True)
 class Reference:
     """One secret reference of the configuration and the TOML key path holding it."""
@@ -109,3 +145,30 @@ def secret_references(config: Config) -> list[Reference]:
                 if isinstance(value, SecretRef):
                     found.append(Reference(("services", svc_name, section, key), value))
     return found
+
+
+def require_all(
+    secrets: RunSecrets,
+    config: Config,
+    locate: Callable[[tuple[str, ...]], tuple[str, int] | None],
+) -> None:
+    """Resolve every reference of ``config``; report every failure at once.
+
+    Raises:
+        SecretError: One line per reference that cannot be resolved (missing, empty
+            or failing), each with ``file:line`` and key path; never a value.
+    """
+    lines: list[str] = []
+    for reference in secret_references(config):
+        try:
+            secrets.resolve(reference.ref)
+        except SecretError as exc:
+            at = locate(reference.key_path)
+            position = f"{at[0]}:{at[1]}: " if at is not None else ""
+            lines.append(f"  {position}{reference.where}: {exc.message}")
+    if lines:
+        count = f"{len(lines)} secret references" if len(lines) > 1 else "1 secret reference"
+        raise SecretError(
+            f"{count} cannot be resolved:\n" + "\n".join(lines),
+            hint="Set each one, then plan again (odiac secrets check lists them too).",
+        )

@@ -30,6 +30,7 @@ MANIFESTS = (
     ("deno.json", "deno"),
     ("deno.jsonc", "deno"),
     ("index.html", "static"),
+    ("Staticfile", "static"),  # the static buildpack serves its `root:` folder
     ("Procfile", "procfile"),
 )
 _MARKER_BYTES = 8192

@@ -161,7 +161,7 @@ def _rollout(ctx: Ctx, live: Doc | None) -> str:
             if k not in ("message", "error_msg", "completed_at", "progress", "status")
         },
         "id": new_id(),
-        "description": "volume attach",
+        # The same build rolled again: it keeps the description its client gave it.
         "plan": {"mode": "rollback", "rollback_of": live["id"]},
         "finished": False,
         "created_at": ctx.now,

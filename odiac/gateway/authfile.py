@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from odiac.errors import CredentialError
 from odiac.redact import register
+from odiac.statedir import ensure_state_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 FORMAT_VERSION = 1
+_FIELDS = ("api_key", "gateway", "agent_id", "bind_sig", "claim_url")
 _TOLERATED_MODES = (0o600, 0o400)
 
 
@@ -52,8 +54,8 @@ def read_auth_file(path: Path) -> AuthFileData | None:
     """Load the auth file; None when it is missing, empty, or has an empty ``api_key``.
 
     Raises:
-        CredentialError: unreadable, not JSON, not an object, or a version other than 1
-            (the file is left exactly as it was).
+        CredentialError: unreadable, not JSON, not an object, a version other than 1,
+            or a field of the wrong type (the file is left exactly as it was).
     """
     try:
         raw = path.read_bytes()
@@ -81,6 +83,18 @@ def read_auth_file(path: Path) -> AuthFileData | None:
             f"The auth file {path} has {shown}; this odiac reads format version "
             f"{FORMAT_VERSION} only. The file was left untouched.",
             hint="Use the odiac release that wrote it, or set OPENDEPLOY_TOKEN.",
+        )
+    wrong = [
+        f"{key} is {type(data[key]).__name__.replace('dict', 'object').replace('list', 'array')}"
+        for key in _FIELDS
+        if data.get(key) is not None and not isinstance(data[key], str)
+    ]
+    if wrong:
+        # Never replaced by a fresh registration: the key in it may be the only copy.
+        raise CredentialError(
+            f"The auth file {path} is malformed ({', '.join(wrong)}; text expected); "
+            "odiac left it untouched.",
+            hint="Fix the file yourself (the key may be its only copy), or set OPENDEPLOY_TOKEN.",
         )
     api_key = _text(data, "api_key")
     bind_sig = _text(data, "bind_sig")
@@ -113,9 +127,7 @@ def repair_mode(path: Path) -> None:
 def write_auth_file(path: Path, data: AuthFileData) -> None:
     """Write the full object atomically with mode 0600 (parent directory 0700)."""
     parent = path.parent
-    if not parent.exists():
-        parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(parent, 0o700)
+    ensure_state_dir(parent)
     text = json.dumps(data.to_json(), indent=2) + "\n"
     old_umask = os.umask(0o077)
     try:

@@ -15,16 +15,22 @@ import platform
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import quote
 
+import httpx
+
 from odiac.gateway.core import HTTPCore, RequestRecord, Sleep, canonical_path
 from odiac.gateway.decode import parse, parse_list
 from odiac.gateway.errors import GatewayHTTPError, GatewayProtocolError
+from odiac.gateway.insecure import check_gateway_url
 from odiac.gateway.models import (
     CatalogEntry,
     CreatedService,
+    CreatedVolume,
     Dependency,
     DependencyStatus,
     Deployment,
+    DetachedVolume,
     EnvSet,
+    EnvVar,
     LogEvent,
     LogPage,
     Profile,
@@ -36,6 +42,7 @@ from odiac.gateway.models import (
     SourceBindResult,
     SubdomainCheck,
     UploadResult,
+    Volume,
 )
 from odiac.redact import register
 
@@ -43,8 +50,6 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterable
     from pathlib import Path
     from types import TracebackType
-
-    import httpx
 
 INVALID_DEPENDENCY_ID = "Invalid dependency_id format"
 _ENGINE_ALIASES = {"mongo": "mongodb"}
@@ -73,6 +78,8 @@ class GatewayClient:
         backoff: float = 0.5,
         max_retry_after: float = 30.0,
     ) -> None:
+        if transport is None or isinstance(transport, httpx.AsyncHTTPTransport):
+            check_gateway_url(base_url)  # over a network: never the key in clear
         self._timeout = timeout
         self._core = HTTPCore(
             base_url,
@@ -166,6 +173,17 @@ class GatewayClient:
     async def get_project(self, pid: str) -> Project:
         project: Project = await self._one(Project, "GET", f"/v1/projects/{_q(pid)}")
         return project
+
+    async def delete_project(self, pid: str) -> str:
+        """Delete a project and everything in it (irreversible; never retried).
+
+        Call only after the user confirmed. Returns the gateway's message. A pending
+        agent (or any token on a gateway that keeps deletes for the dashboard) gets
+        :class:`PermissionDenied` with ``code == "agent_delete_forbidden"``.
+        """
+        body, _ = await self._call("DELETE", f"/v1/projects/{_q(pid)}")
+        message = body.get("message") if isinstance(body, dict) else None
+        return message if isinstance(message, str) else ""
 
     async def create_project(
         self,
@@ -286,12 +304,57 @@ class GatewayClient:
         )
         return service
 
+    # -- volumes -------------------------------------------------------------------------
+
+    async def list_volumes(self, sid: str) -> list[Volume]:
+        """Active and orphaned volumes of a service."""
+        volumes: list[Volume] = await self._many(
+            Volume, f"/v1/services/{_q(sid)}/volumes", key="volumes"
+        )
+        return volumes
+
+    async def create_volume(self, sid: str, name: str, mount_path: str, size: str) -> CreatedVolume:
+        """Attach a new volume (the first one on a running service converts its workload)."""
+        created: CreatedVolume = await self._one(
+            CreatedVolume,
+            "POST",
+            f"/v1/services/{_q(sid)}/volumes",
+            json_body={"name": name, "mount_path": mount_path, "size": size},
+        )
+        return created
+
+    async def resize_volume(self, vid: str, size: str) -> Volume:
+        """Grow a volume (the gateway refuses a smaller size)."""
+        volume: Volume = await self._one(
+            Volume, "PATCH", f"/v1/volumes/{_q(vid)}/size", json_body={"size": size}
+        )
+        return volume
+
+    async def detach_volume(self, vid: str) -> DetachedVolume:
+        """Detach a volume: it becomes orphaned and is kept for 7 days."""
+        detached: DetachedVolume = await self._one(
+            DetachedVolume, "DELETE", f"/v1/volumes/{_q(vid)}"
+        )
+        return detached
+
+    async def restore_volume(self, vid: str) -> Volume:
+        """Attach an orphaned volume again."""
+        volume: Volume = await self._one(Volume, "POST", f"/v1/volumes/{_q(vid)}/restore")
+        return volume
+
     async def get_env(self, pid: str, sid: str) -> dict[str, str]:
         """The runtime env of a service (decrypted values)."""
         env: EnvSet = await self._one(
             EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
         )
         return env.as_dict()
+
+    async def get_env_rows(self, pid: str, sid: str) -> list[EnvVar]:
+        """The runtime env of a service as rows (each says whether it is stored encrypted)."""
+        env: EnvSet = await self._one(
+            EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
+        )
+        return list(env.variables)
 
     async def put_env(self, pid: str, sid: str, variables: dict[str, str]) -> dict[str, str]:
         """Replace the WHOLE runtime env (keys absent from ``variables`` are deleted)."""

@@ -20,6 +20,7 @@ import httpx
 from odiac.errors import OdiacError
 from odiac.gateway.auth import Credential, resolve_credential
 from odiac.gateway.client import GatewayClient
+from odiac.statedir import ensure_state_dir
 
 LOCAL = "local"
 LOCAL_BASE_URL = "http://local.opendeploy.invalid/api"
@@ -44,7 +45,7 @@ def local_app(workdir: Path) -> Any:
     except (ImportError, AttributeError) as exc:
         raise OdiacError(f"The local gateway is not available: {exc}") from None
     db_path = workdir / LOCAL_DB
-    db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ensure_state_dir(db_path.parent)
     return create_app(db_path=str(db_path))
 
 
@@ -151,3 +152,42 @@ async def open_gateway(
         client = GatewayClient(base_url, credential.token, transport=transport, **client_options)
         stack.push_async_callback(client.aclose)
         yield client, credential
+
+
+async def claim_local_agent(workdir: Path, *, email: str) -> Credential:
+    """Bind the local gateway's client agent to a local user, as the dashboard would.
+
+    The local gateway has no dashboard to sign in to: this creates a local user
+    (``email``) and binds the agent of ``.opendeploy/local-auth.json`` to it in one
+    step, through the emulator's control surface. The agent keeps its key; the caps
+    of an anonymous agent no longer apply. Returns the (now bound) credential.
+
+    Raises:
+        CredentialError: There is no local agent yet, or the local key is not an agent.
+    """
+    from odiac.errors import CredentialError
+
+    if not (workdir / LOCAL_AUTH_FILE).exists():
+        raise CredentialError(
+            "there is no local client agent to claim yet",
+            hint="Run `odiac apply` first: it registers one.",
+        )
+    app = local_app(workdir)
+    async with lifespan(app):
+        transport = httpx.ASGITransport(app=app)
+        async with open_gateway(
+            gateway=LOCAL, workdir=workdir, flag_token=None, allow_register=False,
+            transport=transport,
+        ) as (_client, credential):  # fmt: skip
+            if credential.kind != "agent" or not credential.agent_id:
+                raise CredentialError("the local credential is not a client agent")
+            origin = LOCAL_BASE_URL.removesuffix("/api")
+            async with httpx.AsyncClient(transport=transport, base_url=origin) as control:
+                created = await control.post("/_emulator/users", json={"email": email})
+                created.raise_for_status()
+                user_id = created.json()["user_id"]  # its key is never read or shown
+                bound = await control.post(
+                    f"/_emulator/agents/{credential.agent_id}/bind", json={"user_id": user_id}
+                )
+                bound.raise_for_status()
+    return credential

@@ -166,6 +166,35 @@ class EnvVar(GatewayModel):
     __str__ = __repr__
 
 
+class Volume(GatewayModel):
+    """A persistent volume (``active``, ``orphaned`` or ``deleted``)."""
+
+    id: str
+    service_id: str = ""
+    name: str = ""
+    mount_path: str = ""
+    size: str = ""
+    status: str = "active"
+    orphaned_at: str | None = None
+    expires_at: str | None = None
+
+
+class CreatedVolume(GatewayModel):
+    """Answer of volume create: its id and whether the workload was converted."""
+
+    volume_id: str
+    deployment_id: str = ""
+    workload_conversion: bool = False
+
+
+class DetachedVolume(GatewayModel):
+    """Answer of volume delete: the new status and, for an orphan, its expiry."""
+
+    status: str
+    orphaned_at: str | None = None
+    expires_at: str | None = None
+
+
 class EnvSet(GatewayModel):
     """Runtime env of a service; ``variables`` arrives as rows or as an object."""
 

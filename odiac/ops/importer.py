@@ -3,9 +3,11 @@
 Reading (:func:`read_live_project`) and writing (:func:`build_document`) are
 separate: the second is pure, so what the file says is decided from data alone.
 
-Secrets never enter the file. A sensitive value (contract §9.5) or a dependency
-connection key the service does not get through ``uses`` becomes a reference
-``{ secret = "env:NAME" }`` and NAME is listed for the user to provide. A
+Secrets never enter the file. A sensitive value (contract §9.5), a value the
+gateway stores encrypted, a value equal to a secret this run knows
+(:mod:`odiac.ops.import_secrets`) or a dependency connection key the service
+does not get through ``uses`` becomes a reference ``{ secret = "env:NAME" }``
+and NAME is listed for the user to provide. A
 dependency whose whole connection env the service carries is written as
 ``uses``: odiac injects that env itself, so the values are not repeated.
 """
@@ -23,7 +25,9 @@ from odiac.config import rules
 from odiac.config.model import DEFAULT_GATEWAY
 from odiac.config.sensitive import is_sensitive_key
 from odiac.ops.import_names import dependency_keys, secret_variable
+from odiac.ops.import_secrets import is_known_secret
 from odiac.ops.lookup import find_project
+from odiac.plan import fields as table
 from odiac.state.refresh import gateway_environment
 
 if TYPE_CHECKING:
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
 
     from odiac.gateway.client import GatewayClient
     from odiac.gateway.models import DependencyStatus, Project, Service, ServiceDomain
+    from odiac.plan.fields import ServiceField
 
 MAX_ORDERINGS = 6  # dependencies tried in every order up to this many (6! = 720)
 
@@ -46,6 +51,8 @@ class LiveProjectData:
     services: list[Service]
     domains: dict[str, list[ServiceDomain]]
     dependencies: list[DependencyStatus]
+    encrypted: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Service id -> runtime env keys the gateway stores encrypted."""
 
 
 async def read_live_project(client: GatewayClient, name: str, environment: str) -> LiveProjectData:
@@ -61,9 +68,10 @@ async def read_live_project(client: GatewayClient, name: str, environment: str) 
         client.list_regions(),
     )
     env = gateway_environment(environment)
-    details, domain_lists = await asyncio.gather(
+    details, domain_lists, env_rows = await asyncio.gather(
         asyncio.gather(*(client.get_service(s.id) for s in listed)),
         asyncio.gather(*(client.list_domains(s.id, environment=env) for s in listed)),
+        asyncio.gather(*(client.get_env_rows(project.id, s.id) for s in listed)),
     )
     region = next((r.code for r in regions if r.id == project.region_id and r.code), None)
     return LiveProjectData(
@@ -72,6 +80,10 @@ async def read_live_project(client: GatewayClient, name: str, environment: str) 
         services=sorted(details, key=lambda s: s.name),
         domains={s.id: list(d) for s, d in zip(listed, domain_lists, strict=True)},
         dependencies=list(deps),
+        encrypted={
+            s.id: frozenset(row.key for row in rows if row.is_encrypted)
+            for s, rows in zip(listed, env_rows, strict=True)
+        },
     )
 
 
@@ -168,7 +180,15 @@ def build_document(data: LiveProjectData, *, gateway: str) -> ImportResult:
         named = [(dep_names[d.id][0], d) for d in data.dependencies]
         for svc in data.services:
             services.add(
-                svc.name, _service(svc, data.domains.get(svc.id, []), named, secrets, result)
+                svc.name,
+                _service(
+                    svc,
+                    data.domains.get(svc.id, []),
+                    named,
+                    secrets,
+                    result,
+                    data.encrypted.get(svc.id, frozenset()),
+                ),
             )
             result.services.append(svc.name)
         doc.add("services", services)
@@ -190,43 +210,64 @@ def _service(
     deps: list[tuple[str, DependencyStatus]],
     secrets: _Secrets,
     result: ImportResult,
+    encrypted: frozenset[str] = frozenset(),
 ) -> Table:
     where = f"services.{svc.name}"
     fields: dict[str, Any] = {"type": svc.type}
-    path = (svc.source_path or "").strip().strip("/")
-    fields["path"] = None if path in ("", ".") else path
-    fields["port"] = svc.port if svc.port and 1 <= svc.port <= 65535 else None
-    fields["language"] = svc.language or None
-    fields["framework"] = svc.framework or None
-    for key, value, problem in (
-        ("cpu", svc.cpu_limit, rules.cpu_problem),
-        ("cpu_request", svc.cpu_request, rules.cpu_problem),
-        ("memory", svc.memory_limit, rules.memory_problem),
-        ("memory_request", svc.memory_request, rules.memory_problem),
-    ):
-        fields[key] = _checked(value, problem, f"{where}.{key}", result)
-    fields["replicas"] = svc.replicas
-    health = svc.health_check_path or None
-    fields["health_check_path"] = health if health is None or health.startswith("/") else None
-    fields["build_command"] = svc.build_command or None
-    fields["start_command"] = svc.start_command or None
-    fields["dockerfile"] = _checked(
-        svc.dockerfile, rules.relative_path_problem, f"{where}.dockerfile", result
-    )
+    for row in table.SERVICE_FIELDS:
+        fields[row.toml] = _file_value(row, getattr(svc, row.wire, None), where, result)
     uses, covered = detect_uses(svc.runtime_variables, deps)
     fields["uses"] = uses
     auto = next((d for d in domains if d.type == "auto" and d.label), None)
-    fields["subdomain"] = auto.label if auto and not rules.subdomain_problem(auto.label) else None
-    table = _table(fields)
+    # A worker's domain row is no public URL; nor is an internal-only service's.
+    public = svc.type in ("web", "static") and not svc.internal_only
+    fields["subdomain"] = (
+        auto.label if public and auto and not rules.subdomain_problem(auto.label) else None
+    )
+    out = _table(fields)
+    if isinstance(fields.get("dockerfile_inline"), str):
+        out["dockerfile_inline"] = tomlkit.string(fields["dockerfile_inline"], multiline=True)
     dep_keys = {k for _, dep in deps for k in dep.env_vars}
-    for section, values, skip in (
-        ("env", svc.runtime_variables, covered),
-        ("build_env", svc.build_variables, set()),
+    for section, values, skip, hidden in (
+        ("env", svc.runtime_variables, covered, dep_keys | encrypted),
+        ("build_env", svc.build_variables, set(), dep_keys),
     ):
-        env = _env_table(svc.name, f"{where}.{section}", values, skip, dep_keys, secrets)
+        env = _env_table(svc.name, f"{where}.{section}", values, skip, hidden, secrets)
         if env is not None:
-            table.add(section, env)
-    return table
+            out.add(section, env)
+    volumes = _volumes(svc.volumes)
+    if volumes is not None:
+        out.add("volumes", volumes)
+    return out
+
+
+def _file_value(row: ServiceField, value: Any, where: str, result: ImportResult) -> Any:
+    """A live value as the file writes it; None leaves the key out."""
+    value = row.live(value)
+    if value is None or value is False:
+        return None  # false is what the gateway assumes: not written
+    if row.file_problem is not None and row.file_problem(value) is not None:
+        result.notes.append(
+            f"{where}.{row.toml}: live value cannot be written in opendeploy.toml; left out"
+        )
+        return None
+    normalised = row.normalise(value)
+    if normalised == row.omit_at_create and row.omit_at_create is not None:
+        return None
+    return normalised
+
+
+def _volumes(rows: list[dict[str, Any]]) -> Table | None:
+    """The attached volumes (the Service object lists only those) as sub-tables."""
+    tables = tomlkit.table(is_super_table=True)
+    for row in sorted(rows, key=lambda r: str(r.get("name", ""))):
+        name, mount, size = row.get("name"), row.get("mount_path"), row.get("size")
+        if not (isinstance(name, str) and isinstance(mount, str) and isinstance(size, str)):
+            continue
+        if rules.volume_name_problem(name) or rules.volume_size_problem(size):
+            continue
+        tables.add(name, _table({"mount_path": mount, "size": size}))
+    return tables if tables else None
 
 
 def _checked(value: str | None, problem: Any, where: str, result: ImportResult) -> str | None:
@@ -243,15 +284,17 @@ def _env_table(
     where: str,
     values: Mapping[str, str],
     skip: set[str],
-    dep_keys: set[str],
+    hidden: set[str],
     secrets: _Secrets,
 ) -> Table | None:
+    """The env table; a value that is secret by name, by the gateway's encryption, by
+    being a dependency credential or by equalling a known secret is a reference."""
     rows = {k: v for k, v in sorted(values.items()) if k not in skip}
     if not rows:
         return None
     table = tomlkit.table()
     for key, value in rows.items():
-        if is_sensitive_key(key) or key in dep_keys:
+        if is_sensitive_key(key) or key in hidden or is_known_secret(value):
             name = secrets.reference(service, key, value, f"{where}.{key}")
             table.add(key, _secret_ref(name))
         else:

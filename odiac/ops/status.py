@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from odiac.gateway.client import GatewayClient
-    from odiac.gateway.models import DependencyStatus, Deployment, Service, ServiceDomain
+    from odiac.gateway.models import (
+        DependencyStatus,
+        Deployment,
+        Service,
+        ServiceDomain,
+        Volume,
+    )
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,15 @@ class DependencyInfo:
 
 
 @dataclass(frozen=True)
+class VolumeInfo:
+    name: str
+    mount_path: str
+    size: str
+    status: str
+    expires_at: str | None = None
+
+
+@dataclass(frozen=True)
 class ServiceStatus:
     name: str
     type: str
@@ -52,6 +67,8 @@ class ServiceStatus:
     url: str | None
     latest: DeploymentInfo | None
     dependencies: list[DependencyInfo] = field(default_factory=list)
+    volumes: list[VolumeInfo] = field(default_factory=list)
+    internal_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,14 +105,15 @@ async def gather_status(
         client.list_deployments(project.id),
     )
     env = gateway_environment(environment)
-    domain_lists = await asyncio.gather(
-        *(client.list_domains(s.id, environment=env) for s in services)
+    domain_lists, volume_lists = await asyncio.gather(
+        asyncio.gather(*(client.list_domains(s.id, environment=env) for s in services)),
+        asyncio.gather(*(client.list_volumes(s.id) for s in services)),
     )
     ordered = newest_first(deployments)
     dep_infos = {d.id: _dependency(d) for d in deps}
     rows = [
-        _service(svc, domains, ordered, dep_infos, now)
-        for svc, domains in zip(services, domain_lists, strict=True)
+        _service(svc, domains, ordered, dep_infos, now, volumes)
+        for svc, domains, volumes in zip(services, domain_lists, volume_lists, strict=True)
     ]
     return ProjectStatus(
         project=project_name,
@@ -135,6 +153,7 @@ def _service(
     deployments: list[Deployment],
     deps: dict[str, DependencyInfo],
     now: datetime,
+    volumes: list[Volume] | None = None,
 ) -> ServiceStatus:
     mine = [d for d in deployments if d.service_id == svc.id]
     latest = mine[0] if mine else None
@@ -148,9 +167,15 @@ def _service(
         cpu=svc.cpu_limit,
         memory=svc.memory_limit,
         replicas=svc.replicas,
-        url=primary.url if primary is not None else None,
+        url=primary.url if primary is not None and not svc.internal_only else None,
         latest=deployment_info(latest, deployments, now) if latest else None,
         dependencies=used,
+        volumes=[
+            VolumeInfo(v.name, v.mount_path, v.size, v.status, v.expires_at)
+            for v in sorted(volumes or [], key=lambda v: v.name)
+            if v.status != "deleted"
+        ],
+        internal_only=svc.internal_only,
     )
 
 
@@ -162,7 +187,7 @@ def render_status(report: ProjectStatus, plan_line: str | None) -> str:
             "Create it with: odiac apply",
         ]
         return "\n".join(lines) + "\n"
-    lines = [f'Project "{report.project}" ({report.environment})', ""]
+    lines = [f'Project "{report.project}" (environment {report.environment})', ""]
     for svc in report.services:
         lines.append(f"{svc.name} ({svc.type}, {svc.status or 'unknown'})")
         replicas = "?" if svc.replicas is None else str(svc.replicas)
@@ -173,9 +198,11 @@ def render_status(report: ProjectStatus, plan_line: str | None) -> str:
         lines.append(f"  deployment:   {_deployment_line(svc.latest)}")
         if svc.latest is not None and svc.latest.error:
             lines.append(f"  error:        {svc.latest.error}")
-        lines.append(f"  url:          {svc.url or '(none yet)'}")
+        lines.append(f"  url:          {svc.url or _no_url(svc)}")
         used = ", ".join(f"{d.name} ({d.type}, {d.status})" for d in svc.dependencies)
         lines.append(f"  dependencies: {used or '(none)'}")
+        for volume in svc.volumes:
+            lines.append(f"  volume:       {_volume_line(volume)}")
         lines.append("")
     if not report.services:
         lines += ["No services yet.", ""]
@@ -186,6 +213,17 @@ def render_status(report: ProjectStatus, plan_line: str | None) -> str:
     if plan_line:
         lines.append(plan_line)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _no_url(svc: ServiceStatus) -> str:
+    return "(none: internal only)" if svc.internal_only else "(none yet)"
+
+
+def _volume_line(volume: VolumeInfo) -> str:
+    text = f"{volume.name} at {volume.mount_path}, {volume.size}, {volume.status}"
+    if volume.status == "orphaned" and volume.expires_at:
+        text += f" (restorable until {volume.expires_at[:10]})"
+    return text
 
 
 def _deployment_line(info: DeploymentInfo | None) -> str:

@@ -37,6 +37,7 @@ class EnvTarget:
     value: str | None
     sensitive: bool
     unknown_source: str | None = None
+    ref: str | None = None
 
 
 def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -119,6 +120,7 @@ def diff_env(
             after_digest=after.get(key) if hidden and target and target.value is not None else None,
             impact=impact,
             unknown_source=target.unknown_source if target else None,
+            ref=target.ref if target else None,
         )
         changes.append(change)
     return changes

@@ -15,22 +15,15 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 # One definition of contract 9.5, shared with the config checks; part of this module's API.
 from odiac.config.sensitive import is_sensitive_key as is_sensitive_key
+from odiac.plan import fields as service_fields
+from odiac.plan.fields import FieldValue
 
 ServiceType = Literal["web", "worker", "cron", "static"]
 Engine = Literal["postgres", "mysql", "mongodb", "redis", "clickhouse"]
-
-#: Gateway defaults applied when a service is created without the field (contract §3.5.1).
-SERVICE_DEFAULTS: dict[str, str | int] = {
-    "cpu_request": "500m",
-    "cpu_limit": "2",
-    "memory_request": "1Gi",
-    "memory_limit": "4Gi",
-    "replicas": 1,
-}
 
 _DESCRIPTION_RE = re.compile(
     r"\bodiac source=(?P<source>sha256:[0-9a-f]{64}|-) config=(?P<config>sha256:[0-9a-f]{64}|-)"
@@ -70,11 +63,12 @@ class LiteralValue(_Frozen):
     kind: Literal["literal"] = "literal"
     value: SecretStr = Field(exclude=True, description="In memory only; never serialised.")
     sensitive: bool = Field(False, description="Never show the value; compare by digest.")
+    ref: str | None = Field(None, description='The reference it came from ("services.api.url").')
 
     @classmethod
-    def of(cls, value: str, *, sensitive: bool = False) -> LiteralValue:
+    def of(cls, value: str, *, sensitive: bool = False, ref: str | None = None) -> LiteralValue:
         """Build a literal from plain text."""
-        return cls(value=SecretStr(value), sensitive=sensitive)
+        return cls(value=SecretStr(value), sensitive=sensitive, ref=ref)
 
 
 class FromDependency(_Frozen):
@@ -88,6 +82,9 @@ class FromDependency(_Frozen):
     dependency: str = Field(description="Dependency name in opendeploy.toml.")
     key: str = Field(description="Key in that dependency's env_vars.")
     sensitive: bool = True
+    ref: str | None = Field(
+        None, description='The reference variable it came from ("db.DATABASE_URL"), if any.'
+    )
 
 
 DesiredValue = Annotated[LiteralValue | FromDependency, Field(discriminator="kind")]
@@ -106,6 +103,12 @@ class DesiredSource(_Frozen):
     total_bytes: int = 0
     git_url: str | None = None
     branch: str | None = None
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        exclude=True,
+        repr=False,
+        description="Archive name -> content digest of every file (never contents).",
+    )
 
 
 class DesiredDependency(_Frozen):
@@ -132,28 +135,59 @@ class DesiredDependency(_Frozen):
         return {name: value for name, value in fields.items() if value is not None}
 
 
-class DesiredService(_Frozen):
-    """One service. ``None`` means "not managed by the file" except for resources and
-    replicas, where ``None`` means the gateway default (:data:`SERVICE_DEFAULTS`)."""
+def _table_values(data: Any) -> Any:
+    """Accept table fields as keywords (``DesiredService(port=80)``) into ``values``."""
+    if not isinstance(data, dict):
+        return data
+    names = {row.name for row in service_fields.SERVICE_FIELDS}
+    moved = {k: data[k] for k in list(data) if k in names}
+    if not moved:
+        return data
+    rest = {k: v for k, v in data.items() if k not in names}
+    return {**rest, "values": {**dict(rest.get("values") or {}), **moved}}
+
+
+class _TableFields(_Frozen):
+    """``values`` holds the table fields; they read as attributes too (``svc.port``)."""
+
+    values: dict[str, FieldValue] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_fields(cls, data: Any) -> Any:
+        return _table_values(data)
+
+    def get(self, name: str) -> FieldValue:
+        """The value of a table field (None when unset)."""
+        return self.values.get(name)
+
+    def __getattr__(self, name: str) -> FieldValue:
+        values = self.__dict__.get("values")
+        if values is not None and name in {r.name for r in service_fields.SERVICE_FIELDS}:
+            return values.get(name)  # type: ignore[no-any-return]
+        return super().__getattr__(name)  # type: ignore[misc,no-any-return]
+
+
+class DesiredVolume(_Frozen):
+    """A persistent volume of a service; ``detach`` asks to orphan the live one."""
+
+    name: str
+    mount_path: str | None = None
+    size: str | None = None
+    detach: bool = Field(False, description="Detach (orphan) it instead of keeping it.")
+
+
+class DesiredService(_TableFields):
+    """One service. ``values`` holds the fields of :data:`odiac.plan.fields.SERVICE_FIELDS`
+    by name; an absent or ``None`` value means "not managed by the file", except for
+    fields with a gateway default, where it means that default."""
 
     type: ServiceType = "web"
-    path: str = "."
-    port: int | None = None
-    language: str | None = None
-    framework: str | None = None
-    cpu_limit: str | None = None
-    cpu_request: str | None = None
-    memory_limit: str | None = None
-    memory_request: str | None = None
-    replicas: int | None = None
-    health_check_path: str | None = None
-    build_command: str | None = None
-    start_command: str | None = None
-    dockerfile: str | None = None
     subdomain: str | None = None
     env: dict[str, DesiredValue] = Field(default_factory=dict, description="Runtime env.")
     build_env: dict[str, DesiredValue] = Field(default_factory=dict)
     uses: list[str] = Field(default_factory=list, description="Dependency names.")
+    volumes: dict[str, DesiredVolume] = Field(default_factory=dict)
 
 
 class DesiredState(_Frozen):
@@ -218,24 +252,20 @@ class LiveDomain(_Frozen):
     status: str = "active"
 
 
-class LiveService(_Frozen):
-    """A service as the gateway reports it (strings as sent, not normalised)."""
+class LiveVolume(_Frozen):
+    id: str
+    name: str
+    mount_path: str = ""
+    size: str = ""
+    status: str = "active"
+    expires_at: str | None = None
+
+
+class LiveService(_TableFields):
+    """A service as the gateway reports it (``values`` by table name, as sent)."""
 
     id: str
     type: str
-    path: str | None = None
-    port: int | None = None
-    language: str | None = None
-    framework: str | None = None
-    cpu_limit: str | None = None
-    cpu_request: str | None = None
-    memory_limit: str | None = None
-    memory_request: str | None = None
-    replicas: int | None = None
-    health_check_path: str | None = None
-    build_command: str | None = None
-    start_command: str | None = None
-    dockerfile: str | None = None
     env: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
     build_env: dict[str, SecretStr] = Field(default_factory=dict, exclude=True)
     latest_deployment: LiveDeployment | None = Field(
@@ -247,6 +277,9 @@ class LiveService(_Frozen):
         "deployment without an odiac description, refresh copies the target's description.",
     )
     domains: list[LiveDomain] = Field(default_factory=list)
+    volumes: dict[str, LiveVolume] = Field(
+        default_factory=dict, description="Active and orphaned volumes by name."
+    )
 
     @property
     def auto_domain(self) -> LiveDomain | None:
@@ -260,6 +293,9 @@ class LiveState(_Frozen):
     project: LiveProject | None = None
     dependencies: dict[str, LiveDependency] = Field(default_factory=dict)
     services: dict[str, LiveService] = Field(default_factory=dict)
+    read_at: str | None = Field(
+        None, description="UTC time of the read (RFC 3339); dates in the plan count from it."
+    )
 
     def fingerprint(self, key: bytes = b"") -> str:
         """Stable digest of the whole state; secrets enter only as keyed digests.
@@ -279,12 +315,30 @@ class LiveState(_Frozen):
                 "env_vars": _digest_map(dep.env_vars, key),
             }
         for name, svc in self.services.items():
+            dump = svc.model_dump(exclude={"values", "volumes"})
+            values = {
+                **{k: svc.values.get(k) for k in _FINGERPRINT_FIELDS},
+                **{k: v for k, v in svc.values.items() if v is not None},
+            }
             docs[f"service.{name}"] = {
-                **svc.model_dump(),
+                **dump,
+                **values,
+                **({"volumes": svc.model_dump()["volumes"]} if svc.volumes else {}),
                 "env": _digest_map(svc.env, key),
                 "build_env": _digest_map(svc.build_env, key),
             }
         return {address: _sha256_json(doc) for address, doc in sorted(docs.items())}
+
+
+#: Fields that enter a service's fingerprint even when unset (the first ones odiac had);
+#: any other field enters only when set, so adding one leaves existing fingerprints alone.
+_FINGERPRINT_FIELDS = frozenset(
+    {
+        "path", "port", "language", "framework", "cpu_limit", "cpu_request", "memory_limit",
+        "memory_request", "replicas", "health_check_path", "build_command", "start_command",
+        "dockerfile",
+    }
+)  # fmt: skip
 
 
 def _sha256_json(doc: object) -> str:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_VERSION = 1
 
-Scalar = str | int | bool | None
+Scalar = str | int | bool | list[str] | None
 Impact = Literal["create", "in place", "rolling restart", "redeploy", "manual"]
 DeployReason = Literal[
     "created",
@@ -58,6 +58,11 @@ class FieldChange(_Frozen):
     impact: Impact = "in place"
     unknown_source: str | None = Field(
         None, description='For unknown values: "dependency.<name>.<KEY>" the value comes from.'
+    )
+    ref: str | None = Field(
+        None,
+        description='The reference variable the value comes from ("db.DATABASE_URL").',
+        exclude_if=lambda value: value is None,
     )
 
 
@@ -135,6 +140,52 @@ class RenameSubdomain(_Action):
     label: str
 
 
+class CreateVolume(_Action):
+    """``POST /v1/services/{id}/volumes``; ``conversion`` when it restarts a running service."""
+
+    kind: Literal["create_volume"] = "create_volume"
+    name: str = Field(description="Service name.")
+    volume: str
+    mount_path: str
+    size: str
+    service_id: str | None = Field(None, description="None when the service is created first.")
+    conversion: bool = Field(
+        False,
+        description="First volume of a running service: the workload is converted to a "
+        "stateful one, about 30 s of downtime.",
+    )
+
+
+class ResizeVolume(_Action):
+    """Grow a volume in place."""
+
+    kind: Literal["resize_volume"] = "resize_volume"
+    name: str
+    volume: str
+    volume_id: str
+    size: str
+
+
+class DetachVolume(_Action):
+    """Detach a volume no longer in the file: it is orphaned and kept for 7 days."""
+
+    kind: Literal["detach_volume"] = "detach_volume"
+    name: str
+    volume: str
+    volume_id: str
+    restorable_until: str | None = Field(None, description="Expected expiry (UTC date).")
+
+
+class RestoreVolume(_Action):
+    """Attach an orphaned volume again (then grow it when the file asks for more)."""
+
+    kind: Literal["restore_volume"] = "restore_volume"
+    name: str
+    volume: str
+    volume_id: str
+    size: str | None = Field(None, description="Size to grow to after the restore.")
+
+
 class Manual(_Action):
     """Something only the user can do (in the dashboard); apply reports it, never does it."""
 
@@ -152,12 +203,23 @@ Action = Annotated[
     | BindSource
     | Deploy
     | RenameSubdomain
+    | CreateVolume
+    | ResizeVolume
+    | DetachVolume
+    | RestoreVolume
     | Manual,
     Field(discriminator="kind"),
 ]
 
-_CREATE = ("create_project", "create_dependency", "create_service")
-_UPDATE = ("update_service", "set_env", "rename_subdomain")
+_CREATE = ("create_project", "create_dependency", "create_service", "create_volume")
+_UPDATE = (
+    "update_service",
+    "set_env",
+    "rename_subdomain",
+    "resize_volume",
+    "detach_volume",
+    "restore_volume",
+)
 
 
 class SourceSummary(_Frozen):
@@ -167,6 +229,13 @@ class SourceSummary(_Frozen):
     total_bytes: int = 0
     git_url: str | None = None
     branch: str | None = None
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        exclude=True,
+        repr=False,
+        description="Archive name -> content digest of every file, kept in saved plans "
+        "only (never contents), so that a stale plan names the files that changed.",
+    )
 
 
 class Plan(_Frozen):

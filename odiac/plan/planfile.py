@@ -27,8 +27,14 @@ if TYPE_CHECKING:
 
 
 def dumps(plan: Plan) -> str:
-    """The plan file text; refuses text that would carry a registered secret."""
-    text = plan.model_dump_json(indent=2) + "\n"
+    """The plan file text; refuses text that would carry a registered secret.
+
+    The file also keeps the digest of every source file (never its contents), so a
+    stale plan can name the files that changed.
+    """
+    data = plan.model_dump(mode="json")
+    data["source"]["files"] = dict(plan.source.files)
+    text = json.dumps(data, indent=2) + "\n"
     if redact(text) != text:
         # Defence in depth: the model holds no values, so this means a bug upstream.
         raise PlanError("refusing to write a plan file that contains a secret value")
@@ -102,7 +108,8 @@ def check_stale(plan: Plan, desired: DesiredState, live: LiveState, hmac_key: by
         reasons.append("opendeploy.toml (effective configuration) changed")
     if desired.source.digest != plan.source.digest:
         reasons.append(
-            f"source changed: {plan.source.digest or '-'} -> {desired.source.digest or '-'}"
+            _source_changes(plan.source.files, desired.source.files)
+            or f"source changed: {plan.source.digest or '-'} -> {desired.source.digest or '-'}"
         )
     now = value_digests(desired, hmac_key)
     for path in sorted(set(now) | set(plan.value_digests)):
@@ -143,3 +150,17 @@ def _live_changes(then: dict[str, str], now: dict[str, str]) -> list[str]:
         elif then[address] != now[address]:
             named.append(f"{address} changed on the gateway")
     return named or ["live state changed on the gateway since the plan was made"]
+
+
+def _source_changes(then: dict[str, str], now: dict[str, str], shown: int = 10) -> str | None:
+    """``source changed: added a, removed c, modified d`` (the first ``shown`` files);
+    None when the plan predates per-file digests."""
+    changes = [
+        *(f"added {name}" for name in sorted(set(now) - set(then))),
+        *(f"removed {name}" for name in sorted(set(then) - set(now))),
+        *(f"modified {name}" for name in sorted(set(then) & set(now)) if then[name] != now[name]),
+    ]
+    if not changes:
+        return None
+    more = f" and {len(changes) - shown} more" if len(changes) > shown else ""
+    return "source changed: " + ", ".join(changes[:shown]) + more

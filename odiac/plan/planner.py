@@ -35,19 +35,28 @@ BIND_ID = "source.bind"
 __all__ = ["make_plan"]
 
 
-def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Plan:
+def make_plan(
+    desired: DesiredState,
+    live: LiveState,
+    *,
+    hmac_key: bytes,
+    allow_detach_volumes: bool = False,
+) -> Plan:
     """Compute the plan that makes ``live`` match ``desired``.
 
     Args:
         desired: What the configuration asks for (secrets resolved in memory).
         live: What the gateway has (from refresh).
         hmac_key: Key for the digests of secret values stored in the plan.
+        allow_detach_volumes: Detach live volumes missing from the file (they stay
+            restorable for 7 days) instead of listing them as manual items.
 
     Returns:
         A frozen plan; ``plan.has_changes`` is False when live matches desired.
 
     Raises:
-        PlanError: The desired state refers to something that cannot be resolved.
+        PlanError: The desired state refers to something that cannot be resolved, or
+            a volume would shrink (``cannot_shrink``).
     """
     actions: list[Action] = []
     warnings: list[str] = list(desired.warnings)
@@ -94,7 +103,14 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
             )
         )
 
-    services = ServicePlanner(desired, live, hmac_key, dep_actions, project_deps)
+    services = ServicePlanner(
+        desired,
+        live,
+        hmac_key,
+        dep_actions,
+        project_deps,
+        allow_detach_volumes=allow_detach_volumes,
+    )
     for name in sorted(desired.services):
         services.plan(name)
     actions.extend(services.changes)
@@ -121,6 +137,7 @@ def make_plan(desired: DesiredState, live: LiveState, *, hmac_key: bytes) -> Pla
             total_bytes=desired.source.total_bytes,
             git_url=desired.source.git_url,
             branch=desired.source.branch,
+            files=desired.source.files,
         ),
         value_digests=value_digests(desired, hmac_key),
         actions=actions,

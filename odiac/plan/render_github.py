@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from odiac.plan.render_text import format_after, format_before, headline
+from odiac.plan.render_text import where as plan_where
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,7 +51,8 @@ def render_github(
         else:
             where = locate(key_path(action, None)) or (config_file, 0)
             lines.append(_command(level, where, headline(plan, action)))
-    lines.append(_command("notice", None, plan.summary() if plan.has_changes else "No changes."))
+    outcome = plan.summary() if plan.has_changes else "No changes."
+    lines.append(_command("notice", None, f"{outcome} ({plan_where(plan)})"))
     return "\n".join(lines) + "\n"
 
 

@@ -28,6 +28,10 @@ _VERBS: dict[str, list[str]] = {
     "upload_source": ["upload"],
     "bind_source": ["bind"],
     "deploy": ["deploy"],
+    "create_volume": ["create"],
+    "resize_volume": ["update"],
+    "restore_volume": ["update"],
+    "detach_volume": ["detach"],
     "manual": ["manual"],
 }
 _DETAIL_FIELDS = (
@@ -45,6 +49,12 @@ _DETAIL_FIELDS = (
     "source_kind",
     "file_count",
     "total_bytes",
+    "volume",
+    "volume_id",
+    "mount_path",
+    "size",
+    "conversion",
+    "restorable_until",
 )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from odiac.plan.model import IMPACT_ORDER
-from odiac.plan.render_text import format_after, format_before, human_size
+from odiac.plan.render_text import format_after, format_before, headline, human_size
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -104,8 +104,8 @@ class _Budget:
 
 def _heading(plan: Plan) -> str:
     return (
-        f"{MARKER}\n### odiac plan: <code>{_escape(plan.project)}</code> "
-        f"(<code>{_escape(plan.environment)}</code>)\n\n"
+        f"{MARKER}\n### odiac plan: environment <code>{_escape(plan.environment)}</code>, "
+        f"project <code>{_escape(plan.project)}</code>\n\n"
     )
 
 
@@ -148,7 +148,7 @@ def _label(plan: Plan, action: Action) -> str:
         return f"rename subdomain {_side(format_before(change))} -> {_side(format_after(change))}"
     if action.kind == "manual":
         return _escape(action.reason)
-    return _escape(action.kind)
+    return _escape(headline(plan, action))
 
 
 def _env_counts(changes: list[FieldChange]) -> str:
@@ -206,7 +206,9 @@ def _warnings(warnings: list[str]) -> str:
 
 def _after(change: FieldChange) -> str:
     text = _side(format_after(change))
-    if change.after_unknown and change.unknown_source:
+    if change.ref:
+        text += f" from {_code(change.ref)}"
+    elif change.after_unknown and change.unknown_source:
         text += f" from {_code(change.unknown_source)}"
     return text
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from odiac.plan.credentials import CREDENTIAL_FIELDS
+from odiac.plan.volumes import CONVERSION_NOTE
 
 if TYPE_CHECKING:
     from odiac.plan.model import Action, FieldChange, Plan, Scalar
@@ -34,18 +35,25 @@ _SYMBOL = {
     "upload_source": "^",
     "bind_source": "^",
     "deploy": ">>",
+    "create_volume": "+",
+    "resize_volume": "~",
+    "restore_volume": "~",
+    "detach_volume": "-",
     "manual": "!",
 }
-_SHOW_IMPACT = ("update_service", "set_env", "rename_subdomain")
-_STYLE = {"+": "green", "~": "yellow", "^": "cyan", ">>": "blue", "!": "red"}
+_SHOW_IMPACT = ("update_service", "set_env", "rename_subdomain", "resize_volume", "restore_volume")
+_STYLE = {"+": "green", "~": "yellow", "-": "magenta", "^": "cyan", ">>": "blue", "!": "red"}
 
 
 def render_text(plan: Plan, *, markup: bool = False) -> str:
     """Render ``plan`` for people; ``markup=True`` adds rich colour markup."""
     if not plan.has_changes:
-        lines = [NO_CHANGES]
+        lines = [f"{NO_CHANGES} E{where(plan)[1:]}."]
     else:
-        lines = [f'odiac will change project "{plan.project}" ({plan.environment}):', ""]
+        lines = [
+            f'odiac will change project "{plan.project}" (environment {plan.environment}):',
+            "",
+        ]
         for action in plan.actions:
             if action.kind == "bind_source":
                 continue  # shown on the upload line: one source step for people
@@ -54,6 +62,11 @@ def render_text(plan: Plan, *, markup: bool = False) -> str:
     if plan.warnings:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in plan.warnings]
     return "\n".join(lines) + "\n"
+
+
+def where(plan: Plan) -> str:
+    """``environment production, project "shop-production"``: every header names both."""
+    return f'environment {plan.environment}, project "{plan.project}"'
 
 
 def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:
@@ -73,14 +86,16 @@ def _action_lines(plan: Plan, action: Action, markup: bool) -> list[str]:
         body = [f"{c.path.ljust(width)} = {format_after(c)}" for c in creds]
     elif action.kind == "create_service":
         width = max((len(c.path) for c in action.changes), default=0)
-        body = [f"{c.path.ljust(width)} = {format_after(c)}" for c in action.changes]
+        body = [f"{c.path.ljust(width)} = {format_after(c)}{_origin(c)}" for c in action.changes]
     elif action.kind == "set_env":
         body = [_env_line(c) for c in action.changes]
         body.append("keys after apply: " + (", ".join(action.keys) or "(none)"))
-    elif action.kind == "rename_subdomain":
+    elif action.kind in ("rename_subdomain", "create_volume", "detach_volume"):
         body = []
     else:
-        body = [f"{c.path}: {format_before(c)} -> {format_after(c)}" for c in action.changes]
+        body = [
+            f"{c.path}: {format_before(c)} -> {format_after(c)}{_origin(c)}" for c in action.changes
+        ]
     lines += [f"      {escape(line) if markup else line}" for line in body]
     return lines
 
@@ -105,6 +120,26 @@ def headline(plan: Plan, action: Action) -> str:
         return f"subdomain of {action.name}: {format_before(change)} -> {format_after(change)}"
     if action.kind == "manual":
         return f"{action.address.replace('.', ' ', 1)}: {action.reason}"
+    return _volume_headline(action)
+
+
+def _volume_headline(action: Action) -> str:
+    if action.kind == "create_volume":
+        text = f"volume {action.volume} of {action.name}: {action.mount_path}, {action.size}"
+        if action.conversion:
+            text += f"  (forces workload conversion: {CONVERSION_NOTE})"
+        return text
+    if action.kind == "resize_volume":
+        return f"volume {action.volume} of {action.name}: grow to {action.size}"
+    if action.kind == "restore_volume":
+        grow = f", then grow to {action.size}" if action.size else ""
+        return f"volume {action.volume} of {action.name}: restore the orphaned volume{grow}"
+    if action.kind == "detach_volume":
+        until = action.restorable_until or "7 days after apply"
+        return (
+            f"volume {action.volume} of {action.name}: detach (orphaned, data kept,"
+            f" restorable until {until})"
+        )
     return action.address
 
 
@@ -118,13 +153,18 @@ def _source(plan: Plan) -> str:
 
 def _env_line(change: FieldChange) -> str:
     key = change.path.split(".", 1)[1]
+    origin = _origin(change)
     if change.before_absent:
-        return f"+ {key} = {format_after(change)}"
+        return f"+ {key} = {format_after(change)}{origin}"
     if change.after_absent:
         return f"- {key}"
     if change.before_sensitive and change.after_sensitive:
-        return f"~ {key}: {SENSITIVE_CHANGED}"
-    return f"~ {key}: {format_before(change)} -> {format_after(change)}"
+        return f"~ {key}: {SENSITIVE_CHANGED}{origin}"
+    return f"~ {key}: {format_before(change)} -> {format_after(change)}{origin}"
+
+
+def _origin(change: FieldChange) -> str:
+    return f" (from {change.ref})" if change.ref else ""
 
 
 def format_before(change: FieldChange) -> str:

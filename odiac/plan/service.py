@@ -1,7 +1,8 @@
 """One service: its desired fields and env, normalised, against what is live.
 
-Kubernetes quantities are compared in canonical spelling (``"1000m"`` == ``"1"``);
-an unset resource or replica count means the gateway default.
+The fields and how each is compared come from :data:`odiac.plan.fields.SERVICE_FIELDS`:
+Kubernetes quantities in canonical spelling (``"1000m"`` == ``"1"``); an unset
+resource or replica count means the gateway default.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ import json
 from typing import TYPE_CHECKING
 
 from odiac.errors import PlanError
+from odiac.plan import fields as table
 from odiac.plan.diff import EnvTarget
 from odiac.plan.inputs import (
-    SERVICE_DEFAULTS,
     DesiredService,
     FromDependency,
     LiveService,
     LiveState,
     format_deployment_description,
 )
-from odiac.quantity import QuantityError, normalize_cpu, normalize_memory
+from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,81 +29,58 @@ if TYPE_CHECKING:
     from odiac.plan.inputs import DesiredState, DesiredValue
     from odiac.plan.model import Impact, Scalar
 
-#: Fields ``PUT /v1/services/{id}`` changes, with what the change does to the workload.
-FIELD_IMPACT: dict[str, Impact] = {
-    "cpu_limit": "rolling restart",
-    "cpu_request": "rolling restart",
-    "memory_limit": "rolling restart",
-    "memory_request": "rolling restart",
-    "replicas": "in place",
-    "port": "rolling restart",
-    "health_check_path": "rolling restart",
-    "path": "redeploy",
-    "language": "redeploy",
-    "framework": "redeploy",
-    "build_command": "redeploy",
-    "start_command": "redeploy",
-    "dockerfile": "redeploy",
+
+def field_impacts() -> dict[str, Impact]:
+    """What an update of each field does to the workload (``PUT /v1/services/{id}``)."""
+    return {row.name: row.impact for row in table.SERVICE_FIELDS}
+
+
+#: Each resource field and the field that bounds it (request <= limit).
+_PAIRED = {
+    "cpu_request": "cpu_limit",
+    "memory_request": "memory_limit",
+    "cpu_limit": "cpu_request",
+    "memory_limit": "memory_request",
 }
-_CPU = ("cpu_limit", "cpu_request")
-_MEMORY = ("memory_limit", "memory_request")
-#: Fields that only take effect with a new build/deployment (part of the config digest).
-BUILD_FIELDS = (
-    "type",
-    "path",
-    "language",
-    "framework",
-    "build_command",
-    "start_command",
-    "dockerfile",
-)
 
 
-def _quantity(field: str, text: str) -> str:
+def default_quantity(svc: DesiredService, name: str) -> str:
+    """The value sent for an unset resource field: the gateway default, kept valid.
+
+    A default request never exceeds the limit the file sets (``memory = "512Mi"`` gets
+    a 512Mi request, not the 1Gi default), and a default limit never falls below the
+    request the file sets.
+    """
+    default = str(table.field(name).default)
+    paired = svc.get(_PAIRED[name])
+    if not paired:
+        return default
+    other = str(paired)
+    parse = cpu_millicores if name.startswith("cpu") else memory_bytes
     try:
-        return normalize_cpu(text) if field in _CPU else normalize_memory(text)
+        smaller = parse(other) < parse(default)
     except QuantityError:
-        return text  # shown as-is; it differs from any valid desired value
-
-
-def _path(text: str | None) -> str:
-    cleaned = (text or "").strip().strip("/")
-    while cleaned.startswith("./"):
-        cleaned = cleaned[2:]
-    cleaned = "" if cleaned == "." else cleaned
-    return cleaned or "."
+        return default
+    is_request = name.endswith("_request")
+    return other if smaller == is_request else default
 
 
 def desired_fields(svc: DesiredService) -> dict[str, Scalar]:
     """The managed fields of a desired service, normalised (defaults filled in)."""
     fields: dict[str, Scalar] = {}
-    for name in FIELD_IMPACT:
-        value = getattr(svc, name)
-        if name in _CPU + _MEMORY:
-            fields[name] = _quantity(name, str(value or SERVICE_DEFAULTS[name]))
-        elif name == "replicas":
-            fields[name] = SERVICE_DEFAULTS["replicas"] if value is None else value
-        elif name == "path":
-            fields[name] = _path(value)
-        elif value is not None:
-            fields[name] = value
+    for row in table.SERVICE_FIELDS:
+        value = svc.get(row.name)
+        if value is None and row.name in _PAIRED:
+            value = default_quantity(svc, row.name)
+        compared = row.compared(value)
+        if compared is not None:
+            fields[row.name] = compared
     return fields
 
 
 def live_fields(svc: LiveService) -> dict[str, Scalar]:
     """The same fields as the gateway reports them, normalised the same way."""
-    fields: dict[str, Scalar] = {}
-    for name in FIELD_IMPACT:
-        value = getattr(svc, name)
-        if name in _CPU + _MEMORY:
-            fields[name] = _quantity(name, str(value or SERVICE_DEFAULTS[name]))
-        elif name == "replicas":
-            fields[name] = SERVICE_DEFAULTS["replicas"] if value is None else value
-        elif name == "path":
-            fields[name] = _path(value)
-        else:
-            fields[name] = value
-    return fields
+    return {row.name: row.compared(svc.get(row.name)) for row in table.SERVICE_FIELDS}
 
 
 def resolve_env(
@@ -112,7 +90,9 @@ def resolve_env(
     resolved: dict[str, EnvTarget] = {}
     for key, value in values.items():
         if not isinstance(value, FromDependency):
-            resolved[key] = EnvTarget(value.value.get_secret_value(), value.sensitive)
+            resolved[key] = EnvTarget(
+                value.value.get_secret_value(), value.sensitive, ref=value.ref
+            )
             continue
         source = f"dependency.{value.dependency}.{value.key}"
         if value.dependency not in desired.dependencies:
@@ -121,14 +101,15 @@ def resolve_env(
             )
         dep = live.dependencies.get(value.dependency)
         if dep is None or live.project is None:
-            resolved[key] = EnvTarget(None, value.sensitive, source)
+            resolved[key] = EnvTarget(None, value.sensitive, source, ref=value.ref)
         elif value.key not in dep.env_vars:
             raise PlanError(
                 f"{where}.{key}: dependency {value.dependency!r} has no connection key {value.key!r}",
                 hint=f"Its keys are: {', '.join(sorted(dep.env_vars)) or '(none)'}.",
             )
         else:
-            resolved[key] = EnvTarget(dep.env_vars[value.key].get_secret_value(), value.sensitive)
+            known = dep.env_vars[value.key].get_secret_value()
+            resolved[key] = EnvTarget(known, value.sensitive, ref=value.ref)
     return resolved
 
 
@@ -141,7 +122,11 @@ def config_digest(svc: DesiredService) -> str:
     """
     fields = desired_fields(svc)
     doc = {
-        "fields": {name: fields.get(name) for name in BUILD_FIELDS if name != "type"},
+        "fields": {
+            row.name: fields.get(row.name)
+            for row in table.SERVICE_FIELDS
+            if row.rebuild and (row.digest_when_unset or fields.get(row.name) is not None)
+        },
         "type": svc.type,
         "env": _value_tokens(svc.env),
         "build_env": _value_tokens(svc.build_env),

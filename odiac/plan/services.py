@@ -18,12 +18,13 @@ from odiac.plan.model import (
     strongest,
 )
 from odiac.plan.service import (
-    FIELD_IMPACT,
     config_digest,
     desired_fields,
+    field_impacts,
     live_fields,
     resolve_env,
 )
+from odiac.plan.volumes import plan_volumes
 
 if TYPE_CHECKING:
     from odiac.plan.inputs import DesiredService, DesiredState, LiveService, LiveState
@@ -45,8 +46,12 @@ class ServicePlanner:
         hmac_key: bytes,
         dep_actions: dict[str, str],
         project_deps: list[str],
+        *,
+        allow_detach_volumes: bool = False,
     ) -> None:
         self.desired = desired
+        self.allow_detach_volumes = allow_detach_volumes
+        self._volumes: list[Action] = []
         self.live = live
         self.key = hmac_key
         self.dep_actions = dep_actions
@@ -60,8 +65,8 @@ class ServicePlanner:
 
     @property
     def changes(self) -> list[Action]:
-        """Service creates/updates, then env replacements (the contract's order)."""
-        return [*self._services, *self._env]
+        """Service creates/updates, env replacements, then volumes (the contract's order)."""
+        return [*self._services, *self._env, *self._volumes]
 
     # ------------------------------------------------------------------ per service
 
@@ -73,6 +78,7 @@ class ServicePlanner:
         build_env = resolve_env(svc.build_env, self.desired, self.live, f"{where}.build_env")
         uses = [self.dep_actions[d] for d in sorted(set(svc.uses)) if d in self.dep_actions]
         unknown = self._unknown_deps([*env.values(), *build_env.values()])
+        unknown += self._referenced_services([*env.values(), *build_env.values()])
         live_svc = self.live.services.get(name) if self.live.project else None
         if live_svc is None:
             self._create(name, svc, env, build_env, uses, unknown)
@@ -82,6 +88,12 @@ class ServicePlanner:
     def _unknown_deps(self, targets: list[EnvTarget]) -> list[str]:
         names = {t.unknown_source.split(".")[1] for t in targets if t.unknown_source}
         return sorted(self.dep_actions[n] for n in names if n in self.dep_actions)
+
+    def _referenced_services(self, targets: list[EnvTarget]) -> list[str]:
+        """Services this one refers to that the plan creates: their creation comes first."""
+        names = {t.ref.split(".")[1] for t in targets if t.ref and t.ref.startswith("services.")}
+        live = self.live.services if self.live.project else {}
+        return sorted(f"service.{n}" for n in names if n not in live)
 
     def _create(
         self,
@@ -112,7 +124,8 @@ class ServicePlanner:
                 name=name,
             )
         )
-        self._deploy(name, svc, None, "created", [action_id, *uses])
+        volumes = self._plan_volumes(name, svc, None, [action_id])
+        self._deploy(name, svc, None, "created", [action_id, *uses, *volumes])
         self._rename(name, svc, None)
 
     def _update(
@@ -127,7 +140,7 @@ class ServicePlanner:
     ) -> None:
         deps = list(uses)
         address = f"service.{name}"
-        changes = diff_fields(live_fields(live_svc), desired_fields(svc), FIELD_IMPACT)
+        changes = diff_fields(live_fields(live_svc), desired_fields(svc), field_impacts())
         changes += diff_env(
             live_svc.build_env, build_env, self.key, prefix="build_env", impact="redeploy"
         )
@@ -176,11 +189,27 @@ class ServicePlanner:
                     "in the dashboard",
                 )
             )
+        deps += self._plan_volumes(name, svc, live_svc, [a for a in deps if a not in uses])
         rebuild = any(c.impact == "redeploy" for c in changes)
         reason = self._deploy_reason(name, svc, live_svc, bool(env_changes), rebuild)
         if reason is not None:
             self._deploy(name, svc, live_svc.id, reason, deps)
         self._rename(name, svc, live_svc)
+
+    def _plan_volumes(
+        self, name: str, svc: DesiredService, live_svc: LiveService | None, after: list[str]
+    ) -> list[str]:
+        actions, manual = plan_volumes(
+            name,
+            svc,
+            live_svc,
+            after,
+            allow_detach=self.allow_detach_volumes,
+            read_at=self.live.read_at,
+        )
+        self._volumes += actions
+        self._manual += manual
+        return [a.id for a in actions]
 
     def _deploy_reason(
         self,

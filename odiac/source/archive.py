@@ -16,11 +16,12 @@ import os
 import tempfile
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from odiac.errors import SourceError
+from odiac.source.content import LeftOut, sniff, sniff_file
 from odiac.source.manifest import Manifest, ManifestEntry
 from odiac.source.walk import SourceFile, list_source
 from odiac.source.zipwriter import LEVEL, ZipWriter, deflate
@@ -52,6 +53,7 @@ class SourceArchive:
     total_bytes: int
     archive_bytes: int
     warnings: tuple[str, ...]
+    files: dict[str, str] = field(default_factory=dict)
 
     def cleanup(self) -> None:
         """Remove the temporary archive file."""
@@ -115,7 +117,8 @@ def build_archive(
         file_count=manifest.file_count,
         total_bytes=manifest.total_bytes,
         archive_bytes=size,
-        warnings=tuple(listing.warnings),
+        warnings=(*listing.warnings, *manifest.warnings(listing.sensitive)),
+        files=manifest.files,
     )
 
 
@@ -138,7 +141,7 @@ def write_zip(
     writer = ZipWriter(handle, level=compresslevel)
     manifest = Manifest()
     threads = workers or min(8, os.cpu_count() or 1)
-    window: deque[tuple[SourceFile, Future[_Packed]]] = deque()
+    window: deque[tuple[SourceFile, Future[_Packed | LeftOut]]] = deque()
     in_flight = 0
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="odiac-zip") as pool:
         for item in listing.files:
@@ -161,30 +164,42 @@ def _mode(item: SourceFile) -> int:
     return 0o100755 if item.executable else 0o100644
 
 
-def _read_deflate(item: SourceFile, level: int) -> _Packed:
+def _read_deflate(item: SourceFile, level: int) -> _Packed | LeftOut:
     try:
         with open(item.path, "rb") as src:
             data = src.read()
     except OSError as exc:
         raise SourceError(f"cannot read {item.arcname}: {exc.strerror or exc}") from exc
+    verdict = sniff(data)
+    if verdict is not None:
+        return LeftOut(item.arcname, verdict)
     crc, compressed = deflate(data, level)
     sha = hashlib.sha256(data).hexdigest()
     return crc, compressed, ManifestEntry(item.arcname, item.executable, len(data), sha)
 
 
 def _write_next(
-    writer: ZipWriter, manifest: Manifest, window: deque[tuple[SourceFile, Future[_Packed]]]
+    writer: ZipWriter,
+    manifest: Manifest,
+    window: deque[tuple[SourceFile, Future[_Packed | LeftOut]]],
 ) -> int:
     item, future = window.popleft()
-    crc, compressed, entry = future.result()
+    packed = future.result()
+    if isinstance(packed, LeftOut):
+        manifest.add(packed)
+        return item.size
+    crc, compressed, entry = packed
     writer.add(item.arcname, _mode(item), crc, compressed, entry.size)
     manifest.add(entry)
     return item.size
 
 
-def _stream(writer: ZipWriter, item: SourceFile) -> ManifestEntry:
+def _stream(writer: ZipWriter, item: SourceFile) -> ManifestEntry | LeftOut:
     sha = hashlib.sha256()
     try:
+        verdict = sniff_file(item.path)  # a big file is checked before a byte is written
+        if verdict is not None:
+            return LeftOut(item.arcname, verdict)
         with open(item.path, "rb") as src:
             writer.add_stream(item.arcname, _mode(item), src, item.size, on_chunk=sha.update)
     except OSError as exc:

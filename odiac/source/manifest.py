@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from odiac.errors import SourceError
+from odiac.source.content import PRIVATE_KEY, LeftOut, Sniffer, sensitive_note
 
 if TYPE_CHECKING:
     from odiac.source.walk import SourceFile
@@ -38,6 +39,10 @@ class ManifestEntry:
     size: int
     sha256: str
 
+    def fingerprint(self) -> str:
+        """What a saved plan keeps per file to name what changed: the content digest."""
+        return ("x:" if self.executable else "") + self.sha256
+
     def record(self) -> bytes:
         """The entry's canonical manifest line."""
         kind = "exec" if self.executable else "file"
@@ -52,9 +57,17 @@ class Manifest:
         self._last: bytes | None = None
         self.file_count = 0
         self.total_bytes = 0
+        self.files: dict[str, str] = {}
+        self.left_out: list[LeftOut] = []
 
-    def add(self, entry: ManifestEntry) -> None:
-        """Append ``entry``; entries must come sorted by UTF-8 path, each once."""
+    def add(self, entry: ManifestEntry | LeftOut) -> None:
+        """Append ``entry``; entries must come sorted by UTF-8 path, each once.
+
+        A file the content check left out is recorded apart and never digested.
+        """
+        if isinstance(entry, LeftOut):
+            self.left_out.append(entry)
+            return
         key = entry.arcname.encode("utf-8")
         if self._last is not None and key <= self._last:
             raise ValueError(f"manifest entries out of order at {entry.arcname!r}")
@@ -62,6 +75,13 @@ class Manifest:
         self._hash.update(entry.record())
         self.file_count += 1
         self.total_bytes += entry.size
+        self.files[entry.arcname] = entry.fingerprint()
+
+    def warnings(self, sensitive: list[str]) -> list[str]:
+        """The sensitive-files line: ``sensitive`` from the walk plus private keys found."""
+        keys = [e.arcname for e in self.left_out if e.reason == PRIVATE_KEY]
+        note = sensitive_note([*sensitive, *(f"{k} (a private key)" for k in keys)])
+        return [note] if note else []
 
     @property
     def digest(self) -> str:
@@ -77,17 +97,21 @@ def manifest_digest(entries: list[ManifestEntry]) -> str:
     return manifest.digest
 
 
-def hash_file(item: SourceFile) -> ManifestEntry:
-    """Read ``item`` once, in chunks, into its manifest entry.
+def hash_file(item: SourceFile) -> ManifestEntry | LeftOut:
+    """Read ``item`` once, in chunks, into its manifest entry (or why it is not source).
 
     Raises:
         SourceError: The file cannot be read.
     """
     digest = hashlib.sha256()
+    sniffer = Sniffer()
     size = 0
     try:
         with open(item.path, "rb") as handle:
             while chunk := handle.read(_CHUNK):
+                sniffer.feed(chunk)
+                if sniffer.verdict is not None:
+                    return LeftOut(item.arcname, sniffer.verdict)
                 digest.update(chunk)
                 size += len(chunk)
     except OSError as exc:

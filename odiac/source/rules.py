@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from pathspec import GitIgnoreSpec
 
+from odiac.source.ignore import GitIgnoreTree
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -49,24 +51,41 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
 DEFAULT_EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 NEVER_DIR = ".opendeploy"
 
-_ENV_TEMPLATE = re.compile(r"^\.env([.-][A-Za-z0-9_-]+)?[.-](example|sample|template|dist)$")
-_SECRET_NAMES = re.compile(
-    "|".join(
-        fnmatch.translate(pattern)
-        for pattern in (
-            ".pypirc",
-            ".netrc",
-            "*.pem",
-            "*.key",
-            "id_rsa*",
-            "id_ed25519*",
-            "credentials.json",
-            "service-account*.json",
-            "*kubeconfig*",
-        )
-    )
+#: File names (globs) that are never uploaded, wherever they are.
+SENSITIVE_NAMES = (
+    ".pypirc",
+    ".netrc",
+    ".git-credentials",
+    ".pgpass",
+    ".envrc",
+    ".htpasswd",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "*.ppk",
+    "*.tfstate",
+    "*.tfstate.*",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "credentials.json",
+    "service-account*.json",
+    "*kubeconfig*",
 )
-_SECRET_PATHS = (".streamlit/secrets.toml",)
+#: Paths (relative to any folder) that are never uploaded.
+SENSITIVE_PATHS = (
+    ".streamlit/secrets.toml",
+    ".aws/credentials",
+    ".docker/config.json",
+)
+
+_ENV_TEMPLATE = re.compile(r"^\.env([.-][A-Za-z0-9_-]+)?[.-](example|sample|template|dist)$")
+_SECRET_NAMES = re.compile("|".join(fnmatch.translate(pattern) for pattern in SENSITIVE_NAMES))
+_SECRET_PATHS = SENSITIVE_PATHS
 _NPMRC_AUTH = re.compile(rb"_authToken|_auth\b|_password|username\s*=")
 
 
@@ -85,8 +104,10 @@ def is_secret_file(relpath: str, read_head: bytes | None = None) -> bool:
     name = relpath.rsplit("/", 1)[-1]
     if is_env_file(name) or _SECRET_NAMES.match(name):
         return True
-    if relpath == _SECRET_PATHS[0] or relpath.endswith("/" + _SECRET_PATHS[0]):
+    if any(relpath == path or relpath.endswith("/" + path) for path in _SECRET_PATHS):
         return True
+    if name.startswith("id_") and not name.endswith(".pub") and "/.ssh/" in "/" + relpath:
+        return True  # every private key of an ssh folder, whatever its algorithm
     return name == ".npmrc" and read_head is not None and bool(_NPMRC_AUTH.search(read_head))
 
 
@@ -96,7 +117,7 @@ class Rules:
 
     exclude: GitIgnoreSpec
     include: GitIgnoreSpec
-    _gitignores: dict[str, GitIgnoreSpec] = field(default_factory=dict)
+    gitignores: GitIgnoreTree = field(default_factory=GitIgnoreTree)
 
     @classmethod
     def build(cls, exclude: Sequence[str] = (), include: Sequence[str] = ()) -> Rules:
@@ -104,7 +125,7 @@ class Rules:
 
     def add_gitignore(self, dir_prefix: str, text: str) -> None:
         """Register the ``.gitignore`` of directory ``dir_prefix`` (``""`` or ``"a/b/"``)."""
-        self._gitignores[dir_prefix] = GitIgnoreSpec.from_lines(text.splitlines())
+        self.gitignores.add(dir_prefix, text)
 
     def excluded(self, relpath: str, is_dir: bool) -> bool:
         """Whether ``relpath`` (no trailing slash) is left out; secrets are checked apart."""
@@ -120,16 +141,10 @@ class Rules:
             return True
         if not is_dir and parts[-1].endswith(DEFAULT_EXCLUDED_SUFFIXES):
             return True
-        return bool(self._gitignores) and self._gitignored(probe, parts)
+        return bool(self.gitignores) and self.gitignores.ignored(relpath, is_dir)
 
-    def _gitignored(self, probe: str, parts: list[str]) -> bool:
-        verdict = False
-        prefix = ""
-        for depth in range(len(parts)):
-            spec = self._gitignores.get(prefix)
-            if spec is not None:
-                result = spec.check_file(probe[len(prefix) :])
-                if result.include is not None:
-                    verdict = result.include  # deeper .gitignore files override shallower ones
-            prefix += parts[depth] + "/"
-        return verdict
+    def excluded_path(self, relpath: str) -> bool:
+        """Whether a file, or a folder above it, is left out (what a link points at)."""
+        parts = relpath.split("/")
+        folders = ("/".join(parts[:depth]) for depth in range(1, len(parts)))
+        return any(self.excluded(d, True) for d in folders) or self.excluded(relpath, False)

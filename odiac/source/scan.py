@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from odiac.source.manifest import Manifest, ManifestEntry, hash_file
@@ -19,6 +19,8 @@ from odiac.source.walk import list_source
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from odiac.source.content import LeftOut
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class SourceScan:
     file_count: int
     total_bytes: int
     warnings: tuple[str, ...]
+    files: dict[str, str] = field(default_factory=dict)
+    """Archive name -> content digest of every file (a saved plan names what changed)."""
 
 
 def scan_source(
@@ -54,7 +58,7 @@ def scan_source(
     threads = workers or min(8, os.cpu_count() or 1)
     # A bounded window of futures, consumed in listing order (the manifest order):
     # submitting every file at once would hold one future per file in memory.
-    window: deque[Future[ManifestEntry]] = deque()
+    window: deque[Future[ManifestEntry | LeftOut]] = deque()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="odiac-scan") as pool:
         try:
             for item in listing.files:
@@ -70,5 +74,6 @@ def scan_source(
         digest=manifest.digest,
         file_count=manifest.file_count,
         total_bytes=manifest.total_bytes,
-        warnings=tuple(listing.warnings),
+        warnings=(*listing.warnings, *manifest.warnings(listing.sensitive)),
+        files=manifest.files,
     )

@@ -2,9 +2,9 @@
 
 * Subdomain availability (``check-subdomain``), skipped when the label is
   already this service's.
-* Pending client agents (contract §5): the resource caps are *warnings* (the
-  gateway decides and answers a structured 403, which apply shows cleanly), and
-  the one-live-project rule is an error naming the project the agent already owns.
+* Pending client agents (contract §5): the resource caps and the one-live-project
+  rule are errors, so apply refuses before it creates anything; each names the
+  ways out (lower the values, claim the agent, or use a token).
 """
 
 from __future__ import annotations
@@ -14,22 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from odiac.gateway.errors import AuthenticationError, GatewayHTTPError
-from odiac.plan.inputs import SERVICE_DEFAULTS
-from odiac.quantity import QuantityError, cpu_millicores, memory_bytes
+from odiac.plan.caps import cap_problems, ways_out
 
 if TYPE_CHECKING:
     from odiac.gateway.auth import Credential
     from odiac.gateway.client import GatewayClient
-    from odiac.plan.inputs import DesiredService, DesiredState
+    from odiac.plan.inputs import DesiredService, DesiredState, LiveState
     from odiac.state.refresh import Snapshot
 
 Severity = Literal["error", "warning"]
-
-#: Pending-agent caps (contract §5.1), in the order the gateway checks them.
-CPU_CAP_MILLI = 1000
-MEMORY_CAP_BYTES = 2**30
-REPLICA_CAP = 1
-SERVICE_CAP = 1
 
 
 @dataclass(frozen=True)
@@ -40,6 +33,7 @@ class Finding:
     message: str
     key_path: tuple[str, ...] = ()
     hint: str | None = None
+    claim_url: str | None = None
 
 
 async def run_checks(
@@ -47,11 +41,17 @@ async def run_checks(
     credential: Credential,
     desired: DesiredState,
     snapshot: Snapshot,
+    *,
+    pending: bool | None = None,
 ) -> list[Finding]:
-    """Run every plan-time check concurrently; errors first, then warnings."""
+    """Run every plan-time check concurrently; errors first, then warnings.
+
+    ``pending`` is whether the credential is an anonymous agent, when the caller
+    asked already (None: ask the gateway).
+    """
     subdomains, agent = await asyncio.gather(
         check_subdomains(client, desired, snapshot),
-        check_pending_agent(client, credential, desired, snapshot),
+        check_pending_agent(client, credential, desired, snapshot, pending=pending),
     )
     findings = [*subdomains, *agent]
     return sorted(findings, key=lambda f: f.severity != "error")
@@ -78,18 +78,22 @@ async def check_subdomains(
         path = ("services", name, "subdomain")
         if isinstance(result, GatewayHTTPError) and result.status == 400:
             findings.append(
-                Finding("error", f"subdomain {label!r} is not a valid label", path, hint="F24")
+                Finding(
+                    "error",
+                    f"subdomain {label!r} is not a valid label",
+                    path,
+                    hint="Use 2-32 lowercase letters, digits and '-'.",
+                )
             )
         elif isinstance(result, BaseException):
             raise result
         elif not result.available:
-            row = "F24" if result.reason == "reserved" else "F23"
             findings.append(
                 Finding(
                     "error",
                     f"subdomain {label!r} is not available ({result.reason or 'taken'})",
                     path,
-                    hint=f"{row}: choose another label.",
+                    hint="Choose another label.",
                 )
             )
     return findings
@@ -100,71 +104,94 @@ async def check_pending_agent(
     credential: Credential,
     desired: DesiredState,
     snapshot: Snapshot,
+    *,
+    pending: bool | None = None,
 ) -> list[Finding]:
     """Caps and the one-project rule, for a client agent not bound to an account yet."""
-    if credential.kind != "agent":
-        return []
-    try:
-        await client.get_profile()
-        return []  # bound: the caps no longer apply (contract §2.3)
-    except AuthenticationError:
-        pass  # expected for a pending agent (F2)
+    if pending is None:
+        pending = await is_pending_agent(client, credential)
+    if not pending:
+        return []  # a token, or a bound agent: the caps no longer apply
+    # Shown only by the run that registered the agent; later runs point to `odiac auth claim`.
+    claim = claim_link(credential) if credential.freshly_registered else None
     findings: list[Finding] = []
     if snapshot.live.project is None and snapshot.visible_projects:
         other = snapshot.visible_projects[0]
+        claim_way = (
+            "claim the agent (claim URL below)"
+            if claim
+            else "claim the agent (`odiac auth claim` shows how)"
+        )
         findings.append(
             Finding(
                 "error",
-                f"this client agent already owns project {other.name!r} ({other.id}); a "
-                "pending agent may own only one live project",
+                f"this anonymous client agent already owns project {other.name!r} ({other.id})"
+                f" and may own only one live project; nothing was created for"
+                f" {desired.project.name!r}",
                 ("project", "name"),
-                hint="F6: use that project's name in opendeploy.toml, wait for it to be "
-                "collected after 6 idle hours, or bind the agent and use a personal "
-                "access key (OPENDEPLOY_TOKEN).",
+                hint=f"To deploy both, {claim_way} (sign in; the limit is lifted) or use a"
+                " personal access token (OPENDEPLOY_TOKEN). Otherwise plan that project, or"
+                " wait until it is collected after 6 idle hours.",
+                claim_url=claim,
             )
         )
-    if len(desired.services) > SERVICE_CAP:
-        findings.append(
-            Finding(
-                "warning",
-                f"{len(desired.services)} services, but a pending agent may have "
-                f"{SERVICE_CAP} per project; the gateway will refuse the others (F4)",
-                ("services",),
-            )
-        )
+    findings.extend(cap_findings(desired, snapshot.live, claim_url=claim, fresh=False))
     for name, svc in sorted(desired.services.items()):
-        findings.extend(_cap_warnings(name, svc))
+        findings.extend(_volume_quota(name, svc, snapshot))
     return findings
 
 
-def _cap_warnings(name: str, svc: DesiredService) -> list[Finding]:
-    checks = [
-        ("cpu_request", "cpu_request", cpu_millicores, CPU_CAP_MILLI, "1"),
-        ("cpu_limit", "cpu", cpu_millicores, CPU_CAP_MILLI, "1"),
-        ("memory_request", "memory_request", memory_bytes, MEMORY_CAP_BYTES, "1Gi"),
-        ("memory_limit", "memory", memory_bytes, MEMORY_CAP_BYTES, "1Gi"),
+def _volume_quota(name: str, svc: DesiredService, snapshot: Snapshot) -> list[Finding]:
+    """New volumes of a pending agent: the gateway's allowance is not published, so this
+    is a warning naming the 403 it may answer, never a guess at a number."""
+    live = snapshot.live.services.get(name)
+    have = live.volumes if live is not None else {}
+    new = [v for key, v in sorted(svc.volumes.items()) if not v.detach and key not in have]
+    if not new:
+        return []
+    sizes = ", ".join(f"{v.name} {v.size}" for v in new)
+    return [
+        Finding(
+            "warning",
+            f"services.{name}.volumes: {sizes} would be created by a client agent not bound to"
+            " an account; its volume space is limited and the gateway may refuse it with 403"
+            " quota_exceeded",
+            ("services", name, "volumes", new[0].name),
+            hint="Bind the agent to your account to lift the limit, or keep volumes small.",
+        )
     ]
-    findings: list[Finding] = []
-    for field, key, parse, cap, shown in checks:
-        value = getattr(svc, field) or str(SERVICE_DEFAULTS[field])
-        try:
-            over = parse(value) > cap
-        except QuantityError:
-            continue
-        if over:
-            origin = "" if getattr(svc, field) else " (the gateway default when unset)"
-            findings.append(_cap(name, key, f"{value}{origin}", shown))
-    replicas = svc.replicas if svc.replicas is not None else 1
-    if replicas > REPLICA_CAP:
-        findings.append(_cap(name, "replicas", str(replicas), str(REPLICA_CAP)))
-    return findings
 
 
-def _cap(service: str, key: str, value: str, limit: str) -> Finding:
-    return Finding(
-        "warning",
-        f"services.{service}.{key} = {value} is above the pending-agent cap {limit}; the "
-        "gateway will refuse it with 403 agent_quota_exceeded (F4)",
-        ("services", service, key),
-        hint="Set it within the cap, or bind the agent to your account.",
-    )
+async def is_pending_agent(client: GatewayClient, credential: Credential) -> bool:
+    """Whether ``credential`` is an anonymous client agent (no profile until it is bound)."""
+    if credential.kind != "agent":
+        return False
+    try:
+        await client.get_profile()
+    except AuthenticationError:
+        return True  # expected for a pending agent
+    return False
+
+
+def claim_link(credential: Credential) -> str | None:
+    """Where the user claims this agent (the local gateway's page where it is served)."""
+    url = credential.claim_url
+    if url is None:
+        return None
+    from odiac.gateway.local import LOCAL_BASE_URL, LOCAL_SERVE_ORIGIN
+
+    local_origin = LOCAL_BASE_URL.removesuffix("/api")
+    if url.startswith(local_origin + "/"):
+        return LOCAL_SERVE_ORIGIN + url[len(local_origin) :]
+    return url
+
+
+def cap_findings(
+    desired: DesiredState, live: LiveState, *, claim_url: str | None, fresh: bool
+) -> list[Finding]:
+    """Every key above the anonymous caps, as errors naming the ways out."""
+    hint = ways_out(claim_url, fresh=fresh)
+    return [
+        Finding("error", p.message, p.key_path, hint=hint, claim_url=claim_url)
+        for p in cap_problems(desired, live)
+    ]

@@ -8,22 +8,27 @@ Round trips, for a project with N services (the critical path is three deep):
    ``GET /v1/dependencies/status/{pid}`` and one
    ``GET /v1/projects/{pid}/deployments`` (newest first, grouped per service here).
 3. As soon as the service list arrives, per service in parallel:
-   ``GET /v1/service-domains?service_id=&environment=`` (the only per-service
-   read: the list already carries every Service object with its decrypted runtime
-   and build variables, contract §3.5 and §9.6, so ``GET /v1/services/{sid}`` or
-   ``GET .../env`` per service would be redundant).
+   ``GET /v1/service-domains?service_id=&environment=`` (the list already carries
+   every Service object with its decrypted runtime and build variables, contract
+   §3.5 and §9.6, so ``GET /v1/services/{sid}`` or ``GET .../env`` per service
+   would be redundant), and, in the same round, ``GET /v1/services/{sid}/volumes``
+   for a service that has volumes or whose file declares some (only that route
+   shows orphaned volumes, their ids and expiry).
 
-Total: ``4 + N`` requests, or 1 when the project does not exist yet.
+Total: ``4 + N + V`` requests (V services with volumes), or 1 when the project
+does not exist yet.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
+from odiac.plan import fields as table
 from odiac.plan.inputs import (
     LiveDependency,
     LiveDeployment,
@@ -31,22 +36,35 @@ from odiac.plan.inputs import (
     LiveProject,
     LiveService,
     LiveState,
+    LiveVolume,
     parse_deployment_description,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
     from odiac.gateway.client import GatewayClient
-    from odiac.gateway.models import DependencyStatus, Deployment, Service, ServiceDomain
+    from odiac.gateway.models import (
+        DependencyStatus,
+        Deployment,
+        Project,
+        Service,
+        ServiceDomain,
+        Volume,
+    )
+    from odiac.plan.fields import FieldValue
     from odiac.plan.inputs import DesiredDependency
 
-GATEWAY_ENVIRONMENTS = ("staging", "production")
+#: The gateway's own ``environment`` field. It is not odiac's environment (each odiac
+#: environment is a project of its own): the client sends ``staging`` as the primary
+#: flow prescribes, and reads domains with the same value, whatever ``--env`` says.
+GATEWAY_ENVIRONMENT = "staging"
 
 
 def gateway_environment(environment: str) -> str:
-    """The gateway ``environment`` value for an overlay name (only two exist upstream)."""
-    return environment if environment in GATEWAY_ENVIRONMENTS else "staging"
+    """The gateway ``environment`` value used for an odiac environment (always the same)."""
+    del environment
+    return GATEWAY_ENVIRONMENT
 
 
 @dataclass(frozen=True)
@@ -71,20 +89,27 @@ async def refresh(
     environment: str,
     *,
     dependencies: Mapping[str, DesiredDependency] | None = None,
+    volume_services: Collection[str] = (),
 ) -> LiveState:
     """Read everything a plan needs about one project.
 
     Args:
         client: An open gateway client.
-        desired_project_name: ``[project].name`` of the configuration.
-        environment: The overlay name (``staging`` unless ``--env`` says otherwise).
+        desired_project_name: The environment's project name.
+        environment: The odiac environment (domains are read for the gateway's own value).
         dependencies: Desired dependencies, used to give live ones their file names.
+        volume_services: Services whose file declares volumes (their volumes are read
+            even when none is attached live, to find orphans).
 
     Returns:
         The live state; ``project`` is None when no project has that name.
     """
     snapshot = await read_snapshot(
-        client, desired_project_name, environment, dependencies=dependencies
+        client,
+        desired_project_name,
+        environment,
+        dependencies=dependencies,
+        volume_services=volume_services,
     )
     return snapshot.live
 
@@ -95,25 +120,33 @@ async def read_snapshot(
     environment: str,
     *,
     dependencies: Mapping[str, DesiredDependency] | None = None,
+    volume_services: Collection[str] = (),
+    projects: Sequence[Project] | None = None,
 ) -> Snapshot:
-    """Like :func:`refresh`, also returning the projects visible to the credential."""
-    projects = await client.list_projects()
+    """Like :func:`refresh`, also returning the projects visible to the credential.
+
+    ``projects``: the project list when the caller already read it (one read serves
+    every environment of ``--all-envs``).
+    """
+    if projects is None:
+        projects = await client.list_projects()
     visible = [ProjectRef(id=p.id, name=p.name) for p in projects]
     project = next((p for p in projects if p.name == desired_project_name), None)
     if project is None:
         return Snapshot(live=LiveState(), visible_projects=visible)
 
     env = gateway_environment(environment)
-    services_task = _read_services(client, project.id, env)
+    services_task = _read_services(client, project.id, env, volume_services)
     deps_task = client.list_dependencies_status(project.id)
     deployments_task = client.list_deployments(project.id)
-    (services, domains), live_deps, deployments = await asyncio.gather(
+    (services, domains, volumes), live_deps, deployments = await asyncio.gather(
         services_task, deps_task, deployments_task
     )
     ordered = _newest_first(deployments)
     history = _History(ordered)
     live_services = {
-        svc.name: _live_service(svc, domains.get(svc.id, []), history) for svc in services
+        svc.name: _live_service(svc, domains.get(svc.id, []), history, volumes.get(svc.id, ()))
+        for svc in services
     }
     live = LiveState(
         project=LiveProject(
@@ -127,19 +160,26 @@ async def read_snapshot(
         ),
         dependencies=_name_dependencies(live_deps, dependencies or {}),
         services=live_services,
+        read_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     return Snapshot(live=live, visible_projects=visible)
 
 
 async def _read_services(
-    client: GatewayClient, pid: str, environment: str
-) -> tuple[list[Service], dict[str, list[ServiceDomain]]]:
+    client: GatewayClient, pid: str, environment: str, volume_services: Collection[str] = ()
+) -> tuple[list[Service], dict[str, list[ServiceDomain]], dict[str, list[Volume]]]:
     listed = await client.list_services(pid)
     ids = [svc.id for svc in listed]
-    domain_lists = await asyncio.gather(
-        *(client.list_domains(sid, environment=environment) for sid in ids)
+    with_volumes = [s.id for s in listed if s.volumes or s.name in volume_services]
+    domain_lists, volume_lists = await asyncio.gather(
+        asyncio.gather(*(client.list_domains(sid, environment=environment) for sid in ids)),
+        asyncio.gather(*(client.list_volumes(sid) for sid in with_volumes)),
     )
-    return list(listed), dict(zip(ids, domain_lists, strict=True))
+    return (
+        list(listed),
+        dict(zip(ids, domain_lists, strict=True)),
+        dict(zip(with_volumes, volume_lists, strict=True)),
+    )
 
 
 def _newest_first(deployments: Sequence[Deployment]) -> list[Deployment]:
@@ -162,32 +202,50 @@ class _History:
             self.by_id.setdefault(dep.id, dep)
 
 
-def _live_service(svc: Service, domains: Sequence[ServiceDomain], history: _History) -> LiveService:
+def _live_service(
+    svc: Service,
+    domains: Sequence[ServiceDomain],
+    history: _History,
+    volumes: Sequence[Volume] = (),
+) -> LiveService:
     mine = history.by_service.get(svc.id, [])
     latest = mine[0] if mine else None
     running = next((d for d in mine if d.status == "success"), None)
     return LiveService(
         id=svc.id,
         type=svc.type,
-        path=svc.source_path or None,
-        port=svc.port or None,
-        language=svc.language or None,
-        framework=svc.framework or None,
-        cpu_limit=svc.cpu_limit or None,
-        cpu_request=svc.cpu_request or None,
-        memory_limit=svc.memory_limit or None,
-        memory_request=svc.memory_request or None,
-        replicas=svc.replicas,
-        health_check_path=svc.health_check_path or None,
-        build_command=svc.build_command or None,
-        start_command=svc.start_command or None,
-        dockerfile=svc.dockerfile or None,
+        values=live_values(svc),
         env=_secret_map(svc.runtime_variables),
         build_env=_secret_map(svc.build_variables),
         latest_deployment=_live_deployment(latest, history) if latest else None,
         running_deployment=_live_deployment(running, history) if running else None,
         domains=[_live_domain(d) for d in domains],
+        volumes=live_volumes(volumes),
     )
+
+
+def live_values(svc: Service) -> dict[str, FieldValue]:
+    """The table fields of a gateway Service, by table name (None when unset)."""
+    return {row.name: row.live(getattr(svc, row.wire, None)) for row in table.SERVICE_FIELDS}
+
+
+def live_volumes(rows: Sequence[Volume]) -> dict[str, LiveVolume]:
+    """Active and orphaned volumes by name; an active one wins over an older orphan."""
+    found: dict[str, LiveVolume] = {}
+    for row in rows:
+        if row.status not in ("active", "orphaned"):
+            continue
+        if row.name in found and found[row.name].status == "active":
+            continue
+        found[row.name] = LiveVolume(
+            id=row.id,
+            name=row.name,
+            mount_path=row.mount_path,
+            size=row.size,
+            status=row.status,
+            expires_at=row.expires_at or None,
+        )
+    return found
 
 
 def _live_deployment(dep: Deployment, history: _History) -> LiveDeployment:

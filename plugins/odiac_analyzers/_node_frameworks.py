@@ -199,12 +199,18 @@ def decide(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg, pm: str) -> None:
             start("node build")
             default_port(3000, "SvelteKit adapter-node")
             return
+        # The port and start are adapter-node's: the one adapter that serves here.
+        svc.set("output_directory", "build", rank=RANK_DEFAULT, file=pkg.rel)
+        start("node build")
+        default_port(3000, "SvelteKit adapter-node")
         ctx.flag(
             svc.name,
             "sveltekit_adapter",
-            f"SvelteKit adapter {adapter or 'auto'!r} cannot run as a server here; switching to adapter-node needs a source edit",
+            f"SvelteKit adapter {adapter or 'auto'!r} cannot run as a server here; switch to "
+            "@sveltejs/adapter-node (a source edit) for `node build` on port 3000",
             Evidence(file=configs[0] if configs else pkg.rel),
             blocking=True,
+            key=f"services.{svc.name}.start_command",
         )
         return
     astro_configs = _configs(ctx, svc, "astro")
@@ -302,8 +308,22 @@ def _server(w: _Writer) -> None:
             )
             start(f"{runner} {entry}", RANK_MANIFEST, "entry file")
             svc.set("entry_point", entry, rank=RANK_MANIFEST, file=svc.join(entry))
+    if not svc.get("framework") and not svc.get("scripts_start") and _bundled_site(ctx, svc, pkg):
+        # A bundler build over an index.html, and no server: a static site (§3.12 built static).
+        w.static("dist")
+        return
     command = pkg.scripts.get("start", "")
     if "fastify start" in command:
         default_port(3000, "fastify-cli")
     elif svc.get("framework") == "hono":
         default_port(3000, "Hono on Node/Bun")
+
+
+_BUNDLER = re.compile(r"\b(webpack|parcel|rollup|esbuild|gulp|vite)\b")
+
+
+def _bundled_site(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> bool:
+    """A ``build`` script running a bundler and an ``index.html`` to serve."""
+    if not _BUNDLER.search(pkg.scripts.get("build", "")):
+        return False
+    return any(ctx.index.exists(svc.join(p)) for p in ("index.html", "src/index.html"))

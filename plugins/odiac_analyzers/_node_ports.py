@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import argument_at, command_ports, number_of
 
@@ -60,8 +61,9 @@ def listeners(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
                 elif honours:
                     svc.honours_port = True
             break
+    config_package_port(ctx, svc, pkg)
     for rel in _entry_files(ctx, svc, pkg):
-        text = ctx.index.read(rel) or ""
+        text = code_of(ctx.index, rel)
         for match in _LISTEN.finditer(text):
             port, honours = evaluate(argument_at(text, match.end()), text)
             line = ctx.index.line_of(rel, match.start())
@@ -77,6 +79,42 @@ def listeners(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
                 "Fastify listen() without host binds loopback; set host 0.0.0.0",
                 Evidence(file=rel),
             )
+
+
+_CONFIG_PORT = re.compile(r"""^\s*["']?port["']?\s*:\s*["']?(\d{2,5})\b""", re.M)
+_CONFIG_PORT_ENV = re.compile(r"""^\s*["']?port["']?\s*:\s*["']?PORT\b""", re.M)
+
+
+def config_package_port(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
+    """node-config (the ``config`` package): ``port`` in ``config/default.*`` (§4.3 server config)."""
+    if "config" not in pkg.deps:
+        return
+    for name in (
+        "default.json",
+        "default.yml",
+        "default.yaml",
+        "production.json",
+        "production.yml",
+    ):
+        rel = svc.join(f"config/{name}")
+        text = code_of(ctx.index, rel) if ctx.index.exists(rel) else ""
+        match = _CONFIG_PORT.search(text)
+        if match is None:
+            continue
+        honours = any(
+            _CONFIG_PORT_ENV.search(ctx.index.read(svc.join(f"config/{env}")) or "")
+            for env in ("custom-environment-variables.json", "custom-environment-variables.yml",
+                        "custom-environment-variables.yaml")
+        )  # fmt: skip
+        svc.add_port(
+            3,
+            int(match[1]),
+            file=rel,
+            line=ctx.index.line_of(rel, match.start()),
+            note="node-config port",
+            honours_port=honours,
+        )
+        return
 
 
 def evaluate(expr: str, text: str) -> tuple[int | None, bool]:

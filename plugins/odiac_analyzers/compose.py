@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from odiac.analysis import compose
@@ -11,8 +12,9 @@ from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, Se
 from odiac.analysis.databases import engine_of_image, image_kind
 from odiac.analysis.envfiles import parse_env_file
 from odiac.analysis.evidence import Evidence
-from odiac.analysis.pipeline import dns_label
-from odiac.analysis.walk import join, norm_dir
+from odiac.analysis.glue import strip_glue
+from odiac.analysis.pipeline import MANIFESTS, dns_label
+from odiac.analysis.walk import escapes_root, join, norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -32,8 +34,8 @@ WORKER = re.compile(
 
 def _command(value: Any) -> str:
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
-    return str(value or "")
+        return shlex.join(str(v) for v in value)
+    return str(value or "").strip()
 
 
 def _line(ctx: AnalysisContext, rel: str, name: str) -> int | None:
@@ -145,10 +147,31 @@ def _app_service(
             blocking=True,
         )
         resolved = "."
-    source = norm_dir(join(base_dir, resolved).replace("/./", "/").removesuffix("/."))
-    svc = ctx.add_service(dns_label(name), source or ".")
+    source = norm_dir(join(base_dir, resolved))
+    if escapes_root(source) or "://" in resolved:
+        ctx.flag(
+            dns_label(name),
+            "compose_context_outside",
+            f"build context {context!r} is outside the project folder; building from its root",
+            ev,
+            blocking=True,
+        )
+        source = ""
+    mounted = _mounted_app(ctx, base_dir, source, spec)
+    if mounted is not None:
+        ctx.flag(
+            dns_label(name),
+            "compose_runtime_image",
+            f"compose builds a runtime-only image from {source or '.'!r} and runs the code of "
+            f"{mounted or '.'!r} through a bind mount; analysed from {mounted or '.'!r}",
+            ev,
+            key=f"services.{dns_label(name)}.path",
+        )
+    svc = ctx.add_service(dns_label(name), (mounted if mounted is not None else source) or ".")
     svc.compose_name = name
     ctx.decide(svc.name, "source_root", svc.source_path, ev)
+    if mounted is not None:
+        build = None  # the image holds no code: not the service's build
     if isinstance(build, dict):
         if build.get("dockerfile"):
             svc.dockerfile = join(svc.root, str(build["dockerfile"]))
@@ -156,6 +179,20 @@ def _app_service(
             svc.dockerfile_target = str(build["target"])
             ctx.decide(svc.name, "build_target", svc.dockerfile_target, ev)
     command = _command(spec.get("command"))
+    if command:
+        real, glue = strip_glue(command)
+        if glue:
+            # Waiting for sibling containers would hang against a managed database.
+            ctx.flag(
+                svc.name,
+                "start_glue",
+                f"compose command waits for local containers ({'; '.join(glue)}); "
+                "not copied into the start command",
+                ev,
+                key=f"services.{svc.name}.start_command",
+            )
+            svc.notes["start_glue"] = command
+            command = real
     ports, ranges = compose.container_ports(spec)
     for port in ports:
         svc.add_port(2, port, file=rel, line=line, note="compose container port")
@@ -173,7 +210,8 @@ def _app_service(
         )
         apply_command(ctx, svc, command, rel, line or 0)
         svc.facts["scripts_start"].rank = RANK_DESCRIPTOR - 1
-    if WORKER.search(command) or (not ports and has_ports):
+    # Flower is Celery's web dashboard: an HTTP service, not a queue worker.
+    if (WORKER.search(command) and "flower" not in command) or (not ports and has_ports):
         svc.set_role("worker", file=rel, line=line, note="compose worker command / no ports")
     else:
         svc.set_role("web", file=rel, line=line, note="compose app service")
@@ -199,8 +237,49 @@ def _app_service(
                     evidence=Evidence(file=path, note="env_file key"),
                 )
             )
+    _named_volumes(svc, spec, ev)
     deps = spec.get("depends_on") or []
     svc.notes["depends_on"] = ",".join(deps if isinstance(deps, list) else list(deps))
+
+
+def _has_manifest(ctx: AnalysisContext, directory: str) -> bool:
+    return any(ctx.index.exists(join(directory, m)) for m in MANIFESTS)
+
+
+def _mounted_app(
+    ctx: AnalysisContext, base_dir: str, context: str, spec: dict[str, Any]
+) -> str | None:
+    """The bind-mounted app directory when the build context holds no app (only a Dockerfile)."""
+    if _has_manifest(ctx, context):
+        return None
+    for entry in spec.get("volumes") or []:
+        source = str(entry.get("source", "")) if isinstance(entry, dict) else str(entry)
+        source = source.split(":", 1)[0]
+        if not source.startswith("."):
+            continue
+        directory = norm_dir(join(base_dir, source))
+        if not escapes_root(directory) and _has_manifest(ctx, directory):
+            return directory
+    return None
+
+
+def _named_volumes(svc: ServiceDraft, spec: dict[str, Any], ev: Evidence) -> None:
+    """Named volumes (not bind mounts) of an app service: data it keeps (§6.7)."""
+    for entry in spec.get("volumes") or []:
+        if isinstance(entry, dict):
+            if entry.get("type", "volume") != "volume":
+                continue
+            source, target = str(entry.get("source", "")), str(entry.get("target", ""))
+        else:
+            parts = str(entry).split(":")
+            if len(parts) < 2:
+                continue
+            source, target = parts[0], parts[1]
+        if not source or source.startswith((".", "/", "~", "$")) or not target.startswith("/"):
+            continue
+        svc.data_dirs.append(
+            (source, target, ev.model_copy(update={"note": f"named volume {source}"}))
+        )
 
 
 def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:

@@ -6,9 +6,11 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis import dockerfile as df
+from odiac.analysis import glue
 from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, ServiceDraft
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import command_ports, mentions_port_env
+from odiac.analysis.walk import join
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -93,9 +95,11 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             svc.add_port(3, int(match[1]), file=rel, line=inst.line, note="HEALTHCHECK URL")
             svc.notes.setdefault("health_check_path", match[2] or "/")
     for inst in stage.all("VOLUME"):
-        ctx.decide(
-            svc.name, "storage", inst.args, Evidence(file=rel, line=inst.line, note="VOLUME")
-        )
+        ev = Evidence(file=rel, line=inst.line, note="VOLUME")
+        ctx.decide(svc.name, "storage", inst.args, ev)
+        for path in df.exec_form(inst.args) or inst.args.split():
+            if path.startswith("/"):
+                svc.data_dirs.append(("", path, ev))
     for st in parsed.stages:
         for inst in st.all("RUN"):
             if re.search(r"\bgit\s+(rev-parse|describe)\b", inst.args):
@@ -123,9 +127,13 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft, parsed: df.Dockerfile, stage
                 3, int(value), file=parsed.path, line=inst.line, note="ENV PORT", honours_port=True
             )
     base = stage.base.lower()
-    if re.match(r"^(nginx|httpd|caddy)(:|$)|.*php:.*-apache", base):
+    _server_config_ports(ctx, svc, parsed)
+    image_port = next((port for rx, port in WEB_SERVER_IMAGES if re.match(rx, base)), None)
+    installs = any(INSTALLS_SERVER.search(i.args) for i in stage.all("RUN"))
+    if image_port is not None or installs:
         svc.default_port = None
-        svc.set_default_port(80, file=parsed.path, note=f"base image {stage.base}")
+        note = f"base image {stage.base}" if image_port else "web server installed by a RUN step"
+        svc.set_default_port(image_port or 80, file=parsed.path, note=note)
     elif re.match(r"^php:.*-fpm", base):
         ctx.flag(
             svc.name,
@@ -134,6 +142,43 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft, parsed: df.Dockerfile, stage
             Evidence(file=parsed.path, line=stage.line),
             blocking=True,
         )
+
+
+# Images that serve HTTP themselves (PHP apps behind their web server, §3.6, §4.5).
+WEB_SERVER_IMAGES = (
+    (r"^(?:docker\.io/)?(?:library/)?(nginx|httpd|caddy)(:|$)|.*php:.*-apache", 80),
+    (r"^(?:docker\.io/)?serversideup/php:.*-(nginx|apache|unit|frankenphp)", 8080),
+    (r"^(?:docker\.io/)?trafex/php-nginx", 8080),
+    (r"^(?:docker\.io/)?(webdevops/php-(nginx|apache)|richarvey/nginx-php-fpm|dunglas/frankenphp)", 80),
+)  # fmt: skip
+INSTALLS_SERVER = re.compile(
+    r"\b(apt-get|apk|yum|dnf)\b[^&;]*\binstall\b[^&;]*\b(nginx|apache2|caddy)\b"
+)
+_LISTEN = re.compile(r"^\s*listen\s+(?:[\w.\[\]:]*:)?(\d{2,5})\b(?![^;]*\bssl\b)", re.M)
+_CADDY_SITE = re.compile(r"^\s*(?:https?://)?[\w.-]*:(\d{2,5})\s*\{", re.M)
+
+
+def _server_config_ports(ctx: AnalysisContext, svc: ServiceDraft, parsed: df.Dockerfile) -> None:
+    """``listen N;`` of an nginx config / ``:N`` of a Caddyfile the Dockerfile copies (§4.3)."""
+    context = svc.root
+    for st in parsed.stages:
+        for inst in st.all("COPY") + st.all("ADD"):
+            words = [w for w in inst.args.split() if not w.startswith("--")]
+            for source in words[:-1]:
+                if not re.search(r"nginx|caddy|\.conf$|apache|httpd", source, re.I):
+                    continue
+                rel = join(context, source)
+                files = [rel] if ctx.index.exists(rel) else list(ctx.index.under(rel))[:20]
+                for f in files:
+                    text = ctx.index.read(f) or ""
+                    rx = _CADDY_SITE if "caddy" in f.lower() else _LISTEN
+                    for match in rx.finditer(text):
+                        port = int(match[1])
+                        if port not in (443, 8443):
+                            svc.add_port(
+                                3, port, file=f, line=ctx.index.line_of(f, match.start()),
+                                note="web server listen",
+                            )  # fmt: skip
 
 
 def _command(ctx: AnalysisContext, svc: ServiceDraft, stage: df.Stage) -> None:
@@ -152,6 +197,12 @@ def _command(ctx: AnalysisContext, svc: ServiceDraft, stage: df.Stage) -> None:
         return
     command = " ".join(df.command_text(i.args) for i in parts)
     line = parts[-1].line
+    if svc.start_override is not None and _glue_runs_cmd(svc, command):
+        # The compose command only waited for local containers before running the CMD.
+        override, ev = svc.start_override
+        svc.start_override = None
+        svc.facts.pop("scripts_start", None)
+        ctx.decide(svc.name, "start_from_cmd", command, ev, Evidence(file=path, line=line))
     if svc.start_override is not None:
         override, ev = svc.start_override
         svc.set(
@@ -220,6 +271,14 @@ def _command(ctx: AnalysisContext, svc: ServiceDraft, stage: df.Stage) -> None:
                 Evidence(file=local),
                 blocking=True,
             )
+
+
+def _glue_runs_cmd(svc: ServiceDraft, command: str) -> bool:
+    """Whether a glue-wrapped compose command ends by running what the CMD runs."""
+    if "start_glue" not in svc.notes or svc.start_override is None:
+        return False
+    override = svc.start_override[0]
+    return not override or glue.program(override) == glue.program(command)
 
 
 def _env(svc: ServiceDraft, parsed: df.Dockerfile, stage: df.Stage) -> None:

@@ -16,7 +16,9 @@ from odiac.analysis.envfiles import (
 )
 from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scannable
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.walk import norm_dir
 from odiac.plugin import Analyzer, hookimpl
+from odiac_analyzers import _storage as storage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,6 +51,17 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     for rel in scannable(index, svc.root, exclude=others):
         for read in scan_file(index, rel):
             svc.add_env(read)
+    # Workspace packages the service depends on read (and validate) its env too.
+    for package in svc.watch_paths:
+        local = norm_dir(package)
+        if not local or local == svc.root or local.startswith(svc.root + "/" if svc.root else "\0"):
+            continue
+        for rel in scannable(index, local, exclude=others):
+            for read in scan_file(index, rel):
+                read.evidence = read.evidence.model_copy(
+                    update={"note": f"read in workspace package {local}"}
+                )
+                svc.add_env(read)
     for rel in index.under(svc.root):
         if others and rel.startswith(tuple(o + "/" for o in others)):
             continue
@@ -70,7 +83,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                     )
                 )
         elif kind == "real" and not index.is_ignored(rel):
-            _committed_env_file(ctx, svc, rel)
+            _committed_env_file(ctx, svc, rel, beside_compose=_beside_compose(ctx, rel))
     framework = svc.get("framework")
     for name, required in CONVENTIONS.get(framework, []):
         if (
@@ -89,10 +102,23 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         )
 
 
-def _committed_env_file(ctx: AnalysisContext, svc: ServiceDraft, rel: str) -> None:
-    """§1.5: a committed ``.env``: key names only; classify, never copy a value."""
+def _beside_compose(ctx: AnalysisContext, rel: str) -> bool:
+    """Whether a ``.env`` sits next to the compose file (then it feeds compose interpolation)."""
+    if not ctx.compose_file:
+        return False
+    return os.path.dirname(rel) == os.path.dirname(ctx.compose_file)
+
+
+def _committed_env_file(
+    ctx: AnalysisContext, svc: ServiceDraft, rel: str, *, beside_compose: bool = False
+) -> None:
+    """§1.5: a committed ``.env``: key names only; classify, never copy a value.
+
+    A ``.env`` beside the compose file holds compose's interpolation variables
+    (image tags, stack names): its keys are app env only where code reads them.
+    """
     lines = [line for line in parse_env_file(ctx.index.read(rel) or "") if not line.commented]
-    for line in lines:
+    for line in [] if beside_compose else lines:
         svc.add_env(
             EnvRead(
                 name=line.key,
@@ -139,3 +165,4 @@ def odiac_analyzers() -> Iterator[Analyzer]:
         enrich=enrich,
         description="env names from templates, code references and framework conventions",
     )
+    yield storage.analyzer()

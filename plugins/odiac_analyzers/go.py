@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
@@ -28,6 +29,9 @@ _LISTEN = re.compile(
 _LISTEN_VAR = re.compile(
     r"(?:ListenAndServe(?:TLS)?|\.Start|\.Listen|\.Run)\(\s*(?:\":\"\s*\+\s*)?(\w+)"
 )
+# `http.Server{Addr: ":8080"}` and `const addr = ":9090"` used by a listen call.
+_SERVER_ADDR = re.compile(r"\bAddr\s*:\s*\"[\w.\[\]]*:(\d{2,5})\"")
+_ADDR_CONST = r"\b{name}\s*(?::=|=)\s*\"[\w.\[\]]*:(\d{{2,5}})\""
 _PORT_DEFAULT = re.compile(
     r"(?:os\.Getenv|os\.LookupEnv)\(\"(\w*PORT\w*)\"\)[\s\S]{0,200}?=\s*\"?:?(\d{2,5})\"?"
 )
@@ -169,7 +173,7 @@ def _framework(
 
 def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
     for f in files:
-        text = ctx.index.read(f) or ""
+        text = code_of(ctx.index, f)
         for match in _LISTEN.finditer(text):
             svc.add_port(
                 3,
@@ -178,6 +182,24 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
                 line=ctx.index.line_of(f, match.start()),
                 note="listen literal",
             )
+        for match in _SERVER_ADDR.finditer(text):
+            svc.add_port(
+                3,
+                int(match[1]),
+                file=f,
+                line=ctx.index.line_of(f, match.start()),
+                note="http.Server Addr literal",
+            )
+        for match in _LISTEN_VAR.finditer(text):
+            const = re.search(_ADDR_CONST.format(name=re.escape(match[1])), text)
+            if const and match[1] != "nil":
+                svc.add_port(
+                    3,
+                    int(const[1]),
+                    file=f,
+                    line=ctx.index.line_of(f, const.start()),
+                    note=f"listen address {match[1]}",
+                )
         for match in _PORT_DEFAULT.finditer(text):
             honours = match[1] == "PORT"
             svc.add_port(

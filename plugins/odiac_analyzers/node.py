@@ -243,7 +243,17 @@ _PRISMA_PROVIDERS = {
 
 def prisma_provider(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     """Record the Prisma datasource provider as an ORM signal."""
-    for rel in (svc.join("prisma/schema.prisma"), svc.join("schema.prisma")):
+    candidates = [svc.join("prisma/schema.prisma"), svc.join("schema.prisma")]
+    data = load_json(ctx.index, svc.join("package.json")) or {}
+    configured = (data.get("prisma") or {}).get("schema") if isinstance(data, dict) else None
+    if isinstance(configured, str):
+        candidates.insert(0, svc.join(configured))
+    candidates += sorted(
+        f
+        for f in ctx.index.under(svc.root)
+        if f.endswith(".prisma") and "/node_modules/" not in f and f not in candidates
+    )[:5]
+    for rel in candidates:
         hit = ctx.index.find_line(rel, r'provider\s*=\s*"(postgresql|postgres|mysql|mongodb)"')
         if hit is not None:
             engine = _PRISMA_PROVIDERS[hit[1][1]]

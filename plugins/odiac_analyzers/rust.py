@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
@@ -18,6 +19,13 @@ FRAMEWORKS = (("axum", "axum"), ("actix-web", "actix"), ("rocket", "rocket"), ("
               ("poem", "poem"), ("salvo", "salvo"), ("tide", "tide"))  # fmt: skip
 _BIND = re.compile(
     r"(?:bind|TcpListener::bind|serve|run)\(\s*(?:\(\s*\"[\d.]+\"\s*,\s*(\d{2,5})\s*\)|\"[\w.\[\]:]*:(\d{2,5})\"|\[[\d,\s]+\]\s*,\s*(\d{2,5}))"
+)
+# Address values built before the bind call: `SocketAddr::from(([0, 0, 0, 0], 3000))`,
+# `SocketAddr::new(ip, 8080)`, `"0.0.0.0:8080".parse()`.
+_ADDR = re.compile(
+    r"SocketAddr(?:V4)?::(?:from\(\(\s*(?:\[[\d,\s]+\]|[\w:.]+(?:\([^()]*\))?)\s*,\s*(\d{2,5})\s*\)\)"
+    r"|new\(\s*[^,]+,\s*(\d{2,5})\s*\))"
+    r"|\"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]|::)?:(\d{2,5})\"\s*\.parse"
 )
 _ENV_PORT = re.compile(
     r"env::var\(\s*\"(\w*PORT\w*)\"\s*\)[\s\S]{0,80}?unwrap_or(?:_else)?\(\s*(?:\|\|\s*)?\"?(\d{2,5})"
@@ -120,11 +128,20 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     for f in ctx.index.under(svc.join("src")):
         if not f.endswith(".rs"):
             continue
-        text = ctx.index.read(f) or ""
+        text = code_of(ctx.index, f)
         for match in _BIND.finditer(text):
             port = next(g for g in match.groups() if g)
             svc.add_port(
                 3, int(port), file=f, line=ctx.index.line_of(f, match.start()), note="bind literal"
+            )
+        for match in _ADDR.finditer(text):
+            port = next(g for g in match.groups() if g)
+            svc.add_port(
+                3,
+                int(port),
+                file=f,
+                line=ctx.index.line_of(f, match.start()),
+                note="socket address",
             )
         for match in _ENV_PORT.finditer(text):
             svc.add_port(

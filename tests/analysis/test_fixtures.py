@@ -98,3 +98,27 @@ def test_fixture_matches_expected_facts(name: str, pm: PluginManager, tmp_path: 
             assert got["build_env"] == sorted(want["build_env"])
         if "build_tool" in want:
             assert got["build_tool"] == want["build_tool"]
+        _check_details(result, want)
+
+
+def _check_details(result: ProjectAnalysisResult, want: dict[str, Any]) -> None:
+    """The optional expectations: start, required/optional, settings, defaults, refs,
+    volume suggestions and review codes."""
+    svc = result.service(want["name"])
+    extras = result.extras[want["name"]]
+    env = {v.name: v for v in svc.runtime_vars + svc.build_time_vars}
+    if "start" in want:
+        assert svc.scripts_start == want["start"]
+    for name in want.get("required", []):
+        assert env[name].required, f"{name} must be required"
+    for name in want.get("optional", []):
+        assert not env[name].required, f"{name} must be optional"
+    for name in want.get("settings", []):
+        assert name in extras.config_vars, f"{name} is a setting, never a secret"
+    for name, default in want.get("defaults", {}).items():
+        assert env[name].default == default, name
+    assert extras.env_aliases == want.get("refs", extras.env_aliases)
+    if "volumes" in want:
+        assert [v.mount_path for v in extras.volumes] == want["volumes"]
+    codes = {item.code for item in result.review if item.service == svc.name}
+    assert set(want.get("review", [])) <= codes

@@ -53,7 +53,7 @@ def test_init_writes_a_file_the_loader_accepts(app: Path) -> None:
     assert web.env["STRIPE_SECRET_KEY"] == SecretRef(secret="env:STRIPE_SECRET_KEY")
     assert web.env["LOG_LEVEL"] == "info"
     assert "DATABASE_URL" not in web.env, "injected by the dependency"
-    assert "TODO NEXTAUTH_URL" in text, "late-bound URL left as a TODO (§7.4)"
+    assert "# TODO(odiac): NEXTAUTH_URL" in text, "late-bound URL left as a TODO (§7.4)"
     assert "# package.json" in text, "values carry their evidence"
     assert "sk_live_CANARY_999" not in text + result.output
 
@@ -97,7 +97,7 @@ def test_ambiguous_port_becomes_a_commented_todo(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["init", str(root)])
     assert result.exit_code == 0, result.output
     text = (root / "opendeploy.toml").read_text()
-    assert "# TODO port: several candidate HTTP ports: 7000, 7001" in text
+    assert "# TODO(odiac): several candidate HTTP ports: 7000, 7001" in text
     assert load_config(root / "opendeploy.toml").config.services["amb"].port is None
 
 
@@ -116,7 +116,7 @@ def test_multi_service_init_loads(tmp_path: Path) -> None:
         "app.py": "from flask import Flask\napp = Flask(__name__)\n",
         "Procfile": "web: gunicorn app:app --bind 0.0.0.0:$PORT\nworker: celery -A app worker\n",
     })  # fmt: skip
-    result = CliRunner().invoke(cli, ["init", str(root)])
+    result = CliRunner().invoke(cli, ["init", str(root), "--account"])
     assert result.exit_code == 0, result.output
     services = load_config(root / "opendeploy.toml").config.services
     assert (services["web"].type, services["worker"].type) == ("web", "worker")

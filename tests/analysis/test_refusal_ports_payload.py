@@ -122,5 +122,5 @@ def test_complexity_storage_and_aliases(analyze: Analyze) -> None:
     extras = r.extras["app"]
     assert r.complexity == "multi_protocol"
     assert extras.storage == ["VOLUME /data", "env APP_UPLOAD_DIR"]
-    assert extras.env_aliases == {"DB_HOST": "postgres:DATABASE_URL"}
+    assert extras.env_aliases == {"DB_HOST": "postgres.POSTGRES_HOST"}
     assert analyze({"index.html": "<p>hi</p>"}, name="site").complexity == "static"

@@ -25,6 +25,7 @@ from odiac.desired import (
     desired_dependencies,
     source_excludes,
     source_root,
+    volume_services,
 )
 from odiac.gateway.client import GatewayClient
 from odiac.gateway.local import lifespan
@@ -138,7 +139,12 @@ class Planned:
 
 
 async def plan_for(
-    client: GatewayClient, config_path: Path, scratch: Path, environment: str = "staging"
+    client: GatewayClient,
+    config_path: Path,
+    scratch: Path,
+    environment: str = "staging",
+    *,
+    allow_detach_volumes: bool = False,
 ) -> Planned:
     """Load, archive, refresh, build the desired state and plan, like ``odiac plan``."""
     from odiac.source import build_archive
@@ -156,7 +162,11 @@ async def plan_for(
         )
     )
     snapshot = await read_snapshot(
-        client, config.project.name, environment, dependencies=desired_dependencies(config)
+        client,
+        config.project.name,
+        environment,
+        dependencies=desired_dependencies(config),
+        volume_services=volume_services(config),
     )
     desired = build_desired(
         config,
@@ -167,7 +177,9 @@ async def plan_for(
         live_dependencies=snapshot.live.dependencies,
         plugins=get_plugin_manager(),
     )
-    plan = make_plan(desired, snapshot.live, hmac_key=HMAC_KEY)
+    plan = make_plan(
+        desired, snapshot.live, hmac_key=HMAC_KEY, allow_detach_volumes=allow_detach_volumes
+    )
     return Planned(desired, snapshot.live, plan, archive.path if archive else None)
 
 
@@ -179,9 +191,12 @@ async def apply_config(
     *,
     parallelism: int = 4,
     reporter: SilentReporter | None = None,
+    allow_detach_volumes: bool = False,
 ) -> tuple[Planned, ApplyResult]:
     """Plan then apply, like ``odiac apply --auto-approve``."""
-    planned = await plan_for(client, config_path, scratch)
+    planned = await plan_for(
+        client, config_path, scratch, allow_detach_volumes=allow_detach_volumes
+    )
     result = await apply_plan(
         planned.plan,
         client=client,

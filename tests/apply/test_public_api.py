@@ -35,4 +35,10 @@ def test_apply_exports() -> None:
 
 def test_refresh_signature() -> None:
     params = list(inspect.signature(refresh_module.refresh).parameters)
-    assert params == ["client", "desired_project_name", "environment", "dependencies"]
+    assert params == [
+        "client",
+        "desired_project_name",
+        "environment",
+        "dependencies",
+        "volume_services",
+    ]

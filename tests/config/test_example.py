@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from odiac.config.loader import load_config
-from odiac.config.model import SecretRef, ServiceSection
+from odiac.config.model import EnvRef, SecretRef, ServiceSection
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "opendeploy.toml.example"
@@ -43,6 +43,10 @@ def test_example_uses_every_feature() -> None:
     ]
     assert secrets
     assert all(ref.scheme == "env" for ref in secrets)
+    refs = [
+        v.ref for s in config.services.values() for v in s.env.values() if isinstance(v, EnvRef)
+    ]
+    assert refs == ["db.DATABASE_URL", "cache.REDIS_HOST"]
     assert "production" in raw["environments"]
 
 

@@ -24,7 +24,7 @@ BASE = """
     cpu = "1000m"
     cpu_request = "0.25"
     memory = "1024Mi"
-    memory_request = "536870912"
+    memory_request = "524288Ki"
     uses = ["db"]
     subdomain = "shop-staging"
     env = { LOG_LEVEL = "info", API_TOKEN = { secret = "env:API_TOKEN" } }
@@ -112,10 +112,14 @@ def test_any_environment_runs_the_base_when_the_file_has_no_overlays(load) -> No
     assert load(text, "qa").environment == "qa"
 
 
-def test_unknown_environment_lists_the_known_ones(problems) -> None:
-    assert problems(BASE, "prod") == [
-        'opendeploy.toml:17:2 environments: unknown environment "prod" (did you mean'
-        ' "production"?); known: "production"'
+def test_an_environment_without_overlay_runs_the_base_and_a_near_miss_is_a_warning(
+    load,
+) -> None:
+    loaded = load(BASE, "prod")
+    assert loaded.config.services["web"].replicas is None  # the base, not production's 3
+    assert [str(w) for w in loaded.warnings] == [
+        'opendeploy.toml:17:2 environments: warning: environment "prod" has no overlay:'
+        ' the base applies (did you mean "production"?)'
     ]
 
 
@@ -186,7 +190,7 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "nope.toml")
     (diagnostic,) = caught.value.diagnostics
-    assert str(diagnostic) == f"{tmp_path / 'nope.toml'}: file not found"
+    assert str(diagnostic).startswith(f"{tmp_path / 'nope.toml'}: file not found; run `odiac init`")
     assert caught.value.exit_code == 1
 
 

@@ -14,7 +14,7 @@ from odiac.config.loader import LoadedConfig, load_config
 def test_load_config_signature() -> None:
     signature = inspect.signature(load_config)
     assert list(signature.parameters) == ["path", "environment", "overrides"]
-    assert signature.parameters["environment"].default == "staging"
+    assert signature.parameters["environment"].default is None  # the file's default environment
     assert signature.parameters["overrides"].kind is inspect.Parameter.KEYWORD_ONLY
     assert signature.parameters["overrides"].default is None
 
@@ -27,7 +27,16 @@ def test_diagnostic_fields_in_order() -> None:
 
 def test_loaded_config_members() -> None:
     public = {f.name for f in dataclasses.fields(LoadedConfig) if not f.name.startswith("_")}
-    assert public == {"config", "path", "environment", "digest", "warnings"}
+    assert public == {
+        "config",
+        "path",
+        "environment",
+        "digest",
+        "warnings",
+        "default_environment",
+        "environments",
+        "overlay_name",
+    }
     assert callable(LoadedConfig.locate)
 
 

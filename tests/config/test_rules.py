@@ -160,7 +160,8 @@ def test_cpu_quantities(text: str, ok: bool) -> None:
     [
         ("512Mi", True),
         ("1G", True),
-        ("1073741824", True),
+        ("1073741824", False),  # bare bytes: a unit is required
+        ("1024Ki", True),
         ("0", False),
         ("1.5Xi", False),
         ("lots", False),

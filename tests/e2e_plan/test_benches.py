@@ -38,3 +38,12 @@ def test_apply_parallel_bench_runs(bench: Bench) -> None:
     assert isinstance(report, dict)
     assert [r["services"] for r in report["runs"]] == [1, 2]
     assert report["ratio"] > 0
+
+
+def test_all_envs_bench_runs_and_shares_the_project_list(bench: Bench) -> None:
+    report = bench("all_envs.py", "--envs", "2", "--repeat", "1")
+    assert isinstance(report, dict)
+    # One environment: 5 requests; two: one project list, then 4 reads each.
+    assert (report["one"]["requests"], report["many"]["requests"]) == (5, 9)
+    assert (report["one"]["environments"], report["many"]["environments"]) == (1, 2)
+    assert report["ratio"] > 0

@@ -131,20 +131,37 @@ def test_fresh_agent_prints_the_claim_url_with_the_app_url_once_2_4(
     assert "claim:" not in second.stdout  # the auth file was loaded, not registered
 
 
-def test_pending_agent_quota_refusal_is_shown_cleanly_f4(
+def test_pending_agent_caps_refuse_before_anything_is_created_5_1(
     tmp_path: Path, fresh_emulator: EmulatorProcess
 ) -> None:
     emulator = fresh_emulator
     app = make_app(
         tmp_path / "app", CONFIG.replace("cli-shop", "cli-quota").replace('cpu = "1"', 'cpu = "2"')
     )
+    planned = agent_odiac(app, emulator, "plan")  # no credential yet: a fresh agent's caps
+    assert planned.returncode == 1
+    assert "opendeploy.toml:9: services.web.cpu = '2' is above the anonymous cap '1'" in (
+        planned.stderr
+    )
+    assert "memory_request" not in planned.stderr  # 1Gi limit: the default request follows
     result = agent_odiac(app, emulator, "apply", "--auto-approve")
     assert result.returncode == 1
-    assert "services.web.cpu = 2 is above the pending-agent cap 1" in result.stderr
-    assert "agent_quota_exceeded" in result.stderr
-    assert "Hint: F4" in result.stderr or "F4" in result.stderr
+    assert "services.web.cpu = '2' is above the anonymous cap '1'" in result.stderr
+    assert "Lower the values to fit" in result.stderr
+    assert "OPENDEPLOY_TOKEN" in result.stderr
+    # This run registered the agent: its claim URL is shown (once, with the bind signature).
+    assert result.stderr.count(f"  Claim URL: {emulator.origin}/claim/") == 1
+    assert result.stderr.count("is above the anonymous cap") == 1  # each failure once
     assert "Traceback" not in result.stderr
-    assert "skipped: depends on service.web" in result.stdout
+    state = emulator.control().state()
+    assert not state.get("project")
+    assert not state.get("service")
+    assert state.get("agent")  # the agent itself was registered (it owns nothing)
+    again = agent_odiac(app, emulator, "plan")  # the auth file is loaded now
+    assert again.returncode == 1
+    assert "Claim URL" not in again.stderr
+    assert "?h=" not in again.stderr
+    assert "odiac auth claim" in again.stderr
 
 
 def test_follow_logs_streams_deployment_logs(

@@ -47,10 +47,11 @@ def parse(call: str) -> click.Context:
         return sub
 
 
-def test_both_workflows_are_shipped() -> None:
+def test_every_workflow_is_shipped() -> None:
     assert [w.name for w in WORKFLOWS] == [
         "github-actions-deploy.yml",
         "github-actions-drift.yml",
+        "github-actions-preview.yml",
     ]
 
 
@@ -71,7 +72,7 @@ def test_the_parser_rejects_what_odiac_rejects() -> None:
 
 def test_drift_workflow_uses_the_drift_alarm() -> None:
     calls = odiac_calls(CI_DIR / "github-actions-drift.yml")
-    assert any("--detailed-exitcode" in c and "--format github" in c for c in calls)
+    assert any("--all-envs" in c and "--detailed-exitcode" in c for c in calls)
 
 
 def test_deploy_workflow_applies_the_saved_plan() -> None:

@@ -33,12 +33,14 @@ RUN_TIMEOUT_S = 120.0
 # -- marking -------------------------------------------------------------------------
 
 
-def e2e_fixture(*, scope: str = "function") -> Callable[[F], F]:
-    """``pytest.fixture`` that also marks every test using it (directly or not) ``e2e``."""
+def e2e_fixture(*, scope: str = "function", autouse: bool = False) -> Callable[[F], F]:
+    """``pytest.fixture`` that also marks every test using it (directly or not) ``e2e``;
+    ``autouse`` marks every test of its folder or module."""
 
     def decorate(func: F) -> F:
         setattr(func, E2E_ATTR, True)
-        return pytest.fixture(scope=scope)(func)  # type: ignore[call-overload,no-any-return]
+        fixture = pytest.fixture(scope=scope, autouse=autouse)  # type: ignore[call-overload]
+        return fixture(func)  # type: ignore[no-any-return]
 
     return decorate
 

@@ -68,3 +68,24 @@ def test_bash_completion_lists_day2_commands(complete: Complete) -> None:
     assert words == {"redeploy"}
     done = complete(_ODIAC_COMPLETE="bash_complete", COMP_WORDS="odiac logs --f", COMP_CWORD="2")
     assert "plain,--follow" in done.stdout.splitlines()
+
+
+def test_logs_completes_the_service_names_of_the_file(tmp_path, complete: Complete) -> None:
+    (tmp_path / "opendeploy.toml").write_text(
+        '[project]\nname = "shop"\n[services.web]\n[services.worker]\n[services.api]\n',
+        encoding="utf-8",
+    )
+    done = complete(
+        _ODIAC_COMPLETE="bash_complete", COMP_WORDS=f"odiac -C {tmp_path} logs w", COMP_CWORD="4"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["plain,web", "plain,worker"]
+
+
+def test_emulator_serve_help_lists_no_configuration_options() -> None:
+    result = CliRunner().invoke(cli, ["emulator", "serve", "--help"])
+    assert result.exit_code == 0, result.output
+    for flag in ("--env", "--config", "--gateway"):
+        assert flag not in result.output
+    plan = CliRunner().invoke(cli, ["plan", "--help"]).output
+    assert all(flag in plan for flag in ("--env", "--config", "--gateway"))

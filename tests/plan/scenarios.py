@@ -27,7 +27,7 @@ from odiac.plan.inputs import (
     LiveService,
     LiveState,
 )
-from odiac.plan.service import deployment_description
+from odiac.plan.service import default_quantity, deployment_description
 
 M = TypeVar("M", bound=BaseModel)
 HMAC_KEY = b"test-plan-key-0123456789abcdef"
@@ -104,10 +104,11 @@ def live_matching(desired: DesiredState) -> LiveState:
             port=svc.port,
             language=svc.language,
             framework=svc.framework,
-            cpu_limit=svc.cpu_limit or "2",
-            cpu_request=svc.cpu_request or "500m",
-            memory_limit=svc.memory_limit or "4Gi",
-            memory_request=svc.memory_request or "1Gi",
+            # What apply sends: the gateway defaults, a request never above its limit.
+            cpu_limit=svc.cpu_limit or default_quantity(svc, "cpu_limit"),
+            cpu_request=svc.cpu_request or default_quantity(svc, "cpu_request"),
+            memory_limit=svc.memory_limit or default_quantity(svc, "memory_limit"),
+            memory_request=svc.memory_request or default_quantity(svc, "memory_request"),
             replicas=svc.replicas or 1,
             health_check_path=svc.health_check_path,
             start_command=svc.start_command,

@@ -97,6 +97,8 @@ def test_resize_only_updates_in_place_without_deploy() -> None:
     assert {(c.path, c.before, c.after) for c in update.changes} == {
         ("cpu_limit", "1", "500m"),
         ("memory_limit", "1Gi", "512Mi"),
+        # The default request (1Gi) would exceed the new limit: it follows the limit down.
+        ("memory_request", "1Gi", "512Mi"),
     }
 
 

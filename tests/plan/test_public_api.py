@@ -37,9 +37,13 @@ def test_action_kinds() -> None:
         "create_dependency",
         "create_project",
         "create_service",
+        "create_volume",
         "deploy",
+        "detach_volume",
         "manual",
         "rename_subdomain",
+        "resize_volume",
+        "restore_volume",
         "set_env",
         "update_service",
         "upload_source",
@@ -48,7 +52,8 @@ def test_action_kinds() -> None:
 
 def test_entry_point_signatures() -> None:
     assert str(inspect.signature(planner.make_plan)) == (
-        "(desired: 'DesiredState', live: 'LiveState', *, hmac_key: 'bytes') -> 'Plan'"
+        "(desired: 'DesiredState', live: 'LiveState', *, hmac_key: 'bytes',"
+        " allow_detach_volumes: 'bool' = False) -> 'Plan'"
     )
     assert list(inspect.signature(planfile.check_stale).parameters) == [
         "plan",
@@ -92,4 +97,5 @@ def test_source_identity_signatures() -> None:
         "file_count",
         "total_bytes",
         "warnings",
+        "files",
     ]

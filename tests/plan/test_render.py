@@ -85,7 +85,10 @@ def test_github_annotations_point_at_the_declaring_line() -> None:
     assert out == [
         '::warning file=opendeploy.toml,line=12::service.web cpu_limit: "1" -> "500m" (rolling restart)',
         '::warning file=opendeploy.toml,line=13::service.web memory_limit: "1Gi" -> "512Mi" (rolling restart)',
-        "::notice::Plan: 0 to create, 1 to update, 0 to deploy, 0 manual.",
+        # Not in the file: the default request follows the lowered limit.
+        '::warning file=opendeploy.toml::service.web memory_request: "1Gi" -> "512Mi" (rolling restart)',
+        "::notice::Plan: 0 to create, 1 to update, 0 to deploy, 0 manual."
+        ' (environment staging, project "shop")',
     ]
 
 

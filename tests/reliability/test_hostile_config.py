@@ -27,13 +27,15 @@ from odiac.config.loader import LoadedConfig, load_config
 from odiac.config.model import (
     Config,
     DependencySection,
+    EnvRef,
     GatewaySection,
     ProjectSection,
     SecretRef,
     ServiceSection,
     SourceSection,
+    VolumeSection,
 )
-from odiac.errors import ConfigError
+from odiac.errors import ConfigError, UsageError
 
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -51,9 +53,14 @@ VALID: dict[str, Any] = {
             "cpu": "1",
             "memory": "1Gi",
             "uses": ["db"],
-            "env": {"LOG_LEVEL": "info", "API_KEY": {"secret": "env:API_KEY"}},
+            "env": {
+                "LOG_LEVEL": "info",
+                "API_KEY": {"secret": "env:API_KEY"},
+                "DB_HOST": {"ref": "db.POSTGRES_HOST"},
+            },
             "build_env": {"NODE_ENV": "production"},
-        }
+        },
+        "store": {"type": "worker", "volumes": {"data": {"mount_path": "/data", "size": "1Gi"}}},
     },
     "environments": {"production": {"services": {"web": {"replicas": 2}}}},
 }
@@ -65,6 +72,7 @@ SECTIONS: list[tuple[tuple[str, ...], type[BaseModel]]] = [
     (("source",), SourceSection),
     (("dependencies", "db"), DependencySection),
     (("services", "web"), ServiceSection),
+    (("services", "store", "volumes", "data"), VolumeSection),
     (("environments", "production", "services", "web"), ServiceSection),
     (("environments", "production", "project"), ProjectSection),
 ]
@@ -76,6 +84,7 @@ def _field_paths() -> list[tuple[str, ...]]:
     paths += [
         ("services", "web", "env", "LOG_LEVEL"),
         ("services", "web", "env", "API_KEY", "secret"),
+        ("services", "web", "env", "DB_HOST", "ref"),
         ("services", "web", "build_env", "NODE_ENV"),
         ("source", "token", "secret"),
     ]
@@ -130,7 +139,9 @@ def _dump(document: dict[str, Any]) -> str | None:
         return None
 
 
-def _load(text: str | bytes, environment: str = "staging") -> LoadedConfig | ConfigError:
+def _load(
+    text: str | bytes, environment: str = "staging"
+) -> LoadedConfig | ConfigError | UsageError:
     with tempfile.TemporaryDirectory(prefix="odiac-hostile-") as folder:
         path = Path(folder) / "opendeploy.toml"
         if isinstance(text, bytes):
@@ -142,6 +153,15 @@ def _load(text: str | bytes, environment: str = "staging") -> LoadedConfig | Con
         except ConfigError as exc:
             _assert_diagnosed(exc)
             return exc
+        except UsageError as exc:
+            # An environment name that cannot name a project: refused, with the reason.
+            _assert_usage(exc)
+            return exc
+
+
+def _assert_usage(exc: UsageError) -> None:
+    assert "environment" in exc.message
+    assert exc.exit_code == 64
 
 
 def _assert_diagnosed(exc: ConfigError) -> None:
@@ -176,8 +196,9 @@ def test_every_section_model_is_mutated() -> None:
         reachable.add(model)
         for info in model.model_fields.values():
             pending.extend(_models(info.annotation) - reachable)
-    # SecretRef is covered through the secret paths of env values and source.token.
-    assert reachable - {SecretRef} == {model for _, model in SECTIONS}
+    # SecretRef is covered through the secret paths of env values and source.token,
+    # EnvRef through the ref path of an env value.
+    assert reachable - {SecretRef, EnvRef} == {model for _, model in SECTIONS}
 
 
 @settings(max_examples=80, deadline=None)

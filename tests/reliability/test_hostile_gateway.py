@@ -44,6 +44,7 @@ CALLS: dict[str, Call] = {
     "list_projects": lambda c, _: c.list_projects(),
     "get_project": lambda c, _: c.get_project("p1"),
     "create_project": lambda c, _: c.create_project("shop", region_id="r1"),
+    "delete_project": lambda c, _: c.delete_project("p1"),
     "list_dependency_catalog": lambda c, _: c.list_dependency_catalog(),
     "list_dependencies_status": lambda c, _: c.list_dependencies_status("p1"),
     "create_dependency": lambda c, _: c.create_dependency("p1", "postgres", display_name="db"),
@@ -52,6 +53,7 @@ CALLS: dict[str, Call] = {
     "create_service": lambda c, _: c.create_service("p1", {"name": "web", "type": "web"}),
     "update_service": lambda c, _: c.update_service("s1", {"replicas": 1}),
     "get_env": lambda c, _: c.get_env("p1", "s1"),
+    "get_env_rows": lambda c, _: c.get_env_rows("p1", "s1"),
     "put_env": lambda c, _: c.put_env("p1", "s1", {"A": "1"}),
     "upload_archive": lambda c, zip_path: c.upload_archive(
         project_name="shop", region_id="r1", archive_path=zip_path
@@ -71,6 +73,11 @@ CALLS: dict[str, Call] = {
     "check_subdomain": lambda c, _: c.check_subdomain("shop"),
     "rename_subdomain": lambda c, _: c.rename_subdomain("dom1", "shop"),
     "get_domain": lambda c, _: c.get_domain("dom1"),
+    "list_volumes": lambda c, _: c.list_volumes("s1"),
+    "create_volume": lambda c, _: c.create_volume("s1", "data", "/data", "1Gi"),
+    "resize_volume": lambda c, _: c.resize_volume("v1", "2Gi"),
+    "restore_volume": lambda c, _: c.restore_volume("v1"),
+    "detach_volume": lambda c, _: c.detach_volume("v1"),
 }
 
 json_values = st.recursive(

@@ -122,7 +122,7 @@ def test_a_resolved_password_the_gateway_would_refuse_fails_without_its_value(
 
 def test_a_resolved_empty_username_fails(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ODIAC_TEST_DB_USER", "")
-    with pytest.raises(SecretError, match=r"dependencies\.db\.username: .* must not be empty"):
+    with pytest.raises(SecretError, match=r"dependencies\.db\.username: .* set but empty"):
         _desired(project, 'username = { secret = "env:ODIAC_TEST_DB_USER" }\n')
 
 

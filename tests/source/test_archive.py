@@ -155,10 +155,15 @@ def test_env_files_are_excluded_with_a_warning(tmp_path: Path) -> None:
     )
     listing = list_source(tree)
     assert [f.arcname for f in listing.files] == [".env.example", "app.py"]
-    warned = "\n".join(listing.warnings)
+    assert sorted(listing.sensitive) == sorted(
+        [".env", "config/.env.production", "certs/server.pem", ".npmrc"]
+    )
+    scan = scan_source(tree)
+    (line,) = scan.warnings
+    assert line.startswith("left out 4 sensitive files, never uploaded: ")
     for path in (".env", "config/.env.production", "certs/server.pem", ".npmrc"):
-        assert f"excluded {path}:" in warned
-    assert "canary-env-value" not in warned
+        assert path in line
+    assert "canary-env-value" not in line
 
 
 def test_credential_free_npmrc_is_kept(tmp_path: Path) -> None:
@@ -166,21 +171,23 @@ def test_credential_free_npmrc_is_kept(tmp_path: Path) -> None:
     assert names(tree) == [".npmrc"]
 
 
-def test_symlink_escaping_the_root_is_refused(tmp_path: Path) -> None:
+def test_symlink_escaping_the_root_is_left_out_and_named(tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("host secret")
     tree = make_tree(tmp_path / "app", {"app.py": ""})
     (tree / "link.txt").symlink_to(outside)
-    with pytest.raises(SourceError, match=r"link\.txt.*outside the source folder"):
-        build_archive(tree, dest_dir=tmp_path)
-    assert list(tmp_path.glob("odiac-source-*")) == []
+    with build_archive(tree, dest_dir=tmp_path) as archive:
+        with zipfile.ZipFile(archive.path) as zf:
+            assert zf.namelist() == ["app.py"]
+        assert "left out link.txt: a link to a file outside the source folder" in archive.warnings
 
 
-def test_symlinked_directory_escaping_the_root_is_refused(tmp_path: Path) -> None:
+def test_symlinked_directory_escaping_the_root_is_left_out(tmp_path: Path) -> None:
     tree = make_tree(tmp_path / "app", {"app.py": ""})
     (tree / "etc").symlink_to("/etc")
-    with pytest.raises(SourceError, match="outside"):
-        list_source(tree)
+    listing = list_source(tree)
+    assert [f.arcname for f in listing.files] == ["app.py"]
+    assert any(w.startswith("left out etc:") for w in listing.warnings)
 
 
 def test_symlink_inside_the_root_is_archived_as_its_target(tmp_path: Path) -> None:
@@ -263,6 +270,5 @@ def test_git_ignored_env_is_excluded_quietly_and_include_cannot_force_it(tmp_pat
     assert listing.warnings == []
     forced = list_source(tree, include=[".env"])
     assert [f.arcname for f in forced.files] == [".gitignore", "app.py"]
-    assert forced.warnings == [
-        "excluded .env: secret-like file, never uploaded (set its values as env)"
-    ]
+    assert forced.warnings == []
+    assert forced.sensitive == [".env"]
