@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import textwrap
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+from helpers.e2e import write_app  # noqa: F401 - re-exported for the in-process tests
 
 from odiac.apply import SilentReporter, Timing, apply_plan
 from odiac.apply.events import ApplyResult
@@ -128,19 +128,6 @@ class VirtualTime(Timing):
         self.now += seconds
         await self.emulator.advance(seconds)
         await asyncio.sleep(0)
-
-
-def write_app(root: Path, config: str, files: dict[str, str] | None = None) -> Path:
-    """A project folder with ``opendeploy.toml`` and source files; returns the config path."""
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / "opendeploy.toml"
-    path.write_text(textwrap.dedent(config).lstrip())
-    default = {"requirements.txt": "flask\n", "app.py": "print('hello')\n"}
-    for name, text in (default if files is None else files).items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-    return path
 
 
 @dataclass

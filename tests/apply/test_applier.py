@@ -5,27 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from helpers.e2e import reference_config
+
 from apply.harness import VirtualTime, apply_config, plan_for, running_emulator, write_app
 from odiac.apply.events import SilentReporter
 
-CONFIG = """
-    version = 1
-    [gateway]
-    url = "local"
-    [project]
-    name = "shop"
-    [dependencies.db]
-    type = "postgres"
-    [services.web]
-    type = "web"
-    port = 8000
-    cpu = "1"
-    memory = "1Gi"
-    uses = ["db"]
-    subdomain = "shop-web"
-    [services.web.env]
-    LOG_LEVEL = "info"
-"""
+CONFIG = reference_config("shop", local=True)
 
 
 def test_fresh_apply_creates_everything_then_replans_clean(tmp_path: Path) -> None:

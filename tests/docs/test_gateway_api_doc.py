@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from odiac.emulator.app import build_table
 
@@ -58,12 +59,12 @@ def _shell_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", TEXT, re.S)
 
 
-def test_the_shell_examples_run_against_a_served_emulator(tmp_path: Path) -> None:
-    from odiac.testing import serve_emulator
-
+def test_the_shell_examples_run_against_a_served_emulator(
+    tmp_path: Path, emulator_server: Any
+) -> None:
     blocks = _shell_blocks()
     assert blocks, "the page shows how to call the API"
-    with serve_emulator(tmp_path / "server") as emu:
+    with emulator_server(tmp_path / "server") as emu:
         for block in blocks:
             script = block.replace("http://127.0.0.1:8787", emu.origin)
             # The first call registers; later calls use the key it returned, as a user would.

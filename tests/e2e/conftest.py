@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from helpers.e2e import e2e_fixture
 
 from odiac.testing import EmulatorProcess, serve_emulator
-
-# Make tests/helpers importable whatever pytest's import mode is.
-_TESTS_DIR = str(Path(__file__).resolve().parents[1])
-if _TESTS_DIR not in sys.path:
-    sys.path.insert(0, _TESTS_DIR)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -23,8 +17,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture
+@e2e_fixture()
 def emulator(tmp_path) -> Iterator[EmulatorProcess]:
-    """A served emulator with in-memory state, stopped after the test."""
+    """A served emulator of the test's own with in-memory state, stopped after the test
+    (these tests restart, signal and reconfigure the server itself)."""
     with serve_emulator(tmp_path / "server") as emu:
         yield emu

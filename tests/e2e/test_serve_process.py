@@ -10,13 +10,13 @@ import time
 
 import httpx
 import pytest
-from helpers.e2e import GUEST_SIZES, Api, register_agent
+from helpers.e2e import GUEST_SIZES, Api, odiac_argv, register_agent
 
 import odiac.testing
 from odiac.emulator.serve import base_url, is_loopback
 from odiac.testing import READY_RE, EmulatorProcess, EmulatorProcessError, serve_emulator
 
-SERVE = [sys.executable, "-m", "odiac", "emulator", "serve"]
+SERVE = odiac_argv("emulator", "serve")
 
 
 def _port_is_free(port: int) -> bool:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from odiac.testing import EmulatorProcess
 
 from .cli_kit import CONFIG, make_app, odiac
-
-pytestmark = pytest.mark.e2e
 
 CANARY = "CANARY-events-3c1f9a7d"
 EVENT_TYPES = {

@@ -3,45 +3,45 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.e2e import OdiacExe
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
-pytestmark = pytest.mark.e2e
+Bench = Callable[..., object]
 
 
-def _run(script: str, *args: str) -> object:
-    result = subprocess.run(
-        [sys.executable, str(BENCH / script), *args, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+@pytest.fixture
+def bench(odiac_exe: OdiacExe) -> Bench:
+    """Run ``bench/<script> args... --json`` and return its parsed report."""
+
+    def run(script: str, *args: str) -> object:
+        result = odiac_exe.python(BENCH / script, *args, "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return run
 
 
-def test_plan_latency_bench_runs_and_counts_requests() -> None:
-    rows = _run("plan_latency.py", "--sizes", "1,2", "--repeat", "1")
+def test_plan_latency_bench_runs_and_counts_requests(bench: Bench) -> None:
+    rows = bench("plan_latency.py", "--sizes", "1,2", "--repeat", "1")
     assert isinstance(rows, list)
     assert [(r["services"], r["requests"]) for r in rows] == [(1, 5), (2, 6)]
     assert all(r["ratio"] > 0 and r["floor_s"] > 0 for r in rows)
 
 
-def test_apply_parallel_bench_runs() -> None:
-    report = _run("apply_parallel.py", "--services", "2", "--time-scale", "20")
+def test_apply_parallel_bench_runs(bench: Bench) -> None:
+    report = bench("apply_parallel.py", "--services", "2", "--time-scale", "20")
     assert isinstance(report, dict)
     assert [r["services"] for r in report["runs"]] == [1, 2]
     assert report["ratio"] > 0
 
 
-def test_all_envs_bench_runs_and_shares_the_project_list() -> None:
-    report = _run("all_envs.py", "--envs", "2", "--repeat", "1")
+def test_all_envs_bench_runs_and_shares_the_project_list(bench: Bench) -> None:
+    report = bench("all_envs.py", "--envs", "2", "--repeat", "1")
     assert isinstance(report, dict)
     # One environment: 5 requests; two: one project list, then 4 reads each.
     assert (report["one"]["requests"], report["many"]["requests"]) == (5, 9)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from subprocess import STDOUT
 
 import pytest
+from helpers.e2e import spawn_odiac
 
 from odiac.testing import EmulatorProcess
 
 from .cli_kit import CONFIG, api, make_app, odiac
-
-pytestmark = pytest.mark.e2e
 
 
 def test_apply_then_plan_is_clean(tmp_path: Path, emulator: EmulatorProcess, token: str) -> None:
@@ -214,24 +214,14 @@ def test_ctrl_c_stops_scheduling_reports_and_a_rerun_converges(
     tmp_path: Path, emulator: EmulatorProcess, token: str
 ) -> None:
     """SIGINT while the deployment create is held by the gateway (an injected timeout)."""
-    import os
     import signal
-    import sys
 
     app = make_app(tmp_path / "app", CONFIG.replace("cli-shop", "cli-sigint"))
     control = emulator.control()
     control.configure(timeout_hold_s=3)
     control.fault("timeout", match={"method": "POST", "path": "/v1/deployments/"})
-    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
-    env.pop("CI", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, "apply", "--auto-approve"],
-        cwd=app,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = spawn_odiac(
+        app, "apply", "--auto-approve", gateway=emulator.base_url, token=token, stderr=STDOUT
     )
     assert process.stdout is not None
     lines = []

@@ -17,6 +17,7 @@ from apply.harness import (
     running_emulator,
     write_app,
 )
+from helpers.e2e import poll_until_async, reference_config
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
@@ -24,25 +25,7 @@ from odiac.gateway.client import GatewayClient
 from odiac.plan.render_json import plan_document
 from odiac.plan.render_text import render_text
 
-CONFIG = """
-    version = 1
-    [gateway]
-    url = "local"
-    [project]
-    name = "shop"
-    [dependencies.db]
-    type = "postgres"
-    [services.web]
-    type = "web"
-    port = 8000
-    cpu = "1"
-    memory = "1Gi"
-    uses = ["db"]
-    subdomain = "shop-web"
-    [services.web.env]
-    LOG_LEVEL = "info"
-    API_TOKEN = { secret = "env:SHOP_API_TOKEN" }
-"""
+CONFIG = reference_config("shop", local=True, secrets={"API_TOKEN": "env:SHOP_API_TOKEN"})
 SECRET = "canary-secret-9f2c71"
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -172,10 +155,13 @@ def test_rollback_drift_redeploys_the_desired_source(
             assert second.ok
             v1 = first.services[0].deployment_id or ""
             rollback = await client.rollback_deployment(v1)
-            for _ in range(20):
-                if (await client.get_deployment(rollback.id)).status == "success":
-                    break
-                await time.sleep(1)
+
+            async def rolled_back() -> bool:
+                return (await client.get_deployment(rollback.id)).status == "success"
+
+            await poll_until_async(
+                rolled_back, tick=lambda: time.sleep(1), attempts=20, what="the rollback succeeds"
+            )
             drifted = await plan_for(client, config, tmp_path / "s2")
             _, fixed = await apply_config(client, config, tmp_path / "s3", time)
             assert fixed.ok, [r.detail for r in fixed.results]

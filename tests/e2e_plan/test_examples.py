@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.e2e import e2e_fixture, served_emulator
 from syrupy.assertion import SnapshotAssertion
 
 from odiac.redact import register
@@ -27,7 +29,12 @@ from .test_drift import _mask, mask_matcher
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLES = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/opendeploy.toml"))
 
-pytestmark = pytest.mark.e2e
+
+@e2e_fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """An emulator of this module's own: the examples claim fixed subdomains, which are
+    global, and ops/test_import_roundtrip applies the same examples."""
+    yield from served_emulator(tmp_path_factory.mktemp("examples"))
 
 
 def test_the_demo_example_exists() -> None:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import os
 import pty
 import select
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import pytest
+from helpers.e2e import odiac_env, spawn_odiac
 
 from odiac.testing import EmulatorProcess
 
 from .cli_kit import CONFIG, api, make_app
 
-pytestmark = pytest.mark.e2e
 PROMPT = b"Apply these changes? [y/N]:"
 
 
@@ -25,15 +22,15 @@ def _interactive(
 ) -> tuple[int, str]:
     """Run ``odiac apply`` on a pty, answer the prompt, return (exit code, output)."""
     master, slave = pty.openpty()
-    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1", "TERM": "dumb"}
-    env.pop("CI", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, "apply"],
-        cwd=app,
-        env=env,
+    process = spawn_odiac(
+        app,
+        "apply",
+        gateway=emulator.base_url,
+        env=odiac_env(token, TERM="dumb"),
         stdin=slave,
         stdout=slave,
         stderr=slave,
+        text=False,
     )
     os.close(slave)
     output = b""

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
-import pytest
+from helpers.e2e import OdiacExe
 
 from odiac.testing import serve_emulator
-
-pytestmark = pytest.mark.e2e
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def test_local_claim_url_opens_on_the_served_local_gateway_and_binds(tmp_path: Path) -> None:
+def test_local_claim_url_opens_on_the_served_local_gateway_and_binds(
+    tmp_path: Path, odiac_exe: OdiacExe
+) -> None:
     app = tmp_path / "site"
     shutil.copytree(EXAMPLES / "static-site", app)
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENDEPLOY_TOKEN", "CI")}
-    applied = subprocess.run(
-        [sys.executable, "-m", "odiac", "--gateway", "local", "apply", "--auto-approve"],
-        cwd=app,
-        env={**env, "NO_COLOR": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    applied = odiac_exe.run(app, "apply", "--auto-approve", gateway="local")
     assert applied.returncode == 0, applied.stderr + applied.stdout
     match = re.search(r"^claim:\s+(http://127\.0\.0\.1:8787(/claim/\S+))$", applied.stdout, re.M)
     assert match, applied.stdout
@@ -53,14 +40,6 @@ def test_local_claim_url_opens_on_the_served_local_gateway_and_binds(tmp_path: P
         bound = web.post(path.split("?")[0], data={**hidden, "email": "dev@example.test"})
         assert bound.status_code == 200
         assert "claimed" in bound.text.lower() or "bound" in bound.text.lower()
-    status = subprocess.run(
-        [sys.executable, "-m", "odiac", "--gateway", "local", "auth", "status", "--json"],
-        cwd=app,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    status = odiac_exe.run(app, "auth", "status", "--json", gateway="local")
     assert status.returncode == 0, status.stderr
     assert '"bound"' in status.stdout

@@ -7,13 +7,11 @@ folder, so nothing is shared between tests or workers.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.e2e import OdiacExe
 
 from odiac.apply import SilentReporter, apply_plan
 from odiac.cli.context import GlobalOptions
@@ -123,7 +121,9 @@ def test_unchanged_source_apply_builds_no_archive(site: Path) -> None:
     assert files == []
 
 
-def test_a_link_out_of_the_tree_is_left_out_and_named(site: Path, tmp_path: Path) -> None:
+def test_a_link_out_of_the_tree_is_left_out_and_named(
+    site: Path, tmp_path: Path, odiac_exe: OdiacExe
+) -> None:
     async def register() -> None:
         async with open_session(LOCAL, flag_token=None, allow_register=True) as session:
             assert session.credential is not None  # so the plan below refreshes
@@ -131,17 +131,7 @@ def test_a_link_out_of_the_tree_is_left_out_and_named(site: Path, tmp_path: Path
     asyncio.run(register())
     (tmp_path / "outside.txt").write_text("not part of the app\n")
     (site / "escape.txt").symlink_to(tmp_path / "outside.txt")
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENDEPLOY_TOKEN", "CI")}
-    result = subprocess.run(
-        [sys.executable, "-m", "odiac", "plan"],
-        cwd=site,
-        env={**env, "NO_COLOR": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    result = odiac_exe.run(site, "plan")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "left out escape.txt: a link to a file outside the source folder" in result.stderr
     assert "Traceback" not in result.stderr

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from helpers.e2e import e2e_fixture
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -35,7 +36,7 @@ def gw(app: Any) -> Iterator[Gateway]:
         yield Gateway(client)
 
 
-@pytest.fixture
+@e2e_fixture()
 def served(tmp_path: Any) -> Iterator[str]:
     """The emulator on a real loopback socket (free port), frozen clock."""
     app = create_app(

@@ -7,12 +7,11 @@ checks keep the files themselves honest and fast to verify.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from helpers.e2e import OdiacExe
 
 from odiac.config.loader import load_config
 from odiac.config.model import Config, SecretRef
@@ -155,14 +154,10 @@ def test_readme_shows_plan_and_apply(example: Path) -> None:
     assert "odiac apply" in readme
 
 
-def test_plugin_hello_suite_passes() -> None:
+def test_plugin_hello_suite_passes(odiac_exe: OdiacExe) -> None:
     plugin = EXAMPLES_DIR / "plugin-hello"
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(plugin / "tests")],
-        cwd=plugin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    tests = plugin / "tests"
+    result = odiac_exe.python(
+        "-m", "pytest", "-q", "-p", "no:cacheprovider", tests, cwd=plugin, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr

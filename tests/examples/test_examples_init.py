@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers.e2e import OdiacExe
 from syrupy.assertion import SnapshotAssertion
 
 from odiac.config.loader import load_config
@@ -118,20 +119,6 @@ def _facts(config: Config) -> dict[str, Facts]:
     }
 
 
-def _odiac(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENDEPLOY_")}
-    env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.fixture(params=EXAMPLES)
 def example(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path]:
     """``(name, copy)``: the example's source under ``tmp_path/<name>``, without its config."""
@@ -161,24 +148,26 @@ def test_documented_differences_name_real_examples() -> None:
         assert fact in FACTS
 
 
-def test_init_json_analysis(example: tuple[str, Path], snapshot: SnapshotAssertion) -> None:
+def test_init_json_analysis(
+    example: tuple[str, Path], snapshot: SnapshotAssertion, odiac_exe: OdiacExe
+) -> None:
     """``odiac init --json`` prints the §9 payload, writes nothing, and is deterministic."""
     name, copy = example
-    first = _odiac(copy.parent, "init", name, "--json")
+    first = odiac_exe.run(copy.parent, "init", name, "--json")
     assert first.returncode == 0, first.stderr
     assert not (copy / CONFIG).exists(), "--json writes nothing"
-    again = _odiac(copy.parent, "init", name, "--json")
+    again = odiac_exe.run(copy.parent, "init", name, "--json")
     assert again.stdout == first.stdout, "§0.7: same tree in, same analysis out"
     assert json.loads(first.stdout) == snapshot(name="analysis")
 
 
 def test_init_writes_the_example_config(
-    example: tuple[str, Path], snapshot: SnapshotAssertion
+    example: tuple[str, Path], snapshot: SnapshotAssertion, odiac_exe: OdiacExe
 ) -> None:
     """The written opendeploy.toml loads and agrees with the hand-written one."""
     name, copy = example
     # the hand-written files describe every service: compare with init for an account
-    done = _odiac(copy.parent, "init", name, "--account")
+    done = odiac_exe.run(copy.parent, "init", name, "--account")
     assert done.returncode == 0, done.stderr
     text = (copy / CONFIG).read_text(encoding="utf-8")
     assert text == snapshot(name=CONFIG)

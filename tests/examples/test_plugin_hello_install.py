@@ -10,6 +10,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from helpers.e2e import e2e_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "examples" / "plugin-hello"
@@ -28,7 +29,7 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
+@e2e_fixture(scope="module")
 def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A throwaway venv that sees odiac (this checkout) and has plugin-hello pip-installed."""
     base = tmp_path_factory.mktemp("plugin-venv")

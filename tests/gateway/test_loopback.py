@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gateway.gwkit import run
 from odiac.gateway.client import GatewayClient
 from odiac.gateway.errors import GatewayTransportError
-from odiac.testing import serve_emulator
 
 
-def test_real_http_register_regions_and_an_ambiguous_timeout(tmp_path: Path) -> None:
-    with serve_emulator(tmp_path) as emu, emu.control() as control:
+def test_real_http_register_regions_and_an_ambiguous_timeout(
+    tmp_path: Path, emulator_server: Any
+) -> None:
+    with emulator_server(tmp_path) as emu, emu.control() as control:
         control.configure(timeout_hold_s=5)
         control.fault("timeout", match={"method": "POST", "path": "/v1/projects/"})
 

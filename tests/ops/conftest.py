@@ -1,8 +1,10 @@
-"""Fixtures for the day-2 command tests: a served emulator and the ``odiac`` executable.
+"""Fixtures for the day-2 command tests: a user and app folder on a served emulator.
 
-Two emulators per test module: ``emulator`` runs at time_scale 20 (a deployment's
-7 s timeline takes ~0.4 s), ``slow`` at time_scale 0.05 so that a deployment stays
-in progress until a test advances the clock (``POST /_emulator/clock/advance``).
+``live`` works on the suite's ``emulator`` (time_scale 20: a deployment's 7 s
+timeline takes ~0.4 s), ``slow_live`` on ``slow_emulator`` (time_scale 0.05: a
+deployment stays in progress until a test advances the clock with
+``POST /_emulator/clock/advance``). Both are shared by the test process; each test
+gets its own user and project.
 """
 
 from __future__ import annotations
@@ -12,29 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from odiac.testing import EmulatorProcess, serve_emulator
+from odiac.testing import EmulatorProcess
 
 from .kit import Live
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    with serve_emulator(tmp_path_factory.mktemp("emu"), extra_args=("--time-scale", "20")) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu
-
-
-@pytest.fixture(scope="module")
-def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    with serve_emulator(
-        tmp_path_factory.mktemp("slow"), extra_args=("--time-scale", "0.05")
-    ) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu
-
-
 def _live(emu: EmulatorProcess, request: pytest.FixtureRequest, tmp_path: Path) -> Live:
-    return Live.for_test(emu, request.node.name, tmp_path)
+    return Live.for_test(emu, request.node.nodeid, tmp_path)
 
 
 @pytest.fixture
@@ -48,8 +34,8 @@ def live(
 
 @pytest.fixture
 def slow_live(
-    slow: EmulatorProcess, request: pytest.FixtureRequest, tmp_path: Path
+    slow_emulator: EmulatorProcess, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Live]:
     """A fresh user (PAT) and app folder on the slow emulator."""
-    with _live(slow, request, tmp_path) as handle:
+    with _live(slow_emulator, request, tmp_path) as handle:
         yield handle

@@ -3,41 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import queue
 import re
 import subprocess
-import sys
-import textwrap
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
+from helpers.e2e import (
+    SOURCE,
+    odiac_argv,
+    odiac_env,
+    reference_config,
+    run_odiac,
+    spawn_odiac,
+    write_app,
+)
 
 from odiac.redact import register
 from odiac.testing import EmulatorProcess
 
 SECRET_VAR = "OPS_API_TOKEN"
-
-CONFIG = """
-    version = 1
-    [project]
-    name = "{name}"
-    [dependencies.db]
-    type = "postgres"
-    [services.web]
-    type = "web"
-    port = 8000
-    cpu = "1"
-    memory = "1Gi"
-    uses = ["db"]
-    subdomain = "{name}"
-    [services.web.env]
-    LOG_LEVEL = "info"
-    API_TOKEN = {{ secret = "env:OPS_API_TOKEN" }}
-"""
 
 
 @dataclass
@@ -54,19 +42,17 @@ class Live:
     @classmethod
     def for_test(cls, emu: EmulatorProcess, test_name: str, tmp_path: Path) -> Live:
         digest = hashlib.sha256(test_name.encode()).hexdigest()[:8]
-        name = f"ops-{digest}"
-        token = str(emu.control().create_user(f"{name}@example.test")["api_key"])
+        name = f"ops-{digest}"  # subdomains are global: unique per test id
+        with emu.control() as control:
+            token = str(control.create_user(f"{name}@example.test")["api_key"])
         secret = f"s3cret-{digest}-value"
         register(token)
         register(secret)
         http = httpx.Client(
             base_url=emu.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=15
         )
-        app = tmp_path / "app"
-        app.mkdir()
-        (app / "opendeploy.toml").write_text(textwrap.dedent(CONFIG.format(name=name)).lstrip())
-        (app / "requirements.txt").write_text("flask\n")
-        (app / "app.py").write_text("print('v1')\n")
+        config = reference_config(name, subdomain=name, secrets={"API_TOKEN": f"env:{SECRET_VAR}"})
+        app = write_app(tmp_path / "app", config, {**SOURCE, "app.py": "print('v1')\n"}).parent
         return cls(emu=emu, name=name, app=app, token=token, secret=secret, http=http)
 
     def __enter__(self) -> Live:
@@ -78,37 +64,19 @@ class Live:
     # -- the executable -------------------------------------------------------------
 
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "OPENDEPLOY_TOKEN": self.token, SECRET_VAR: self.secret}
-        env["NO_COLOR"] = "1"
-        env.pop("CI", None)
-        return env
+        return odiac_env(self.token, **{SECRET_VAR: self.secret})
 
     def argv(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "odiac", "--gateway", self.emu.base_url, *args]
+        return odiac_argv(*args, gateway=self.emu.base_url)
 
-    def odiac(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        """Run odiac with no terminal (stdin is /dev/null)."""
-        return subprocess.run(
-            self.argv(*args),
-            cwd=cwd or self.app,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+    def odiac(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run odiac with no terminal (stdin is /dev/null); ``env`` replaces :meth:`env`."""
+        return run_odiac(cwd or self.app, *args, gateway=self.emu.base_url, env=env or self.env())
 
-    def spawn(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            self.argv(*args),
-            cwd=self.app,
-            env=self.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
+    def spawn(self, *args: str, stdin: Any = subprocess.DEVNULL) -> subprocess.Popen[str]:
+        return spawn_odiac(self.app, *args, gateway=self.emu.base_url, env=self.env(), stdin=stdin)
 
     def apply(self) -> None:
         done = self.odiac("apply", "--auto-approve")
@@ -117,15 +85,15 @@ class Live:
     def apply_slowly(self, *, scale: float = 0.05) -> None:
         """Apply at full speed on the slow emulator, then slow its clock down again.
 
-        Tests of one module run one after another in one worker, which owns the
-        module's emulator, so the temporary speed-up touches no other test.
+        Tests run one after another in a test process, which owns its emulators, so
+        the temporary speed-up touches no other test.
         """
-        control = self.emu.control()
-        control.configure(time_scale=20)
-        try:
-            self.apply()
-        finally:
-            control.configure(time_scale=scale)
+        with self.emu.control() as control:
+            control.configure(time_scale=20)
+            try:
+                self.apply()
+            finally:
+                control.configure(time_scale=scale)
 
     # -- the raw API ------------------------------------------------------------------
 
@@ -182,7 +150,10 @@ def read_until(stream: IO[str], needle: str, timeout: float = 30.0) -> list[str]
     threading.Thread(target=pump, daemon=True).start()
     text = ""
     while needle not in text:
-        char = chunks.get(timeout=timeout)
+        try:
+            char = chunks.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no {needle!r} within {timeout:.0f} s: {text}") from None
         if char is None:
             raise AssertionError(f"stream ended before {needle!r}: {text}")
         text += char

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from .kit import Live, mask
-
-pytestmark = pytest.mark.e2e
 
 
 def test_cancel_without_yes_and_without_a_terminal_refuses(slow_live: Live) -> None:

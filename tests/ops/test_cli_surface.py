@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
+from helpers.e2e import OdiacExe
 
 from odiac.cli import cli
 
@@ -34,15 +34,17 @@ def test_destructive_commands_offer_yes_and_json(name: str) -> None:
     assert "--json" in result.output
 
 
-def _complete(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "odiac"],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+Complete = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def complete(odiac_exe: OdiacExe) -> Complete:
+    """Run bare ``odiac`` with shell-completion variables set, as a shell would."""
+
+    def run(**env: str) -> subprocess.CompletedProcess[str]:
+        return odiac_exe.run(None, extra_env=env, timeout=60)
+
+    return run
 
 
 @pytest.mark.parametrize(
@@ -53,36 +55,28 @@ def _complete(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ("fish", "complete --no-files --command odiac"),
     ],
 )
-def test_completion_script_generation(shell: str, marker: str) -> None:
-    done = _complete({"_ODIAC_COMPLETE": f"{shell}_source"})
+def test_completion_script_generation(shell: str, marker: str, complete: Complete) -> None:
+    done = complete(_ODIAC_COMPLETE=f"{shell}_source")
     assert done.returncode == 0, done.stderr
     assert marker in done.stdout
 
 
-def test_bash_completion_lists_day2_commands() -> None:
-    done = _complete(
-        {"_ODIAC_COMPLETE": "bash_complete", "COMP_WORDS": "odiac re", "COMP_CWORD": "1"}
-    )
+def test_bash_completion_lists_day2_commands(complete: Complete) -> None:
+    done = complete(_ODIAC_COMPLETE="bash_complete", COMP_WORDS="odiac re", COMP_CWORD="1")
     assert done.returncode == 0, done.stderr
     words = {line.split(",", 1)[1] for line in done.stdout.splitlines() if "," in line}
     assert words == {"redeploy"}
-    done = _complete(
-        {"_ODIAC_COMPLETE": "bash_complete", "COMP_WORDS": "odiac logs --f", "COMP_CWORD": "2"}
-    )
+    done = complete(_ODIAC_COMPLETE="bash_complete", COMP_WORDS="odiac logs --f", COMP_CWORD="2")
     assert "plain,--follow" in done.stdout.splitlines()
 
 
-def test_logs_completes_the_service_names_of_the_file(tmp_path) -> None:
+def test_logs_completes_the_service_names_of_the_file(tmp_path, complete: Complete) -> None:
     (tmp_path / "opendeploy.toml").write_text(
         '[project]\nname = "shop"\n[services.web]\n[services.worker]\n[services.api]\n',
         encoding="utf-8",
     )
-    done = _complete(
-        {
-            "_ODIAC_COMPLETE": "bash_complete",
-            "COMP_WORDS": f"odiac -C {tmp_path} logs w",
-            "COMP_CWORD": "4",
-        }
+    done = complete(
+        _ODIAC_COMPLETE="bash_complete", COMP_WORDS=f"odiac -C {tmp_path} logs w", COMP_CWORD="4"
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["plain,web", "plain,worker"]

@@ -7,16 +7,17 @@ import fnmatch
 import json
 import shutil
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.e2e import e2e_fixture, served_emulator
 
 from odiac.redact import register
+from odiac.testing import EmulatorProcess
 
 from .kit import Live
-
-pytestmark = pytest.mark.e2e
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLES = sorted(p.parent.name for p in EXAMPLES_DIR.glob("*/opendeploy.toml"))
@@ -48,6 +49,13 @@ def _copy_source(src: Path, dest: Path, excludes: list[str]) -> None:
         return skipped
 
     shutil.copytree(src, dest, ignore=ignore)
+
+
+@e2e_fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """An emulator of this module's own: the examples claim fixed subdomains, which are
+    global, and e2e_plan/test_examples applies the same examples."""
+    yield from served_emulator(tmp_path_factory.mktemp("import-examples"))
 
 
 def test_every_example_is_covered() -> None:

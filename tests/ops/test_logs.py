@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 import signal
 
-import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from .kit import Live, mask, read_until
-
-pytestmark = pytest.mark.e2e
 
 
 def test_logs_show_timestamps_and_phases(live: Live, snapshot: SnapshotAssertion) -> None:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from .kit import Live, mask, read_until
-
-pytestmark = pytest.mark.e2e
 
 
 def test_redeploy_without_yes_and_without_a_terminal_refuses(live: Live) -> None:
@@ -65,19 +62,10 @@ def _answer(live: Live, answer: str, *args: str) -> tuple[int, str]:
     """Run odiac with a terminal on stdin (a pty) and type ``answer`` at the prompt."""
     import os
     import pty
-    import subprocess
 
     master, slave = pty.openpty()
     try:
-        proc = subprocess.Popen(
-            live.argv(*args),
-            cwd=live.app,
-            env=live.env(),
-            stdin=slave,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = live.spawn(*args, stdin=slave)
         assert proc.stderr is not None
         read_until(proc.stderr, "[y/N]")
         os.write(master, f"{answer}\n".encode())

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from .kit import Live, mask
-
-pytestmark = pytest.mark.e2e
 
 
 def _two_releases(live: Live) -> tuple[str, str]:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
-import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from .kit import Live, mask
-
-pytestmark = pytest.mark.e2e
 
 
 def test_status_reports_services_deployment_url_and_in_sync(
@@ -67,16 +63,7 @@ def test_status_says_plan_summary_unavailable_honestly(live: Live) -> None:
     live.apply()
     env_without_secret = live.env()
     del env_without_secret["OPS_API_TOKEN"]
-    done = subprocess.run(
-        live.argv("status"),
-        cwd=live.app,
-        env=env_without_secret,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    done = live.odiac("status", env=env_without_secret)
     assert done.returncode == 0, done.stderr
     assert "Plan summary unavailable:" in done.stdout
     assert "OPS_API_TOKEN" in done.stdout

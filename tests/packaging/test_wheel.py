@@ -8,11 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.e2e import e2e_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
+@e2e_fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from helpers.e2e import OdiacExe
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "realworld.py"
 
@@ -41,7 +42,9 @@ def mirror(root: Path) -> str:
     return commit
 
 
-def test_bench_scores_journeys_and_reports_missing_mirrors(tmp_path: Path) -> None:
+def test_bench_scores_journeys_and_reports_missing_mirrors(
+    tmp_path: Path, odiac_exe: OdiacExe
+) -> None:
     commit = mirror(tmp_path)
     corpus = {
         "apps": [
@@ -62,10 +65,9 @@ def test_bench_scores_journeys_and_reports_missing_mirrors(tmp_path: Path) -> No
         ]
     }  # fmt: skip
     (tmp_path / "corpus.json").write_text(json.dumps(corpus))
-    done = subprocess.run(
-        [sys.executable, str(BENCH), "--corpus", str(tmp_path / "corpus.json"),
-         "--mirrors", str(tmp_path / "mirrors"), "--json", str(tmp_path / "rows.json")],
-        capture_output=True, text=True, timeout=600, check=False,
+    done = odiac_exe.python(
+        BENCH, "--corpus", tmp_path / "corpus.json", "--mirrors", tmp_path / "mirrors",
+        "--json", tmp_path / "rows.json", timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {r["id"]: r for r in json.loads((tmp_path / "rows.json").read_text())}

@@ -10,8 +10,6 @@ any tree gives an archive whose entries are exactly its files, relative, without
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import textwrap
 import unicodedata
@@ -19,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.e2e import run_odiac
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +25,7 @@ from odiac.config.diagnostics import Diagnostic
 from odiac.config.loader import load_config
 from odiac.errors import ConfigError, SourceError
 from odiac.source import build_archive
-from odiac.testing import serve_emulator
+from odiac.testing import EmulatorProcess
 
 OUTSIDE_SECRET = "OUTSIDE-THE-TREE-7f3a"
 # Letters whose case or Unicode normalisation collide: a/A, é (NFC) / e + U+0301 (NFD).
@@ -135,8 +134,9 @@ def test_paths_leaving_the_project_are_refused_by_the_config(
     assert any(".".join(d.key_path) == key for d in diagnostics), diagnostics
 
 
-@pytest.mark.e2e
-def test_apply_refuses_a_hostile_tree_before_any_upload(tmp_path: Path) -> None:
+def test_apply_refuses_a_hostile_tree_before_any_upload(
+    tmp_path: Path, emulator: EmulatorProcess, token: str
+) -> None:
     """End to end: nothing is created or uploaded when the tree is refused."""
     root = _make_tree(tmp_path, [("", "app"), ("", "App")], "out-relative")
     (root / "opendeploy.toml").write_text(
@@ -150,20 +150,9 @@ def test_apply_refuses_a_hostile_tree_before_any_upload(tmp_path: Path) -> None:
             """
         )
     )
-    with serve_emulator(tmp_path / "server") as emu, emu.control() as control:
-        token = str(control.create_user("hostile@example.test")["api_key"])
-        env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
-        env.pop("CI", None)
-        result = subprocess.run(
-            [sys.executable, "-m", "odiac", "--gateway", emu.base_url, "apply", "--auto-approve"],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+    with emulator.control() as control:
+        control.clear_requests()
+        result = run_odiac(root, "apply", "--auto-approve", gateway=emulator.base_url, token=token)
         mutations = [r for r in control.requests() if r["method"] != "GET"]
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr

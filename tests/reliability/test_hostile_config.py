@@ -9,14 +9,15 @@ traceback, and always the same verdict as the in-process loader.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
 
+import pytest
 import tomlkit
+from helpers.e2e import OdiacExe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -259,26 +260,25 @@ CLI_CASES = {
 }
 
 
-def _validate(folder: Path, environment: str = "staging") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", "--env", environment, "validate"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+Validate = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def test_validate_reports_hostile_files_with_exit_1(tmp_path: Path) -> None:
+@pytest.fixture
+def validate(odiac_exe: OdiacExe) -> Validate:
+    """``odiac --env ENV validate`` in a folder (the executable, no terminal)."""
+
+    def run(folder: Path, environment: str = "staging") -> subprocess.CompletedProcess[str]:
+        return odiac_exe.run(folder, "--env", environment, "validate", timeout=60)
+
+    return run
+
+
+def test_validate_reports_hostile_files_with_exit_1(tmp_path: Path, validate: Validate) -> None:
     for name, raw in CLI_CASES.items():
         folder = tmp_path / name
         folder.mkdir()
         (folder / "opendeploy.toml").write_bytes(raw)
-        result = _validate(folder)
+        result = validate(folder)
         output = result.stdout + result.stderr
         assert TRACEBACK not in output, name
         assert result.returncode == 1, f"{name}: {output[-500:]}"
@@ -291,7 +291,7 @@ def test_validate_reports_hostile_files_with_exit_1(tmp_path: Path) -> None:
 )
 @given(edits=st.lists(st.tuples(st.sampled_from(FIELD_PATHS), toml_values), min_size=1, max_size=2))
 def test_validate_agrees_with_the_loader(
-    tmp_path: Path, edits: list[tuple[tuple[str, ...], Any]]
+    tmp_path: Path, validate: Validate, edits: list[tuple[tuple[str, ...], Any]]
 ) -> None:
     document = _copy(VALID)
     for path, value in edits:
@@ -302,7 +302,7 @@ def test_validate_agrees_with_the_loader(
     verdict = _load(text)
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         (Path(folder) / "opendeploy.toml").write_text(text, encoding="utf-8")
-        result = _validate(Path(folder))
+        result = validate(Path(folder))
     assert TRACEBACK not in result.stdout + result.stderr
     assert result.returncode == (1 if isinstance(verdict, ConfigError) else 0), result.stdout
 
@@ -314,8 +314,10 @@ def test_deeply_nested_values_give_a_diagnostic() -> None:
     assert isinstance(_load(DEEP), ConfigError)
 
 
-def test_validate_reports_deep_nesting_without_a_traceback(tmp_path: Path) -> None:
+def test_validate_reports_deep_nesting_without_a_traceback(
+    tmp_path: Path, validate: Validate
+) -> None:
     (tmp_path / "opendeploy.toml").write_bytes(DEEP)
-    result = _validate(tmp_path)
+    result = validate(tmp_path)
     assert TRACEBACK not in result.stdout + result.stderr
     assert result.returncode == 1

@@ -1,16 +1,15 @@
-"""Fixtures of the secret tests: a project folder, a resolver through the real hook, and
-a served emulator for the end-to-end canary tests."""
+"""Fixtures of the secret tests: a project folder and a resolver through the real hook
+(the end-to-end canary tests use the suite's served ``emulator``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from odiac.plugin import SecretContext
 from odiac.plugin.manager import get_plugin_manager
-from odiac.testing import EmulatorProcess, serve_emulator
 
 Resolve = Callable[[str], str]
 
@@ -33,13 +32,3 @@ def resolve(project: Path) -> Resolve:
         return manager.secret_backend(scheme).resolve(ref, ctx)
 
     return run
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    """One ``odiac emulator serve`` on a free loopback port for the module."""
-    with serve_emulator(
-        tmp_path_factory.mktemp("emulator"), extra_args=("--time-scale", "20")
-    ) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu

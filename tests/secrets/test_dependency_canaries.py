@@ -6,9 +6,7 @@ Rotating it afterwards is a ``manual`` item and makes a saved plan stale.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import textwrap
 import uuid
 from pathlib import Path
@@ -16,10 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers.e2e import run_odiac
 
 from odiac.testing import EmulatorProcess
-
-pytestmark = pytest.mark.e2e
 
 
 class DepFlow:
@@ -51,23 +48,13 @@ class DepFlow:
         (self.app / "opendeploy.toml").write_text(textwrap.dedent(config).lstrip())
 
     def odiac(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {
-            **os.environ,
-            "OPENDEPLOY_TOKEN": self.token,
-            "NO_COLOR": "1",
-            "ODIAC_CANARY_DB_PASSWORD": self.password,
-        }
-        env.pop("CI", None)
-        env.pop("GITHUB_STEP_SUMMARY", None)
-        done = subprocess.run(
-            [sys.executable, "-m", "odiac", "--gateway", self.emulator.base_url, *args],
-            cwd=self.app,
-            env=env,
-            capture_output=True,
-            text=True,
+        done = run_odiac(
+            self.app,
+            *args,
+            gateway=self.emulator.base_url,
+            token=self.token,
+            extra_env={"ODIAC_CANARY_DB_PASSWORD": self.password},
             timeout=180,
-            stdin=subprocess.DEVNULL,
-            check=False,
         )
         self.scan.add(f"stdout of odiac {' '.join(args)}", done.stdout)
         self.scan.add(f"stderr of odiac {' '.join(args)}", done.stderr)

@@ -8,7 +8,6 @@ changed)``, makes a saved plan stale (naming the key) and redeploys.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -18,10 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers.e2e import run_odiac
 
 from odiac.testing import EmulatorProcess
-
-pytestmark = pytest.mark.e2e
 
 # Files the test writes itself (holding canaries on purpose); everything else is odiac's.
 PLANTED_FILES = ("opendeploy.toml", ".env.production", "OPENDEPLOY_EMULATOR_FAIL_DEPLOY")
@@ -92,24 +90,18 @@ class Flow:
         (self.vault / "payment").write_text(value + "\n")
 
     def odiac(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {
-            **os.environ,
-            "OPENDEPLOY_TOKEN": self.token,
-            "NO_COLOR": "1",
+        extra = {
             "ODIAC_CANARY_API_KEY": self.values["API_KEY"],
             "ODIAC_CANARY_NPM": self.values["NPM_TOKEN"],
             "GITHUB_STEP_SUMMARY": str(self.summary),
         }
-        env.pop("CI", None)
-        done = subprocess.run(
-            [sys.executable, "-m", "odiac", "--gateway", self.emulator.base_url, *args],
-            cwd=self.app,
-            env=env,
-            capture_output=True,
-            text=True,
+        done = run_odiac(
+            self.app,
+            *args,
+            gateway=self.emulator.base_url,
+            token=self.token,
+            extra_env=extra,
             timeout=180,
-            stdin=subprocess.DEVNULL,
-            check=False,
         )
         self.scan.add(f"stdout of odiac {' '.join(args)}", done.stdout)
         self.scan.add(f"stderr of odiac {' '.join(args)}", done.stderr)

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from helpers.e2e import OdiacExe
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "archive.py"
 
 
-def test_archive_bench_reports_ratio_digest_and_rss(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(BENCH), "--files", "300", "--megabytes", "3", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        check=False,
-    )
+def test_archive_bench_reports_ratio_digest_and_rss(tmp_path: Path, odiac_exe: OdiacExe) -> None:
+    result = odiac_exe.python(BENCH, "--files", "300", "--megabytes", "3", "--json", cwd=tmp_path)
     # 1 = a target missed: on a tree this small the timing ratio is noise, not a finding.
     assert result.returncode in (0, 1), result.stdout + result.stderr
     report = json.loads(result.stdout)
