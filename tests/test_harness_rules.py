@@ -20,11 +20,9 @@ ALLOWED = {
 # run time). Move each to helpers.e2e and drop it from this list; never add to it.
 NOT_YET_ON_THE_HARNESS = {
     "ci/conftest.py",
-    "e2e_plan/test_claim_browser.py",
     "e2e_plan/test_environments_doc.py",
     "e2e_plan/test_first_hour.py",
     "e2e_plan/test_journey.py",
-    "e2e_plan/test_local_caps.py",
     "gateway/test_credentials_at_rest.py",
     "init/test_init_fits_account.py",
     "ops/test_import_secret_values.py",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.e2e import run_odiac
 
 from odiac.testing import serve_emulator
 
@@ -126,17 +127,7 @@ class Browser:
 
 
 def _odiac(app: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENDEPLOY_TOKEN", "CI", "OD_GATEWAY")}
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", "--gateway", "local", *args],
-        cwd=app,
-        env={**env, "NO_COLOR": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_odiac(app, *args, gateway="local", timeout=120)
 
 
 def test_claim_page_in_a_real_browser_lifts_the_caps(tmp_path: Path) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.e2e import run_odiac
 
 pytestmark = pytest.mark.e2e
 
@@ -16,17 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _odiac(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENDEPLOY_TOKEN", "CI", "OD_GATEWAY")}
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", "--gateway", "local", *args],
-        cwd=cwd,
-        env={**env, "NO_COLOR": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_odiac(cwd, *args, gateway="local", timeout=120)
 
 
 def test_caps_refuse_then_auth_claim_lifts_them_5_1(tmp_path: Path) -> None:
