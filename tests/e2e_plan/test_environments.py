@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers.e2e import reference_config
 
 from odiac.testing import EmulatorProcess
 
@@ -21,22 +22,8 @@ from .cli_kit import api, make_app, odiac
 
 pytestmark = pytest.mark.e2e
 
-CONFIG = """
-    version = 1
-    [project]
-    name = "{name}"
-    [dependencies.db]
-    type = "postgres"
-    [services.web]
-    type = "web"
-    port = 8000
-    cpu = "1"
-    memory = "1Gi"
-    uses = ["db"]
-    subdomain = "{name}"
-    [services.web.env]
-    LOG_LEVEL = "info"
-
+# The reference app, with a production overlay and a pattern overlay for previews.
+OVERLAYS = """
     [environments.production.services.web]
     replicas = 3
     subdomain = "{name}-live"
@@ -50,8 +37,12 @@ CONFIG = """
 """
 
 
+def _config(name: str) -> str:
+    return reference_config(name, subdomain=name) + OVERLAYS.format(name=name)
+
+
 def _app(tmp_path: Path, name: str) -> Path:
-    return make_app(tmp_path / name, CONFIG.format(name=name))
+    return make_app(tmp_path / name, _config(name))
 
 
 def _projects(emulator: EmulatorProcess, token: str) -> dict[str, dict[str, object]]:
@@ -151,9 +142,7 @@ def test_a_derived_label_is_checked_for_availability_at_plan_time(
     tmp_path: Path, emulator: EmulatorProcess, token: str
 ) -> None:
     other = str(emulator.control().create_user("label-owner@example.test")["api_key"])
-    squatter_config = CONFIG.format(name="squat").replace(
-        'subdomain = "squat"\n', 'subdomain = "av-pr-1"\n'
-    )
+    squatter_config = _config("squat").replace('subdomain = "squat"\n', 'subdomain = "av-pr-1"\n')
     squatter = make_app(tmp_path / "squat", squatter_config)
     _apply(squatter, emulator, other)  # another account holds the label av-pr-1
     app = _app(tmp_path, "av")
@@ -292,9 +281,7 @@ def test_import_writes_a_live_project_as_an_environment_of_an_existing_file(
 ) -> None:
     app = _app(tmp_path, "imp")
     _apply(app, emulator, token)
-    legacy_config = CONFIG.format(name="legacy").replace(
-        'LOG_LEVEL = "info"', 'LOG_LEVEL = "debug"'
-    )
+    legacy_config = _config("legacy").replace('LOG_LEVEL = "info"', 'LOG_LEVEL = "debug"')
     legacy = make_app(tmp_path / "legacy", legacy_config)  # the same source files as app
     _apply(legacy, emulator, token)
     base_before = (app / "opendeploy.toml").read_text()
