@@ -10,12 +10,12 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.e2e import write_app
 
 from odiac.testing import EmulatorProcess, serve_emulator
 
@@ -33,11 +33,9 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProce
 
 def _app(root: Path) -> Path:
     app = root / "app"
-    app.mkdir()
-    (app / "app.py").write_text("print('hi')\n")
-    (app / "requirements.txt").write_text("flask\n")
-    (app / "opendeploy.toml").write_text(
-        textwrap.dedent(f"""
+    write_app(
+        app,
+        f"""
             version = 1
             [project]
             name = "rest-{uuid.uuid4().hex[:8]}"
@@ -48,7 +46,7 @@ def _app(root: Path) -> Path:
             cpu = "1"
             memory_request = "512Mi"
             memory = "1Gi"
-        """).lstrip()
+        """,
     )
     return app
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 import tomllib
 import uuid
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers.e2e import write_app
 
 from odiac.testing import EmulatorProcess, serve_emulator
 
@@ -54,11 +54,9 @@ def test_imported_file_and_output_hold_no_secret_value(
     greeting = f"CANARY-greeting-{uuid.uuid4().hex[:8]}"
     name = f"imp-{uuid.uuid4().hex[:8]}"
     app = tmp_path / "app"
-    app.mkdir()
-    (app / "app.py").write_text("print('hi')\n")
-    (app / "requirements.txt").write_text("flask\n")
-    (app / "opendeploy.toml").write_text(
-        textwrap.dedent(f"""
+    write_app(
+        app,
+        f"""
             version = 1
             [project]
             name = "{name}"
@@ -68,7 +66,7 @@ def test_imported_file_and_output_hold_no_secret_value(
             [services.web.env]
             GREETING = {{ secret = "env:ODIAC_T_GREETING" }}
             COLOR = "blue"
-        """).lstrip()
+        """,
     )
     env = {"OPENDEPLOY_TOKEN": token, "ODIAC_T_GREETING": greeting}
     applied = _odiac(app, emulator, env, "apply", "--auto-approve")
