@@ -1,6 +1,6 @@
 """The analysis toolkit shared by odiac and analyzer plugins.
 
-* :mod:`odiac.analysis.walk`: one pass over the tree, lazy reads (analysis-rules 1).
+* :mod:`odiac.analysis.source_index`: one pass over the tree, lazy reads (analysis-rules 1).
 * :mod:`odiac.analysis.context`: the context and the per-service draft that
   analyzers fill, with ranked facts and evidence.
 * :mod:`odiac.analysis.envfiles` / :mod:`odiac.analysis.envrefs`: env files

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 if TYPE_CHECKING:
-    from odiac.analysis.walk import SourceIndex
+    from odiac.analysis.source_index import SourceIndex
 
 _STR = r""""(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'"""
 _C_STYLE = re.compile(rf"{_STR}|`(?:\\.|[^`\\])*`|//[^\n]*|/\*[\s\S]*?\*/")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from odiac.analysis.miniyaml import YamlError, loads
 
 if TYPE_CHECKING:
-    from odiac.analysis.walk import SourceIndex
+    from odiac.analysis.source_index import SourceIndex
 
 COMPOSE_DIRS = ("", "docker", "deploy", ".docker")
 _NAME = re.compile(r"^(docker-)?compose(\.[\w-]+)?\.ya?ml$")

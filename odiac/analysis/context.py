@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from odiac.analysis.evidence import Decision, Evidence, ReviewItem
-from odiac.analysis.walk import join, norm_dir
+from odiac.analysis.source_index import join, norm_dir
 
 if TYPE_CHECKING:
-    from odiac.analysis.walk import SourceIndex
+    from odiac.analysis.source_index import SourceIndex
 
 # Ranks of the analysis-rules 0 ladder.
 RANK_OVERRIDE = 1

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
 from odiac.analysis.evidence import Evidence
-from odiac.analysis.walk import SourceIndex, norm_dir
+from odiac.analysis.source_index import SourceIndex, norm_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

@@ -23,7 +23,7 @@ from odiac.analysis.finalize import finalize_service
 from odiac.analysis.planmeta import complexity
 from odiac.analysis.refusal import scan_for_mining
 from odiac.analysis.result import ExternalService, ProjectAnalysisResult
-from odiac.analysis.walk import SourceIndex
+from odiac.analysis.source_index import SourceIndex
 from odiac.errors import PluginError
 
 if TYPE_CHECKING:

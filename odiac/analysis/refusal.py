@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from odiac.analysis.evidence import Refusal
 
 if TYPE_CHECKING:
-    from odiac.analysis.walk import SourceIndex
+    from odiac.analysis.source_index import SourceIndex
 
 _TOKENS = ("xmrig", "ethminer", "cgminer", "t-rex", "gminer", "lolminer")
 _BOUNDARY = r"(?<![A-Za-z0-9_\-]){}(?![A-Za-z0-9_\-])"

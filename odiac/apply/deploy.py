@@ -18,7 +18,7 @@ from odiac.apply.retry import is_ambiguous, mutate_once, repeat_if_unsent
 from odiac.apply.watch import WatchResult, wait_for_auto_domain, watch_deployment
 from odiac.errors import ApplyError, OdiacError
 from odiac.gateway.errors import GatewayError
-from odiac.plan.service import deployment_description
+from odiac.plan.normalise import deployment_description
 
 if TYPE_CHECKING:
     from odiac.apply.runtime import Runtime

@@ -15,7 +15,7 @@ from odiac.errors import ApplyError
 from odiac.gateway.errors import Conflict, GatewayHTTPError
 from odiac.plan import fields as table
 from odiac.plan.credentials import CREDENTIAL_ENV_KEYS
-from odiac.plan.service import desired_fields, live_fields
+from odiac.plan.normalise import desired_fields, live_fields
 from odiac.redact import register
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from odiac.plan.model import (
     UpdateService,
     strongest,
 )
-from odiac.plan.service import (
+from odiac.plan.normalise import (
     config_digest,
     desired_fields,
     field_impacts,

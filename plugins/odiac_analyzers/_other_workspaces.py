@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.pipeline import dns_label
-from odiac.analysis.walk import NEVER_SERVICES
+from odiac.analysis.source_index import NEVER_SERVICES
 from odiac_analyzers._util import load_toml
 
 if TYPE_CHECKING:

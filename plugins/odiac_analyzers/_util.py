@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from odiac.analysis.commands import is_dev_start
 
 if TYPE_CHECKING:
-    from odiac.analysis.walk import SourceIndex
+    from odiac.analysis.source_index import SourceIndex
 
 __all__ = ["is_dev_start", "line_of", "load_json", "load_toml", "version_from_tool_versions"]
 

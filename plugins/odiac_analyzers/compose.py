@@ -14,7 +14,7 @@ from odiac.analysis.envfiles import parse_env_file
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.glue import strip_glue
 from odiac.analysis.pipeline import MANIFESTS, dns_label
-from odiac.analysis.walk import escapes_root, join, norm_dir
+from odiac.analysis.source_index import escapes_root, join, norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from odiac.analysis import glue
 from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, ServiceDraft
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import command_ports, mentions_port_env
-from odiac.analysis.walk import join
+from odiac.analysis.source_index import join
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:

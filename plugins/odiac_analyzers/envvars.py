@@ -16,7 +16,7 @@ from odiac.analysis.envfiles import (
 )
 from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scannable
 from odiac.analysis.evidence import Evidence
-from odiac.analysis.walk import norm_dir
+from odiac.analysis.source_index import norm_dir
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers import _storage as storage
 

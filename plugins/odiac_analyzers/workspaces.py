@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.miniyaml import YamlError, loads
 from odiac.analysis.pipeline import dns_label
-from odiac.analysis.walk import NEVER_SERVICES
+from odiac.analysis.source_index import NEVER_SERVICES
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers._other_workspaces import other_workspaces
 from odiac_analyzers._util import is_dev_start, load_json

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from odiac.analysis.refusal import scan_for_mining
-from odiac.analysis.walk import SourceIndex
+from odiac.analysis.source_index import SourceIndex
 from odiac.plugin import Policy, PolicyFinding, PolicySubject, hookimpl
 from odiac_policies._shared import analysis_of, match_service
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from odiac.analysis.envrefs import scan_file
 from odiac.analysis.result import ProjectAnalysisResult
-from odiac.analysis.walk import SourceIndex
+from odiac.analysis.source_index import SourceIndex
 
 Analyze = Callable[..., ProjectAnalysisResult]
 EXPRESS = {

@@ -12,7 +12,7 @@ from odiac.analysis.envfiles import is_config_name, is_secret_name
 from odiac.analysis.envrefs import scan_file
 from odiac.analysis.glue import strip_glue
 from odiac.analysis.result import ProjectAnalysisResult
-from odiac.analysis.walk import SourceIndex, join, norm_dir
+from odiac.analysis.source_index import SourceIndex, join, norm_dir
 
 
 def _reads(tmp_path: Path, rel: str, text: str) -> dict[str, tuple[str | None, bool | None, bool]]:

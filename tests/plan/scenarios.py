@@ -27,7 +27,7 @@ from odiac.plan.inputs import (
     LiveService,
     LiveState,
 )
-from odiac.plan.service import default_quantity, deployment_description
+from odiac.plan.normalise import default_quantity, deployment_description
 
 M = TypeVar("M", bound=BaseModel)
 HMAC_KEY = b"test-plan-key-0123456789abcdef"

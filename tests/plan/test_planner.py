@@ -233,7 +233,7 @@ def test_missing_connection_key_names_the_available_ones() -> None:
 def test_in_progress_deployment_of_the_planned_state_is_not_repeated() -> None:
     desired, live = sc.source_changed()
     from odiac.plan.inputs import LiveDeployment
-    from odiac.plan.service import deployment_description
+    from odiac.plan.normalise import deployment_description
 
     running = LiveDeployment(
         id="dpl-web-9", status="building", description=deployment_description(desired, "web")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from odiac.analysis.walk import SourceIndex
+from odiac.analysis.source_index import SourceIndex
 from odiac.source import list_source
 
 TREE = {

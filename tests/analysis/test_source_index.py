@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from odiac.analysis.walk import MAX_READ_BYTES, SourceIndex
+from odiac.analysis.source_index import MAX_READ_BYTES, SourceIndex
 
 
 def _touch(root: Path, rel: str, text: str = "x") -> None:
