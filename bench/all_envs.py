@@ -37,7 +37,7 @@ from pathlib import Path
 
 from odiac.cli.all_envs import for_each_environment
 from odiac.cli.context import GlobalOptions
-from odiac.cli.session import Session, refuse_on_errors
+from odiac.engine import Session, refuse_on_errors
 from odiac.gateway.client import GatewayClient
 from odiac.testing import EmulatorProcess, serve_emulator
 

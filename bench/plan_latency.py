@@ -4,7 +4,7 @@ Runs ``odiac emulator serve`` on loopback, seeds projects of 1, 10 and 50 servic
 (PAT account: a managed database, bound source, one finished deployment and an
 auto domain per service), then sets ``latency_ms=50`` on every API response and
 times the plan pipeline exactly as ``odiac plan`` runs it
-(:meth:`odiac.cli.session.Session.prepare`: load, source scan and analysis
+(:meth:`odiac.engine.Session.prepare`: load, source scan and analysis
 alongside the refresh, desired state, plan-time checks, policies, planner).
 
 Reported per size: wall time, request count, and the ratio
@@ -39,8 +39,8 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from odiac.cli.session import Session
 from odiac.config.loader import load_config
+from odiac.engine import Session
 from odiac.gateway.auth import Credential
 from odiac.gateway.client import GatewayClient
 from odiac.plugin.manager import get_plugin_manager

@@ -1,37 +1,21 @@
-"""``--all-envs``: run one read-only command for every declared environment at once.
-
-Each environment gets its own session (its own overlay, project and gateway
-connection); all of them run concurrently, so ten environments take about as long
-as the slowest one. One failing environment never hides the others: its error is
-reported in its place and in the summary.
-"""
+"""``--all-envs``: run one read-only command for every declared environment at once
+(:func:`odiac.engine.environments.for_each_environment` does the work)."""
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from odiac.errors import OdiacError
+from odiac.engine.environments import EnvResult
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from odiac.cli.context import GlobalOptions
-    from odiac.cli.session import Session
+    from odiac.engine.session import Session
 
 T = TypeVar("T")
 
-
-@dataclass
-class EnvResult(Generic[T]):
-    """One environment's outcome: a value, or the error that stopped it."""
-
-    environment: str
-    project: str
-    value: T | None = None
-    error: OdiacError | None = None
+__all__ = ["EnvResult", "declared_environments", "for_each_environment"]
 
 
 def declared_environments(options: GlobalOptions) -> list[str]:
@@ -51,41 +35,14 @@ async def for_each_environment(
     warn: Callable[[str], None] | None = None,
 ) -> list[EnvResult[T]]:
     """Run ``work`` in a session of every declared environment, concurrently."""
-    from odiac.cli.session import open_session
+    from odiac.engine.environments import for_each_environment as run
 
-    environments = declared_environments(options)
-
-    async def one(environment: str, shared: Session | None) -> EnvResult[T]:
-        scoped = dataclasses.replace(options, environment=environment)
-        result: EnvResult[T] = EnvResult(environment, "")
-        try:
-            async with open_session(
-                scoped,
-                flag_token=token,
-                allow_register=False,
-                warn=warn,
-                allow_no_credential=allow_no_credential,
-                shared=shared,
-            ) as session:
-                result.project = session.loaded.config.project.name
-                result.value = await work(session)
-        except OdiacError as exc:
-            result.error = exc
-        return result
-
-    # One connection for every environment on the same gateway: one credential
-    # resolution, one connection pool (and one embedded gateway for "local").
-    first = dataclasses.replace(options, environment=environments[0])
-    try:
-        async with open_session(
-            first,
-            flag_token=token,
-            allow_register=False,
-            warn=warn,
-            allow_no_credential=allow_no_credential,
-        ) as connection:
-            shared = dataclasses.replace(connection, memo={})
-            return list(await asyncio.gather(*(one(env, shared) for env in environments)))
-    except OdiacError as exc:
-        # The connection itself failed (e.g. no credential): every environment says so.
-        return [EnvResult(env, "", error=exc) for env in environments]
+    return await run(
+        options.config_file,
+        declared_environments(options),
+        work,
+        gateway=options.gateway_override,
+        token=token,
+        allow_no_credential=allow_no_credential,
+        warn=warn,
+    )

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 import click
 
 from odiac.cli.output import echo, is_interactive
-from odiac.cli.session import open_session, print_findings, refuse_on_errors
-from odiac.errors import ApplyError, PlanError
+from odiac.cli.session import open_session, print_findings
+from odiac.errors import ApplyError
 
 if TYPE_CHECKING:
     from odiac.apply.events import ApplyResult, Reporter
     from odiac.apply.jsonl import JsonLinesReporter
     from odiac.cli.context import GlobalOptions
-    from odiac.cli.session import Prepared, Session
+    from odiac.engine import ApplyOutcome, PlanResult, Session
     from odiac.gateway.auth import Credential
     from odiac.plan.model import Plan
 
@@ -156,13 +156,15 @@ async def _apply(
     as_json: bool = False,
     allow_detach_volumes: bool = False,
 ) -> ApplyResult | None:
+    from odiac import engine
+
     async with open_session(options, flag_token=token, allow_register=True, warn=_warn) as session:
-        prepared = await session.prepare(
-            plan_file=plan_file, allow_detach_volumes=allow_detach_volumes
+        planned = await engine.plan(
+            session, plan_file=plan_file, allow_detach_volumes=allow_detach_volumes
         )
-        print_findings(prepared, err=True, locate=session.locate)
-        refuse_on_errors(prepared)
-        plan = _saved_plan(session, prepared, plan_file) if plan_file else prepared.plan
+        print_findings(planned, err=True, locate=session.locate)
+        engine.refuse_on_errors(planned)
+        plan = engine.saved_plan(session, planned, plan_file) if plan_file else planned.plan
         events = _json_reporter() if as_json else None
         if events is not None:
             events.plan(plan)
@@ -172,25 +174,15 @@ async def _apply(
             echo(render_text(plan).rstrip("\n"))
             if plan.has_changes and not auto_approve and not _confirm():
                 raise ApplyError("apply cancelled; nothing was changed")
-        # Built only now, after the plan is checked and confirmed, from the planned tree.
-        archive = session.build_archive(plan, plan_file=plan_file)
-        result = await _run(
-            session,
-            prepared,
-            plan,
-            parallelism,
-            follow_logs,
-            options.verbosity,
-            events,
-            archive_path=archive.path if archive is not None else None,
+        outcome = await _run(
+            session, planned, plan, plan_file, parallelism, follow_logs, options.verbosity, events
         )
+        result = outcome.result
         if events is not None:
-            from odiac.apply.report import claim_url
-
-            url = claim_url(result, session.require_credential(), local=_is_local(session))
+            url = outcome.claim_url
             events.summary(result, claim={"url": url, "expires": "6h"} if url else None)
         else:
-            print_outcome(result, session.require_credential(), local=_is_local(session))
+            print_outcome(result, session.require_credential(), local=session.is_local)
         return result
 
 
@@ -200,35 +192,23 @@ def _json_reporter() -> JsonLinesReporter:
     return JsonLinesReporter(lambda line: click.echo(line))
 
 
-def _saved_plan(session: Session, prepared: Prepared, plan_file: str) -> Plan:
-    from odiac.plan.planfile import check_stale, load
-
-    saved = load(plan_file)
-    reasons = check_stale(saved, prepared.desired, prepared.live, session.hmac_key)
-    if reasons:
-        raise PlanError(
-            f"the saved plan {plan_file} is stale: " + "; ".join(reasons),
-            hint=f"Review a fresh plan: odiac plan -o {plan_file}",
-        )
-    return saved
-
-
 def _confirm() -> bool:
     return click.confirm("Apply these changes?", default=False)
 
 
 async def _run(
     session: Session,
-    prepared: Prepared,
+    planned: PlanResult,
     plan: Plan,
+    plan_file: str | None,
     parallelism: int,
     follow_logs: bool,
     verbosity: int,
     events: JsonLinesReporter | None = None,
-    *,
-    archive_path: Path | None = None,
-) -> ApplyResult:
-    from odiac.apply import Timing, apply_plan
+) -> ApplyOutcome:
+    """Apply with the reporter this terminal suits; Ctrl-C stops, a second one aborts."""
+    from odiac import engine
+    from odiac.apply import Timing
     from odiac.apply.progress import PlainReporter, RichReporter
 
     timing = Timing()
@@ -257,13 +237,11 @@ async def _run(
         loop.add_signal_handler(signal.SIGINT, on_interrupt)
     try:
         with rich_reporter or contextlib.nullcontext():
-            return await apply_plan(
+            return await engine.apply(
+                session,
+                planned,
                 plan,
-                client=session.client,
-                desired=prepared.desired,
-                live=prepared.live,
-                archive_path=archive_path,
-                git_token=prepared.git_token,
+                plan_file=plan_file,
                 reporter=reporter,
                 parallelism=parallelism,
                 follow_logs=follow_logs,
@@ -285,12 +263,6 @@ def print_outcome(result: ApplyResult, credential: Credential, *, local: bool) -
     for line in claim_lines(result, credential, local=local):
         # Not redacted: the claim URL must carry the bind signature to be usable.
         click.echo(line)
-
-
-def _is_local(session: Session) -> bool:
-    from odiac.gateway.local import is_local
-
-    return is_local(session.loaded.config.gateway.url)
 
 
 def _warn(message: str) -> None:

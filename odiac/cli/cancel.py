@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from odiac.cli.output import echo
-from odiac.ops.interact import run_interruptible, warn
+from odiac.cli.prompt import run_interruptible
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
+    from odiac.ops.operations import CancelProposal
 
 
 @click.command(
@@ -31,42 +32,31 @@ def command(
     Asks first (the build is dropped), then reads the deployment back to verify
     that it is cancelled.
     """
-    outcome = run_interruptible(
-        _cancel(options, target=target, yes=yes, as_json=as_json, token=token)
-    )
-    if as_json:
-        echo(json.dumps(outcome, indent=2, sort_keys=True))
+    from odiac.cli.change import run_change
+    from odiac.ops.operations import Cancel
 
-
-async def _cancel(
-    options: GlobalOptions, *, target: str, yes: bool, as_json: bool, token: str | None
-) -> dict[str, Any]:
-    from odiac.cli.session import open_session
-    from odiac.ops.deploys import cancel, cancel_target
-    from odiac.ops.interact import confirm_or_refuse
-    from odiac.ops.lookup import find_project
-
-    async with open_session(options, flag_token=token, allow_register=False, warn=warn) as session:
-        client = session.client
-        project = await find_project(client, session.loaded.config.project.name)
-        deployment = await cancel_target(client, project, target)
-        names = {s.id: s.name for s in await client.list_services(project.id)}
-        service = names.get(deployment.service_id, deployment.service_id or "?")
+    def show(proposal: CancelProposal) -> None:
+        deployment = proposal.deployment
         echo(
-            f"Deployment {deployment.id} of {service} is {deployment.status} "
+            f"Deployment {deployment.id} of {proposal.service_name} is {deployment.status} "
             f"({deployment.progress}%). Cancelling drops its build.",
             err=as_json,
         )
-        confirm_or_refuse(
-            f"Cancel deployment {deployment.id}?", action=f"cancel {deployment.id}", yes=yes
+
+    outcome = run_interruptible(
+        run_change(
+            options,
+            lambda session: Cancel(session.client, session.loaded.config.project.name, target),
+            token=token,
+            yes=yes,
+            show=show,
         )
-        back = await cancel(client, deployment)
-        echo(
-            f"Cancelled deployment {back.id} of {service} at {back.progress}% "
-            "(verified by reading it back).",
-            err=as_json,
-        )
-        return {
-            "service": service,
-            "deployment": {"id": back.id, "status": back.status, "progress": back.progress},
-        }
+    )
+    back = outcome.deployment
+    echo(
+        f"Cancelled deployment {back.id} of {outcome.service} at {back.progress}% "
+        "(verified by reading it back).",
+        err=as_json,
+    )
+    if as_json:
+        echo(json.dumps(outcome.to_json(), indent=2, sort_keys=True))

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from odiac.cli.output import echo, is_interactive
+from odiac.cli.prompt import run_interruptible, warn
 from odiac.errors import OdiacError
-from odiac.ops.interact import run_interruptible, warn
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from odiac.cli.output import echo
-from odiac.ops.interact import run_interruptible, warn
+from odiac.cli.prompt import run_interruptible, warn
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions

@@ -10,12 +10,12 @@ import click
 import click.shell_completion
 
 from odiac.cli.output import echo
-from odiac.ops.interact import note, run_interruptible, warn
+from odiac.cli.prompt import note, run_interruptible, warn
 from odiac.ops.logs import MAX_TAIL, parse_duration
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
-    from odiac.cli.session import Session
+    from odiac.engine import Session
     from odiac.gateway.models import Deployment, Service
     from odiac.ops.logs import LogFilter, StreamItem
 

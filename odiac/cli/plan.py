@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import click
 
 from odiac.cli.output import echo
-from odiac.cli.session import open_session, print_findings, refuse_on_errors
+from odiac.cli.session import open_session, print_findings
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
-    from odiac.cli.session import Prepared, Session
+    from odiac.engine import PlanResult, Session
     from odiac.plan.model import Plan
 
 EXIT_CHANGES = 2
@@ -125,21 +125,21 @@ async def _plan(
     async with open_session(
         options, flag_token=token, allow_register=False, warn=_warn, allow_no_credential=True
     ) as session:
-        prepared = await session.prepare(
-            plan_file=out_path, allow_detach_volumes=allow_detach_volumes
+        from odiac import engine
+
+        result = await engine.plan(
+            session, plan_file=out_path, allow_detach_volumes=allow_detach_volumes
         )
         if session.credential is None:
             echo(_first_run_note(session), err=True)
-        print_findings(prepared, err=True, locate=session.locate)
-        refuse_on_errors(prepared)
-        _render(session, prepared, fmt)
+        print_findings(result, err=True, locate=session.locate)
+        engine.refuse_on_errors(result)
+        _render(session, result, fmt)
         if out_path:
-            from odiac.plan.planfile import save
-
-            save(prepared.plan, out_path)
+            engine.save_plan(result, out_path)
             if fmt == "text":
                 echo(f"Saved the plan to {out_path}. Apply it with: odiac apply {out_path}")
-        return prepared.plan.has_changes
+        return result.plan.has_changes
 
 
 async def _plan_destroy(options: GlobalOptions, *, fmt: str, token: str | None) -> bool:
@@ -172,16 +172,14 @@ async def _plan_destroy(options: GlobalOptions, *, fmt: str, token: str | None) 
 
 def _first_run_note(session: Session) -> str:
     """What a plan made before any credential exists means (never registers: plan is read-only)."""
-    from odiac.gateway.local import is_local
-
     note = "No credential yet: planned against an empty project; `odiac apply` will register a client agent"
-    if is_local(session.loaded.config.gateway.url):
+    if session.is_local:
         return note + "."  # the local gateway never reads OPENDEPLOY_TOKEN
     return note + " (or set OPENDEPLOY_TOKEN)."
 
 
-def _render(session: Session, prepared: Prepared, fmt: str) -> None:
-    plan = prepared.plan
+def _render(session: Session, result: PlanResult, fmt: str) -> None:
+    plan = result.plan
     if fmt == "json":
         from odiac.plan.render_json import render_json
 

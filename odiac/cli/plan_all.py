@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from odiac.cli.context import GlobalOptions
-    from odiac.cli.session import Session
+    from odiac.engine import Session
     from odiac.plan.model import Plan
 
 Located = tuple[str, "Callable[[tuple[str, ...]], tuple[str, int] | None]"]
@@ -31,13 +31,14 @@ async def plan_all_envs(
     Raises:
         PlanError: Some environment could not be planned (after printing all of them).
     """
-    from odiac.cli.session import print_findings, refuse_on_errors
+    from odiac import engine
+    from odiac.cli.session import print_findings
 
     async def work(session: Session) -> tuple[Plan, Located]:
-        prepared = await session.prepare()
-        print_findings(prepared, err=True)
-        refuse_on_errors(prepared)
-        return prepared.plan, (str(session.loaded.path), session.locate)
+        result = await engine.plan(session)
+        print_findings(result, err=True)
+        engine.refuse_on_errors(result)
+        return result.plan, (str(session.loaded.path), session.locate)
 
     results = await for_each_environment(
         options, work, token=token, allow_no_credential=True, warn=_once(warn)

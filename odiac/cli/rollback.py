@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from odiac.cli.output import echo
-from odiac.ops.interact import run_interruptible, warn
+from odiac.cli.prompt import run_interruptible
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
+    from odiac.engine import Session
+    from odiac.ops.deploys import RollbackChoice
 
 
 @click.command(
@@ -38,86 +40,47 @@ def command(
     Shows what changes, asks, then watches the rollback to its end. Afterwards
     `odiac plan` reports the older source as drift, by design.
     """
+    from odiac.cli.change import run_change
+    from odiac.ops.lookup import short_digest
+    from odiac.ops.operations import Rollback
+
+    def show(choice: RollbackChoice) -> None:
+        _say(summary(choice, datetime.now(UTC)), as_json)
+
+    def operation(session: Session) -> Rollback:
+        return Rollback(session.client, session.loaded.config.project.name, service, to)
+
     outcome = run_interruptible(
-        _rollback(options, service=service, to=to, yes=yes, as_json=as_json, token=token),
+        run_change(
+            options,
+            operation,
+            token=token,
+            yes=yes,
+            show=show,
+            started=lambda d: f"Rollback deployment {d.id} started; watching it to its end...",
+        ),
         stopped="Stopped watching; the rollback continues on the gateway.",
     )
-    if as_json:
-        echo(json.dumps(outcome, indent=2, sort_keys=True))
-
-
-async def _rollback(
-    options: GlobalOptions,
-    *,
-    service: str,
-    to: str | None,
-    yes: bool,
-    as_json: bool,
-    token: str | None,
-) -> dict[str, Any]:
-    from odiac.cli.session import open_session
-    from odiac.ops.deploys import choose_rollback, describe, start_rollback, watch
-    from odiac.ops.interact import confirm_or_refuse, note, progress_printer
-    from odiac.ops.lookup import (
-        OperationError,
-        find_project,
-        find_service,
-        short_digest,
-        source_identity,
+    _say(
+        f"Rolled back {outcome.service}: deployment {outcome.deployment.id} is live, running "
+        f"the source of deployment {outcome.to_id} ({short_digest(outcome.source_digest)}).",
+        as_json,
     )
+    _say(outcome.drift_note, as_json)
+    if as_json:
+        echo(json.dumps(outcome.to_json(), indent=2, sort_keys=True))
 
-    async with open_session(options, flag_token=token, allow_register=False, warn=warn) as session:
-        client = session.client
-        project = await find_project(client, session.loaded.config.project.name)
-        svc = await find_service(client, project, service)
-        choice = await choose_rollback(client, project, svc, to)
-        now = datetime.now(UTC)
-        current = (
-            describe(choice.current, choice.history, now) if choice.current else "(nothing live)"
-        )
-        summary = (
-            f"Roll back {svc.name} from {current}\n"
-            f"{' ' * (10 + len(svc.name))}   to {describe(choice.target, choice.history, now)}."
-        )
-        _say(summary, as_json)
-        confirm_or_refuse(
-            f"Roll back {svc.name} to deployment {choice.target.id}?",
-            action=f"roll back {svc.name}",
-            yes=yes,
-        )
-        created = await start_rollback(client, choice)
-        loud = options.verbosity >= 0
-        if loud:
-            note(f"Rollback deployment {created.id} started; watching it to its end...")
-        result = await watch(client, created, on_progress=progress_printer(loud=loud))
-        final = result.deployment
-        if final.status != "success":
-            raise OperationError(
-                f"rollback deployment {final.id} {final.status} at {final.progress}%: "
-                f"{final.error_msg or final.message or 'no reason given'}",
-                hint=f"See its logs: odiac logs {svc.name} --deployment {final.id}",
-            )
-        source, _ = source_identity(choice.target, choice.history)
-        drift = (
-            f"Note: opendeploy.toml still describes the newer source, so `odiac plan` now "
-            f"reports drift for {svc.name} (live runs older source). To resolve it, run "
-            "`odiac apply` to redeploy the file's source, or update the source and the "
-            "file to what you want to keep."
-        )
-        _say(
-            f"Rolled back {svc.name}: deployment {final.id} is live, running the source of "
-            f"deployment {choice.target.id} ({short_digest(source)}).",
-            as_json,
-        )
-        _say(drift, as_json)
-        return {
-            "service": svc.name,
-            "from": choice.current.id if choice.current else None,
-            "to": choice.target.id,
-            "source_digest": source,
-            "deployment": {"id": final.id, "status": final.status, "progress": final.progress},
-            "drift_note": drift,
-        }
+
+def summary(choice: RollbackChoice, now: datetime) -> str:
+    """``Roll back web from deployment … to deployment …`` (the two aligned)."""
+    from odiac.ops.deploys import describe
+
+    name = choice.service.name
+    current = describe(choice.current, choice.history, now) if choice.current else "(nothing live)"
+    return (
+        f"Roll back {name} from {current}\n"
+        f"{' ' * (10 + len(name))}   to {describe(choice.target, choice.history, now)}."
+    )
 
 
 def _say(text: str, as_json: bool) -> None:

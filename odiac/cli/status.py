@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from odiac.cli.output import echo
+from odiac.cli.prompt import run_interruptible, warn
 from odiac.errors import OdiacError
-from odiac.ops.interact import run_interruptible, warn
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
-    from odiac.cli.session import Session
+    from odiac.engine import Session
 
 
 @click.command(

@@ -77,6 +77,18 @@ class RollbackChoice:
     target: Deployment
     history: list[Deployment]
 
+    @property
+    def service_name(self) -> str:
+        return self.service.name
+
+    @property
+    def question(self) -> str:
+        return f"Roll back {self.service.name} to deployment {self.target.id}?"
+
+    @property
+    def action(self) -> str:
+        return f"roll back {self.service.name}"
+
 
 async def choose_rollback(
     client: GatewayClient, project: Project, service: Service, to: str | None
@@ -172,6 +184,16 @@ async def cancel(client: GatewayClient, deployment: Deployment) -> Deployment:
         OperationError: It ended before the cancel landed (409), or the read-back
             does not show it cancelled.
     """
+    await request_cancel(client, deployment)
+    return await read_back_cancelled(client, deployment)
+
+
+async def request_cancel(client: GatewayClient, deployment: Deployment) -> None:
+    """``POST /v1/deployments/{id}/cancel``.
+
+    Raises:
+        OperationError: It ended before the cancel landed (409).
+    """
     try:
         await client.cancel_deployment(deployment.id)
     except Conflict as exc:
@@ -179,6 +201,14 @@ async def cancel(client: GatewayClient, deployment: Deployment) -> Deployment:
         raise OperationError(
             f"deployment {deployment.id} could not be cancelled: it is already {status}"
         ) from exc
+
+
+async def read_back_cancelled(client: GatewayClient, deployment: Deployment) -> Deployment:
+    """The deployment read back, verified ``cancelled``.
+
+    Raises:
+        OperationError: The read-back does not show it cancelled.
+    """
     back = await client.get_deployment(deployment.id)
     if back.status != "cancelled":
         raise OperationError(
@@ -202,6 +232,18 @@ class RedeployPlan:
     dependencies: list[str]
     branch: str | None
     latest: Deployment | None
+
+    @property
+    def service_name(self) -> str:
+        return self.service.name
+
+    @property
+    def question(self) -> str:
+        return f"Redeploy {self.service.name}?"
+
+    @property
+    def action(self) -> str:
+        return f"redeploy {self.service.name}"
 
 
 async def plan_redeploy(

@@ -25,8 +25,8 @@ from click.testing import CliRunner
 
 from odiac.apply import SilentReporter, apply_plan
 from odiac.cli import cli
-from odiac.cli.session import Session
 from odiac.config.loader import load_config
+from odiac.engine import Session
 from odiac.gateway.auth import Credential
 from odiac.gateway.local import lifespan
 from odiac.plugin.manager import get_plugin_manager

@@ -40,7 +40,7 @@ PINNED = {
         "watch",
     },
     "odiac.ops.importer": {"read_live_project", "build_document", "detect_uses"},
-    "odiac.ops.interact": {"confirm_or_refuse", "run_interruptible"},
+    "odiac.cli.prompt": {"confirm_or_refuse", "run_interruptible"},
 }
 
 

@@ -1,5 +1,5 @@
 """What every day-2 command shares with the person running it: confirmation
-before anything destructive, warnings, and a clean exit on Ctrl-C.
+before anything destructive, warnings, progress notes, and a clean exit on Ctrl-C.
 """
 
 from __future__ import annotations
