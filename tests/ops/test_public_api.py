@@ -38,7 +38,12 @@ PINNED = {
         "plan_redeploy",
         "start_redeploy",
         "watch",
+        "request_cancel",
+        "read_back_cancelled",
     },
+    "odiac.ops.runner": {"Operation", "Proposal", "Outcome", "run_operation"},
+    "odiac.ops.operations": {"Rollback", "Redeploy", "Cancel", "CancelProposal"},
+    "odiac.ops.outcomes": {"CancelOutcome", "RedeployOutcome", "RollbackOutcome", "DeploymentState"},
     "odiac.ops.importer": {"read_live_project", "build_document", "detect_uses"},
     "odiac.cli.prompt": {"confirm_or_refuse", "run_interruptible"},
 }
