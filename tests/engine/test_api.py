@@ -37,9 +37,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return write_app(tmp_path / "app", config).parent
 
 
-def run(
-    app: Path, tmp_path: Path, scenario: Callable[[Emulator, Any], Awaitable[None]]
-) -> None:
+def run(app: Path, tmp_path: Path, scenario: Callable[[Emulator, Any], Awaitable[None]]) -> None:
     """Run ``scenario(emulator, connect)``; ``connect()`` opens an engine session."""
 
     async def main() -> None:

@@ -43,7 +43,12 @@ PINNED = {
     },
     "odiac.ops.runner": {"Operation", "Proposal", "Outcome", "run_operation"},
     "odiac.ops.operations": {"Rollback", "Redeploy", "Cancel", "CancelProposal"},
-    "odiac.ops.outcomes": {"CancelOutcome", "RedeployOutcome", "RollbackOutcome", "DeploymentState"},
+    "odiac.ops.outcomes": {
+        "CancelOutcome",
+        "RedeployOutcome",
+        "RollbackOutcome",
+        "DeploymentState",
+    },
     "odiac.ops.importer": {"read_live_project", "build_document", "detect_uses"},
     "odiac.cli.prompt": {"confirm_or_refuse", "run_interruptible"},
 }
