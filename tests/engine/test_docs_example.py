@@ -43,7 +43,7 @@ def test_the_quick_start_plans_and_applies(
         monkeypatch.delenv(variable, raising=False)
     code = _example()
     assert "asyncio.run(deploy())" in code
-    exec(compile(code, "odiac.engine example", "exec"), {"__name__": "example"})  # noqa: S102
+    exec(compile(code, "odiac.engine example", "exec"), {"__name__": "example"})
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "Apply: 5 done, 0 failed, 0 skipped, 0 manual."
     assert (app / ".opendeploy" / "local-auth.json").exists()  # registered a client agent
