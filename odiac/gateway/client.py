@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
+    from odiac.gateway.bodies import ServiceCreate, ServiceUpdate
+
 INVALID_DEPENDENCY_ID = "Invalid dependency_id format"
 _ENGINE_ALIASES = {"mongo": "mongodb"}
 UPLOAD_TIMEOUT = 300.0
@@ -277,16 +279,16 @@ class GatewayClient:
     async def get_service(self, sid: str) -> Service:
         return await self._one(Service, "GET", f"/v1/services/{_q(sid)}")
 
-    async def create_service(self, pid: str, body: dict[str, Any]) -> str:
+    async def create_service(self, pid: str, request: ServiceCreate) -> str:
         """Create a service; returns its id (``service_id``, falling back to ``id``)."""
         created = await self._one(
-            CreatedService, "POST", f"/v1/projects/{_q(pid)}/services/", json_body=body
+            CreatedService, "POST", f"/v1/projects/{_q(pid)}/services/", json_body=request.body()
         )
         return created.service_id
 
-    async def update_service(self, sid: str, body: dict[str, Any]) -> Service:
-        """Partial update (resize without redeploy)."""
-        return await self._one(Service, "PUT", f"/v1/services/{_q(sid)}", json_body=body)
+    async def update_service(self, sid: str, request: ServiceUpdate) -> Service:
+        """Partial update (resize without redeploy): only the fields set are sent."""
+        return await self._one(Service, "PUT", f"/v1/services/{_q(sid)}", json_body=request.body())
 
     # -- volumes -------------------------------------------------------------------------
 
