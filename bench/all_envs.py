@@ -38,6 +38,7 @@ from pathlib import Path
 from odiac.cli.all_envs import for_each_environment
 from odiac.cli.context import GlobalOptions
 from odiac.engine import Session, refuse_on_errors
+from odiac.gateway.bodies import ServiceCreate
 from odiac.gateway.client import GatewayClient
 from odiac.testing import EmulatorProcess, serve_emulator
 
@@ -110,7 +111,9 @@ async def _seed(client: GatewayClient, name: str, zip_path: Path) -> None:
     await client.update_source(project.id, upload.temp_file_path)
     sid = await client.create_service(
         project.id,
-        {"name": "web", "type": "web", "port": 8000, "runtime_variables": {"A": "1"}},
+        ServiceCreate(
+            name="web", type="web", settings={"port": 8000}, runtime_variables={"A": "1"}
+        ),
     )
     await client.create_deployment(project.id, sid)
 

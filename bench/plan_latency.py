@@ -42,6 +42,7 @@ from pathlib import Path
 from odiac.config.loader import load_config
 from odiac.engine import Session
 from odiac.gateway.auth import Credential
+from odiac.gateway.bodies import ServiceCreate
 from odiac.gateway.client import GatewayClient
 from odiac.plugin.manager import get_plugin_manager
 from odiac.testing import EmulatorProcess, serve_emulator
@@ -103,7 +104,9 @@ async def _seed(client: GatewayClient, name: str, services: int, zip_path: Path)
         *(
             client.create_service(
                 project.id,
-                {"name": f"s{i}", "type": "web", "port": 8000, "runtime_variables": {"A": "1"}},
+                ServiceCreate(
+                    name=f"s{i}", type="web", settings={"port": 8000}, runtime_variables={"A": "1"}
+                ),
             )
             for i in range(services)
         )

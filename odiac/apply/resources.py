@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from odiac.apply.retry import create_once, mutate_once
 from odiac.config.sensitive import is_sensitive_key
 from odiac.errors import ApplyError
+from odiac.gateway.bodies import ServiceCreate, ServiceUpdate
 from odiac.gateway.errors import Conflict, GatewayHTTPError
-from odiac.plan import fields as table
 from odiac.plan.credentials import CREDENTIAL_ENV_KEYS
 from odiac.plan.normalise import desired_fields, live_fields
 from odiac.redact import register
@@ -148,38 +148,41 @@ def _verify_credentials(label: str, engine: str, want: dict[str, str], env: dict
         )
 
 
-def service_body(rt: Runtime, name: str) -> dict[str, Any]:
-    """The create body of a service: every managed field, resources explicit, env merged."""
+def service_request(rt: Runtime, name: str) -> ServiceCreate:
+    """The create request of a service: every managed field, resources explicit, env merged."""
     svc = rt.desired.services[name]
-    body: dict[str, Any] = {"name": name, "type": svc.type, "environment": rt.environment}
-    for field, value in desired_fields(svc).items():
-        row = table.field(field)
-        if value != row.omit_at_create:
-            body[row.wire] = value
-    body["runtime_variables"] = rt.env_values(name)
-    body["build_variables"] = rt.env_values(name, build=True)
-    return body
+    return ServiceCreate(
+        name=name,
+        type=svc.type,
+        environment=rt.environment,
+        settings=desired_fields(svc),
+        runtime_variables=rt.env_values(name),
+        build_variables=rt.env_values(name, build=True),
+    )
 
 
 async def create_service(rt: Runtime, action: CreateService) -> str:
     client, pid = rt.client, rt.require_project()
-    body = service_body(rt, action.name)
+    request = service_request(rt, action.name)
 
     async def lookup() -> str | None:
         rows = await client.list_services(pid)
         return next((s.id for s in rows if s.name == action.name), None)
 
     async def create() -> str:
-        return await client.create_service(pid, body)
+        return await client.create_service(pid, request)
 
     sid, adopted = await create_once(create, lookup, adopt_on=_name_taken)
     back = await client.get_service(sid)
-    _verify_service(action.name, rt.desired.services[action.name], back, body)
+    env = {"runtime": request.runtime_variables, "build": request.build_variables}
+    _verify_service(action.name, rt.desired.services[action.name], back, env)
     rt.service_ids[action.name] = sid
     return f"adopted existing {sid}" if adopted else f"created {sid}"
 
 
-def _verify_service(name: str, svc: DesiredService, back: Service, body: dict[str, Any]) -> None:
+def _verify_service(
+    name: str, svc: DesiredService, back: Service, env: dict[str, dict[str, str]]
+) -> None:
     from odiac.plan.inputs import LiveService
     from odiac.state.refresh import live_values
 
@@ -187,8 +190,8 @@ def _verify_service(name: str, svc: DesiredService, back: Service, body: dict[st
         raise ApplyError(f"service {name}: read-back type {back.type!r}, planned {svc.type!r}")
     live = live_fields(LiveService(id=back.id, type=back.type, values=live_values(back)))
     _compare(name, desired_fields(svc), live)
-    _compare_env(name, "runtime env", body["runtime_variables"], back.runtime_variables)
-    _compare_env(name, "build env", body["build_variables"], back.build_variables)
+    _compare_env(name, "runtime env", env["runtime"], back.runtime_variables)
+    _compare_env(name, "build env", env["build"], back.build_variables)
 
 
 def _compare(name: str, want: dict[str, Any], got: dict[str, Any]) -> None:
@@ -213,20 +216,21 @@ async def update_service(rt: Runtime, action: UpdateService) -> str:
     svc = rt.desired.services[action.name]
     want = desired_fields(svc)
     paths = {c.path for c in action.changes}
-    body: dict[str, Any] = {
-        table.field(p).wire: want.get(p) for p in sorted(paths) if not p.startswith("build_env.")
-    }
-    if any(p.startswith("build_env.") for p in paths):
-        body["build_variables"] = rt.env_values(action.name, build=True)
-    await mutate_once(lambda: client.update_service(sid, body))
+    settings = {p: want.get(p) for p in sorted(paths) if not p.startswith("build_env.")}
+    build = any(p.startswith("build_env.") for p in paths)
+    request = ServiceUpdate(
+        settings=settings, build_variables=rt.env_values(action.name, build=True) if build else None
+    )
+    await mutate_once(lambda: client.update_service(sid, request))
     back = await client.get_service(sid)
     # Only what this update wrote is compared for env; the rest must match the plan.
-    expected = {
-        "runtime_variables": back.runtime_variables,
-        "build_variables": body.get("build_variables", back.build_variables),
+    written = request.build_variables
+    env = {
+        "runtime": back.runtime_variables,
+        "build": back.build_variables if written is None else written,
     }
-    _verify_service(action.name, svc, back, expected)
-    return "updated " + ", ".join(sorted(body))
+    _verify_service(action.name, svc, back, env)
+    return "updated " + ", ".join(request.sent())
 
 
 async def set_env(rt: Runtime, action: SetEnv) -> str:

@@ -4,6 +4,8 @@
   endpoint, the trailing-slash rule built in, no redirects, retries for reads only.
 * :func:`open_gateway` (``odiac.gateway.local``): resolves the credential and
   returns a ready client, for a real gateway URL or ``"local"``.
+* :class:`ServiceCreate`, :class:`ServiceUpdate` (``odiac.gateway.bodies``): typed
+  service request bodies; the gateway's field names are applied there only.
 * :mod:`odiac.gateway.errors`: the error tree (status, code, message, fields, hint).
 
 Attributes are imported lazily so that importing the error classes stays cheap.
@@ -29,6 +31,8 @@ _EXPORTS = {
     "RateLimited": "odiac.gateway.errors",
     "RequestRecord": "odiac.gateway.core",
     "ServerError": "odiac.gateway.errors",
+    "ServiceCreate": "odiac.gateway.bodies",
+    "ServiceUpdate": "odiac.gateway.bodies",
     "claim_url_with_app": "odiac.gateway.auth",
     "local_transport": "odiac.gateway.local",
     "open_gateway": "odiac.gateway.local",
@@ -50,6 +54,8 @@ __all__ = [
     "RateLimited",
     "RequestRecord",
     "ServerError",
+    "ServiceCreate",
+    "ServiceUpdate",
     "claim_url_with_app",
     "local_transport",
     "open_gateway",

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 
 from odiac.gateway.core import HTTPCore, RequestRecord, Sleep, canonical_path
-from odiac.gateway.decode import parse, parse_list
+from odiac.gateway.decode import M, parse, parse_list
 from odiac.gateway.errors import GatewayHTTPError, GatewayProtocolError
 from odiac.gateway.insecure import check_gateway_url
 from odiac.gateway.models import (
@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterable
     from pathlib import Path
     from types import TracebackType
+
+    from odiac.gateway.bodies import ServiceCreate, ServiceUpdate
 
 INVALID_DEPENDENCY_ID = "Invalid dependency_id format"
 _ENGINE_ALIASES = {"mongo": "mongodb"}
@@ -126,13 +128,13 @@ class GatewayClient:
         body = await self._core.request(method, path, **kwargs)
         return body, canonical_path(path)
 
-    async def _one(self, model: type[Any], method: str, path: str, **kwargs: Any) -> Any:
+    async def _one(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         body, shown = await self._call(method, path, **kwargs)
         return parse(model, body, method, shown)
 
     async def _many(
-        self, model: type[Any], path: str, *, key: str = "data", **kwargs: Any
-    ) -> list[Any]:
+        self, model: type[M], path: str, *, key: str = "data", **kwargs: Any
+    ) -> list[M]:
         body, shown = await self._call("GET", path, **kwargs)
         return parse_list(model, body, "GET", shown, key=key)
 
@@ -143,7 +145,7 @@ class GatewayClient:
         body: dict[str, Any] = {"source_hint": f"odiac/{platform.system() or 'unknown'}"}
         if name:
             body["name"] = name
-        result: RegisterResult = await self._one(
+        result = await self._one(
             RegisterResult,
             "POST",
             "/v1/client-agents/register",
@@ -156,23 +158,19 @@ class GatewayClient:
 
     async def list_regions(self) -> list[Region]:
         """All regions (the credential sanity check: 401 here means a rejected key)."""
-        regions: list[Region] = await self._many(Region, "/v1/regions/")
-        return regions
+        return await self._many(Region, "/v1/regions/")
 
     async def get_profile(self) -> Profile:
         """The user profile; 401 for a pending agent (that is the "not bound" signal)."""
-        profile: Profile = await self._one(Profile, "GET", "/v1/profile")
-        return profile
+        return await self._one(Profile, "GET", "/v1/profile")
 
     # -- projects -------------------------------------------------------------------
 
     async def list_projects(self) -> list[Project]:
-        projects: list[Project] = await self._many(Project, "/v1/projects/")
-        return projects
+        return await self._many(Project, "/v1/projects/")
 
     async def get_project(self, pid: str) -> Project:
-        project: Project = await self._one(Project, "GET", f"/v1/projects/{_q(pid)}")
-        return project
+        return await self._one(Project, "GET", f"/v1/projects/{_q(pid)}")
 
     async def delete_project(self, pid: str) -> str:
         """Delete a project and everything in it (irreversible; never retried).
@@ -206,23 +204,18 @@ class GatewayClient:
             body["token"] = git_token
         if repo_url.startswith("file://"):
             body["skip_validation"] = True
-        project: Project = await self._one(Project, "POST", "/v1/projects/", json_body=body)
-        return project
+        return await self._one(Project, "POST", "/v1/projects/", json_body=body)
 
     # -- dependencies -------------------------------------------------------------------
 
     async def list_dependency_catalog(self) -> list[CatalogEntry]:
         """The optional catalog (``GET /v1/dependencies``); NotFound on gateways without it."""
-        entries: list[CatalogEntry] = await self._many(
-            CatalogEntry, "/v1/dependencies", key="dependencies"
-        )
-        return entries
+        return await self._many(CatalogEntry, "/v1/dependencies", key="dependencies")
 
     async def list_dependencies_status(self, pid: str) -> list[DependencyStatus]:
-        rows: list[DependencyStatus] = await self._many(
+        return await self._many(
             DependencyStatus, f"/v1/dependencies/status/{_q(pid)}", key="dependencies"
         )
-        return rows
 
     async def create_dependency(
         self,
@@ -256,18 +249,16 @@ class GatewayClient:
         body.update({k: v for k, v in credentials.items() if v is not None})
         path = "/v1/dependencies/create"
         try:
-            created: Dependency = await self._one(Dependency, "POST", path, json_body=body)
-            return created
+            return await self._one(Dependency, "POST", path, json_body=body)
         except GatewayHTTPError as exc:
             if exc.status != 400 or exc.gateway_message != INVALID_DEPENDENCY_ID:
                 raise
             catalog_id = await self._catalog_id(engine)
             if catalog_id is None or catalog_id == engine:
                 raise
-        retried: Dependency = await self._one(
+        return await self._one(
             Dependency, "POST", path, json_body={**body, "dependency_id": catalog_id}
         )
-        return retried
 
     async def _catalog_id(self, engine: str) -> str | None:
         wanted = _ENGINE_ALIASES.get(engine, engine)
@@ -283,82 +274,64 @@ class GatewayClient:
     # -- services and env -------------------------------------------------------------------
 
     async def list_services(self, pid: str) -> list[Service]:
-        services: list[Service] = await self._many(Service, f"/v1/projects/{_q(pid)}/services/")
-        return services
+        return await self._many(Service, f"/v1/projects/{_q(pid)}/services/")
 
     async def get_service(self, sid: str) -> Service:
-        service: Service = await self._one(Service, "GET", f"/v1/services/{_q(sid)}")
-        return service
+        return await self._one(Service, "GET", f"/v1/services/{_q(sid)}")
 
-    async def create_service(self, pid: str, body: dict[str, Any]) -> str:
+    async def create_service(self, pid: str, request: ServiceCreate) -> str:
         """Create a service; returns its id (``service_id``, falling back to ``id``)."""
-        created: CreatedService = await self._one(
-            CreatedService, "POST", f"/v1/projects/{_q(pid)}/services/", json_body=body
+        created = await self._one(
+            CreatedService, "POST", f"/v1/projects/{_q(pid)}/services/", json_body=request.body()
         )
         return created.service_id
 
-    async def update_service(self, sid: str, body: dict[str, Any]) -> Service:
-        """Partial update (resize without redeploy)."""
-        service: Service = await self._one(
-            Service, "PUT", f"/v1/services/{_q(sid)}", json_body=body
-        )
-        return service
+    async def update_service(self, sid: str, request: ServiceUpdate) -> Service:
+        """Partial update (resize without redeploy): only the fields set are sent."""
+        return await self._one(Service, "PUT", f"/v1/services/{_q(sid)}", json_body=request.body())
 
     # -- volumes -------------------------------------------------------------------------
 
     async def list_volumes(self, sid: str) -> list[Volume]:
         """Active and orphaned volumes of a service."""
-        volumes: list[Volume] = await self._many(
-            Volume, f"/v1/services/{_q(sid)}/volumes", key="volumes"
-        )
-        return volumes
+        return await self._many(Volume, f"/v1/services/{_q(sid)}/volumes", key="volumes")
 
     async def create_volume(self, sid: str, name: str, mount_path: str, size: str) -> CreatedVolume:
         """Attach a new volume (the first one on a running service converts its workload)."""
-        created: CreatedVolume = await self._one(
+        return await self._one(
             CreatedVolume,
             "POST",
             f"/v1/services/{_q(sid)}/volumes",
             json_body={"name": name, "mount_path": mount_path, "size": size},
         )
-        return created
 
     async def resize_volume(self, vid: str, size: str) -> Volume:
         """Grow a volume (the gateway refuses a smaller size)."""
-        volume: Volume = await self._one(
+        return await self._one(
             Volume, "PATCH", f"/v1/volumes/{_q(vid)}/size", json_body={"size": size}
         )
-        return volume
 
     async def detach_volume(self, vid: str) -> DetachedVolume:
         """Detach a volume: it becomes orphaned and is kept for 7 days."""
-        detached: DetachedVolume = await self._one(
-            DetachedVolume, "DELETE", f"/v1/volumes/{_q(vid)}"
-        )
-        return detached
+        return await self._one(DetachedVolume, "DELETE", f"/v1/volumes/{_q(vid)}")
 
     async def restore_volume(self, vid: str) -> Volume:
         """Attach an orphaned volume again."""
-        volume: Volume = await self._one(Volume, "POST", f"/v1/volumes/{_q(vid)}/restore")
-        return volume
+        return await self._one(Volume, "POST", f"/v1/volumes/{_q(vid)}/restore")
 
     async def get_env(self, pid: str, sid: str) -> dict[str, str]:
         """The runtime env of a service (decrypted values)."""
-        env: EnvSet = await self._one(
-            EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
-        )
+        env = await self._one(EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env")
         return env.as_dict()
 
     async def get_env_rows(self, pid: str, sid: str) -> list[EnvVar]:
         """The runtime env of a service as rows (each says whether it is stored encrypted)."""
-        env: EnvSet = await self._one(
-            EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env"
-        )
+        env = await self._one(EnvSet, "GET", f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env")
         return list(env.variables)
 
     async def put_env(self, pid: str, sid: str, variables: dict[str, str]) -> dict[str, str]:
         """Replace the WHOLE runtime env (keys absent from ``variables`` are deleted)."""
-        env: EnvSet = await self._one(
+        env = await self._one(
             EnvSet,
             "PUT",
             f"/v1/projects/{_q(pid)}/services/{_q(sid)}/env",
@@ -378,7 +351,7 @@ class GatewayClient:
     ) -> UploadResult:
         """Park a ZIP archive in the temporary upload area (streamed as multipart)."""
         with archive_path.open("rb") as handle:
-            result: UploadResult = await self._one(
+            return await self._one(
                 UploadResult,
                 "POST",
                 "/v1/upload/upload-only",
@@ -386,7 +359,6 @@ class GatewayClient:
                 files={"project_file": (filename, handle, "application/zip")},
                 timeout=max(self._timeout, UPLOAD_TIMEOUT),
             )
-        return result
 
     async def upload_git(
         self,
@@ -405,13 +377,12 @@ class GatewayClient:
         if git_token:
             form["git_token"] = git_token
         # (None, value) parts force multipart/form-data without a file part.
-        result: UploadResult = await self._one(
+        return await self._one(
             UploadResult,
             "POST",
             "/v1/upload/upload-only",
             files={key: (None, value) for key, value in form.items()},
         )
-        return result
 
     async def update_source(
         self, pid: str, temp_file_path: str, analysis: dict[str, Any] | None = None
@@ -420,10 +391,7 @@ class GatewayClient:
         body: dict[str, Any] = {"project_id": pid, "temp_file_path": temp_file_path}
         if analysis is not None:
             body["analysis"] = analysis
-        result: SourceBindResult = await self._one(
-            SourceBindResult, "POST", "/v1/upload/update-source", json_body=body
-        )
-        return result
+        return await self._one(SourceBindResult, "POST", "/v1/upload/update-source", json_body=body)
 
     # -- deployments ---------------------------------------------------------------------------
 
@@ -452,34 +420,28 @@ class GatewayClient:
             body["description"] = description
         if branch:
             body["branch"] = branch
-        deployment: Deployment = await self._one(
-            Deployment, "POST", "/v1/deployments/", json_body=body
-        )
-        return deployment
+        return await self._one(Deployment, "POST", "/v1/deployments/", json_body=body)
 
     async def get_deployment(self, did: str) -> Deployment:
         """The only status poll route."""
-        deployment: Deployment = await self._one(Deployment, "GET", f"/v1/deployments/{_q(did)}")
-        return deployment
+        return await self._one(Deployment, "GET", f"/v1/deployments/{_q(did)}")
 
     async def list_deployments(
         self, pid: str, *, service_id: str | None = None, status: str | None = None
     ) -> list[Deployment]:
         """Deployments of one project, newest first."""
-        deployments: list[Deployment] = await self._many(
+        return await self._many(
             Deployment,
             f"/v1/projects/{_q(pid)}/deployments",
             params={"service_id": service_id, "status": status},
         )
-        return deployments
 
     async def get_logs(
         self, did: str, *, tail: int | None = None, since: str | None = None
     ) -> LogPage:
-        page: LogPage = await self._one(
+        return await self._one(
             LogPage, "GET", f"/v1/deployments/{_q(did)}/logs", params={"tail": tail, "since": since}
         )
-        return page
 
     async def stream_logs(self, did: str) -> AsyncIterator[LogEvent]:
         """Follow the Server-Sent Events log stream until the server closes it."""
@@ -504,50 +466,38 @@ class GatewayClient:
                 yield _sse_event(event, "\n".join(data_lines), path)
 
     async def cancel_deployment(self, did: str) -> Deployment:
-        deployment: Deployment = await self._one(
-            Deployment, "POST", f"/v1/deployments/{_q(did)}/cancel"
-        )
-        return deployment
+        return await self._one(Deployment, "POST", f"/v1/deployments/{_q(did)}/cancel")
 
     async def rollback_deployment(self, did: str) -> Deployment:
         """Roll back to the earlier successful deployment ``did``; returns the NEW deployment."""
-        deployment: Deployment = await self._one(
-            Deployment, "POST", f"/v1/deployments/{_q(did)}/rollback"
-        )
-        return deployment
+        return await self._one(Deployment, "POST", f"/v1/deployments/{_q(did)}/rollback")
 
     # -- service domains ----------------------------------------------------------------------
 
     async def list_domains(
         self, sid: str, *, environment: str | None = None, type: str | None = None
     ) -> list[ServiceDomain]:
-        domains: list[ServiceDomain] = await self._many(
+        return await self._many(
             ServiceDomain,
             "/v1/service-domains",
             params={"service_id": sid, "environment": environment, "type": type},
         )
-        return domains
 
     async def check_subdomain(self, label: str) -> SubdomainCheck:
-        check: SubdomainCheck = await self._one(
+        return await self._one(
             SubdomainCheck, "GET", f"/v1/service-domains/check-subdomain/{_q(label)}"
         )
-        return check
 
     async def rename_subdomain(self, domain_id: str, label: str) -> ServiceDomain:
-        domain: ServiceDomain = await self._one(
+        return await self._one(
             ServiceDomain,
             "PUT",
             f"/v1/service-domains/{_q(domain_id)}/subdomain",
             json_body={"subdomain": label},
         )
-        return domain
 
     async def get_domain(self, domain_id: str) -> ServiceDomain:
-        domain: ServiceDomain = await self._one(
-            ServiceDomain, "GET", f"/v1/service-domains/{_q(domain_id)}"
-        )
-        return domain
+        return await self._one(ServiceDomain, "GET", f"/v1/service-domains/{_q(domain_id)}")
 
 
 def _sse_event(event: str, data: str, path: str) -> LogEvent:

@@ -14,12 +14,10 @@ with the square of the fan-out. Many small pools keep every scan short.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import logging
 import re
 import ssl
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -40,14 +38,6 @@ from odiac.gateway.traffic import describe_body, describe_text
 from odiac.redact import redact, register
 
 log = logging.getLogger("odiac.http")
-
-# httpcore runs ``import sniffio`` each time it sets up a lock, an event or a
-# cancellation shield (several times per request). When the package is absent
-# every such probe walks sys.path again; recording the absence once (a None entry
-# makes ``import`` fail at once, as documented for sys.modules) keeps the same
-# answer, "asyncio", at the cost of a dict lookup.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 # A read is safe to repeat; a 500 from a flaky upstream usually passes (contract gateway-api failure 30

@@ -47,3 +47,13 @@ def test_all_envs_bench_runs_and_shares_the_project_list(bench: Bench) -> None:
     assert (report["one"]["requests"], report["many"]["requests"]) == (5, 9)
     assert (report["one"]["environments"], report["many"]["environments"]) == (1, 2)
     assert report["ratio"] > 0
+
+
+def test_gateway_calls_bench_reports_every_mode_against_the_cached_absence(bench: Bench) -> None:
+    rows = bench("gateway_calls.py", "--rounds", "1", "--requests", "50")
+    assert isinstance(rows, dict)
+    assert sorted(rows) == ["absent", "absent-cached", "installed"]
+    assert [rows["absent-cached"][f"{k}_ratio"] for k in ("probe", "sequential", "fan_out")] == [
+        1.0
+    ] * 3
+    assert all(row["sequential_us"] > 0 and row["fan_out_us"] > 0 for row in rows.values())

@@ -21,6 +21,7 @@ from helpers.e2e import poll_until_async, reference_config
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from odiac.gateway.bodies import ServiceUpdate
 from odiac.gateway.client import GatewayClient
 from odiac.plan.render_json import plan_document
 from odiac.plan.render_text import render_text
@@ -86,7 +87,7 @@ def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def _resize(emu: Emulator, client: GatewayClient, pid: str, sid: str) -> None:
-    await client.update_service(sid, {"cpu_limit": "500m", "replicas": 1})
+    await client.update_service(sid, ServiceUpdate(settings={"cpu_limit": "500m", "replicas": 1}))
 
 
 async def _env_edit(emu: Emulator, client: GatewayClient, pid: str, sid: str) -> None:

@@ -12,14 +12,14 @@ from typing import Any
 import httpx
 
 from odiac.emulator import create_app
+from odiac.gateway.bodies import ServiceCreate
 from odiac.gateway.client import GatewayClient
 from odiac.gateway.local import LOCAL_BASE_URL, lifespan
 from odiac.redact import register
 
 ORIGIN = LOCAL_BASE_URL.removesuffix("/api")
-CAPPED = {
-    "name": "web",
-    "type": "web",
+#: Within every cap of a pending agent.
+CAPS = {
     "port": 8080,
     "cpu_request": "500m",
     "cpu_limit": "1",
@@ -27,6 +27,16 @@ CAPPED = {
     "memory_limit": "1Gi",
     "replicas": 1,
 }
+
+
+def capped(name: str = "web", runtime: dict[str, str] | None = None, **over: Any) -> ServiceCreate:
+    """A web service within the pending caps; ``over`` replaces managed fields."""
+    return ServiceCreate(
+        name=name, type="web", settings={**CAPS, **over}, runtime_variables=runtime or {}
+    )
+
+
+CAPPED = capped()
 
 
 @dataclass

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from gateway.emukit import CAPPED, ORIGIN, emulator, make_zip
+from gateway.emukit import CAPPED, ORIGIN, capped, emulator, make_zip
 from gateway.gwkit import run
 from odiac.errors import CredentialError
 from odiac.gateway.auth import resolve_credential
+from odiac.gateway.bodies import ServiceUpdate
 from odiac.gateway.errors import AuthenticationError, Conflict, PermissionDenied
 from odiac.gateway.local import LOCAL_BASE_URL
 
@@ -82,7 +83,7 @@ def test_q19_q21_q23_pending_caps_carry_structured_fields() -> None:
             async with client:
                 project = await client.create_project("demo")
                 with pytest.raises(PermissionDenied) as info:
-                    await client.create_service(project.id, {**CAPPED, "cpu_limit": "2"})
+                    await client.create_service(project.id, capped(cpu_limit="2"))
                 err = info.value
                 assert err.is_quota
                 assert (err.fields["field"], err.fields["requested"], err.fields["limit"]) == (
@@ -93,7 +94,7 @@ def test_q19_q21_q23_pending_caps_carry_structured_fields() -> None:
                 assert "cpu_limit requested 2, limit 1" in str(err)
                 await client.create_service(project.id, CAPPED)
                 with pytest.raises(PermissionDenied) as info:
-                    await client.create_service(project.id, {**CAPPED, "name": "api"})
+                    await client.create_service(project.id, capped("api"))
                 assert (info.value.fields["field"], info.value.fields["requested"]) == (
                     "services",
                     2,
@@ -113,9 +114,7 @@ def test_q33_env_put_is_a_full_replace_and_service_round_trips() -> None:
             client, _, _ = await emu.register()
             async with client:
                 project = await client.create_project("demo")
-                sid = await client.create_service(
-                    project.id, {**CAPPED, "runtime_variables": {"A": "1"}}
-                )
+                sid = await client.create_service(project.id, capped(runtime={"A": "1"}))
                 service = await client.get_service(sid)
                 assert (service.name, service.port, service.runtime_variables) == (
                     "web",
@@ -128,7 +127,9 @@ def test_q33_env_put_is_a_full_replace_and_service_round_trips() -> None:
                 }
                 assert await client.put_env(project.id, sid, {"B": "3"}) == {"B": "3"}
                 assert await client.get_env(project.id, sid) == {"B": "3"}
-                resized = await client.update_service(sid, {"cpu_limit": "1000m"})
+                resized = await client.update_service(
+                    sid, ServiceUpdate(settings={"cpu_limit": "1000m"})
+                )
                 assert resized.cpu_limit == "1000m"
                 [listed] = await client.list_services(project.id)
                 assert listed.id == sid

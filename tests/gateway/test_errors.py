@@ -7,6 +7,7 @@ import pytest
 
 from gateway.gwkit import ScriptedGateway, reply, run, text_reply
 from odiac.errors import OdiacError
+from odiac.gateway.bodies import ServiceCreate, ServiceUpdate
 from odiac.gateway.errors import (
     AuthenticationError,
     Conflict,
@@ -57,7 +58,7 @@ def test_q19_quota_403_carries_field_requested_limit_and_f4_hint(gw: ScriptedGat
         ),
     )
     with pytest.raises(PermissionDenied) as info:
-        run(gw.client().create_service(PID, {"name": "web", "type": "web"}))
+        run(gw.client().create_service(PID, ServiceCreate(name="web", type="web")))
     err = info.value
     assert str(err) == (
         f"POST /v1/projects/{PID}/services/ failed: 403 agent_quota_exceeded: "
@@ -89,7 +90,7 @@ def test_q21_services_quota_keeps_integer_fields(gw: ScriptedGateway) -> None:
         ),
     )
     with pytest.raises(PermissionDenied) as info:
-        run(gw.client().create_service(PID, {}))
+        run(gw.client().create_service(PID, ServiceCreate(name="api", type="web")))
     assert info.value.fields["requested"] == 2
     assert "services requested 2, limit 1" in str(info.value)
 
@@ -371,7 +372,7 @@ def test_transport_errors_on_mutations_say_whether_they_may_have_committed(
 
     gw.on("PUT", "/v1/services/s1", httpx.RemoteProtocolError("peer closed connection"))
     with pytest.raises(GatewayTransportError) as info:
-        run(gw.client().update_service("s1", {"cpu_limit": "1"}))
+        run(gw.client().update_service("s1", ServiceUpdate(settings={"cpu_limit": "1"})))
     assert info.value.ambiguous
     assert "lost the connection" in str(info.value)
 

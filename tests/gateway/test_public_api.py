@@ -24,6 +24,8 @@ EXPORTS = [
     "RateLimited",
     "RequestRecord",
     "ServerError",
+    "ServiceCreate",
+    "ServiceUpdate",
     "claim_url_with_app",
     "local_transport",
     "open_gateway",

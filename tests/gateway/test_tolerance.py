@@ -7,6 +7,7 @@ import json
 import pytest
 
 from gateway.gwkit import ScriptedGateway, reply, run
+from odiac.gateway.bodies import ServiceCreate
 
 PID = "p-1"
 SID = "s-1"
@@ -73,12 +74,12 @@ def test_q16_service_create_reads_service_id(gw: ScriptedGateway) -> None:
         f"/v1/projects/{PID}/services/",
         reply(201, {"message": "Service created successfully", "service_id": SID}),
     )
-    assert run(gw.client().create_service(PID, {"name": "web", "type": "web"})) == SID
+    assert run(gw.client().create_service(PID, ServiceCreate(name="web", type="web"))) == SID
 
 
 def test_service_create_falls_back_to_id(gw: ScriptedGateway) -> None:
     gw.on("POST", f"/v1/projects/{PID}/services/", reply(201, {"id": SID, "name": "web"}))
-    assert run(gw.client().create_service(PID, {"name": "web", "type": "web"})) == SID
+    assert run(gw.client().create_service(PID, ServiceCreate(name="web", type="web"))) == SID
 
 
 def test_q36_deployment_env_snapshot_arrives_as_json_text(gw: ScriptedGateway) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from apply.harness import VirtualTime, apply_config, running_emulator, write_app
 
+from odiac.gateway.bodies import ServiceCreate
 from odiac.ops.deploys import (
     cancel,
     cancel_target,
@@ -95,7 +96,7 @@ def test_redeploy_refuses_a_project_without_bound_source(tmp_path: Path) -> None
         async with running_emulator(tmp_path) as emulator:
             client = emulator.client(await emulator.user_token())
             project = await client.create_project("nosource")
-            await client.create_service(project.id, {"name": "web", "type": "web"})
+            await client.create_service(project.id, ServiceCreate(name="web", type="web"))
             web = await find_service(client, project, "web")
             with pytest.raises(OperationError, match="no bound source"):
                 await plan_redeploy(client, project, web, "staging")

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from odiac.gateway.bodies import ServiceCreate, ServiceUpdate
 from odiac.gateway.client import GatewayClient
 from odiac.gateway.errors import GatewayError, GatewayHTTPError, GatewayProtocolError
 
@@ -50,8 +51,8 @@ CALLS: dict[str, Call] = {
     "create_dependency": lambda c, _: c.create_dependency("p1", "postgres", display_name="db"),
     "list_services": lambda c, _: c.list_services("p1"),
     "get_service": lambda c, _: c.get_service("s1"),
-    "create_service": lambda c, _: c.create_service("p1", {"name": "web", "type": "web"}),
-    "update_service": lambda c, _: c.update_service("s1", {"replicas": 1}),
+    "create_service": lambda c, _: c.create_service("p1", ServiceCreate(name="web", type="web")),
+    "update_service": lambda c, _: c.update_service("s1", ServiceUpdate(settings={"replicas": 1})),
     "get_env": lambda c, _: c.get_env("p1", "s1"),
     "get_env_rows": lambda c, _: c.get_env_rows("p1", "s1"),
     "put_env": lambda c, _: c.put_env("p1", "s1", {"A": "1"}),

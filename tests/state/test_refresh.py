@@ -8,6 +8,7 @@ from pathlib import Path
 
 from apply.harness import Emulator, running_emulator
 
+from odiac.gateway.bodies import ServiceCreate
 from odiac.gateway.client import GatewayClient
 from odiac.plan.inputs import DesiredDependency, LiveState, format_deployment_description
 from odiac.state.refresh import Snapshot, read_snapshot, refresh
@@ -22,13 +23,13 @@ async def _seed(emu: Emulator, client: GatewayClient, services: int) -> str:
     for index in range(services):
         await client.create_service(
             project.id,
-            {
-                "name": f"svc{index}",
-                "type": "web",
-                "port": 8000,
-                "runtime_variables": {"A": "1", "API_TOKEN": "s3cret-value"},
-                "build_variables": {"B": "2"},
-            },
+            ServiceCreate(
+                name=f"svc{index}",
+                type="web",
+                settings={"port": 8000},
+                runtime_variables={"A": "1", "API_TOKEN": "s3cret-value"},
+                build_variables={"B": "2"},
+            ),
         )
     listed = await client.list_services(project.id)
     await client.create_deployment(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from apply.harness import running_emulator
 
+from odiac.gateway.bodies import ServiceCreate
 from odiac.plan.inputs import LiveState, format_deployment_description
 from odiac.state.refresh import refresh
 
@@ -37,7 +38,7 @@ def _history(tmp_path: Path) -> tuple[LiveState, dict[str, str]]:
             ids: dict[str, str] = {}
             for name in ("a", "b"):
                 created = await client.create_service(
-                    project.id, {"name": name, "type": "web", "port": 8000}
+                    project.id, ServiceCreate(name=name, type="web", settings={"port": 8000})
                 )
                 ids[name] = created
 
