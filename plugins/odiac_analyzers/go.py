@@ -41,6 +41,10 @@ _ADDR_CONST = r"\b{name}\s*(?::=|=)\s*\"[\w.\[\]]*:(\d{{2,5}})\""
 _PORT_DEFAULT = re.compile(
     r"(?:os\.Getenv|os\.LookupEnv)\(\"(\w*PORT\w*)\"\)[\s\S]{0,200}?=\s*\"?:?(\d{2,5})\"?"
 )
+# A listen address literal on loopback: the ingress can never reach it (analysis-rules 4.4).
+_LOOPBACK = re.compile(
+    r"(?:ListenAndServe(?:TLS)?|\.Start|\.Listen|\.Run|\bAddr\s*:)\(?\s*\"(127\.0\.0\.1|localhost|\[::1\]):(\d{2,5})\""
+)
 _FLAG = re.compile(r"flag\.(?:String|Int)\(\s*\"(?:port|addr|listen)\"\s*,\s*\"?:?(\d{2,5})\"?")
 
 
@@ -181,6 +185,14 @@ def _framework(
 def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
     for f in files:
         text = code_of(ctx.index, f)
+        for match in _LOOPBACK.finditer(text):
+            ctx.flag(
+                svc.name,
+                "loopback_bind",
+                f"the server listens on {match[1]}:{match[2]}, which the platform cannot reach;"
+                f' change the address to ":{match[2]}" (all interfaces)',
+                Evidence(file=f, line=ctx.index.line_of(f, match.start())),
+            )
         for match in _LISTEN.finditer(text):
             svc.add_port(
                 3,

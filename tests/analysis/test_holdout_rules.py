@@ -141,3 +141,23 @@ def test_procfile_command_defaults_are_optional_env(analyze: Analyze) -> None:
     worker = next(i for i, s in enumerate(r.services) if s.name == "worker")
     assert _env(r, worker)["SIDEKIQ_CONCURRENCY"] == (False, "5")
     assert all(v.name != "PORT" for s in r.services for v in s.runtime_vars)
+
+
+def test_go_loopback_listen_literal_is_a_review_item(analyze: Analyze) -> None:
+    """analysis-rules 4.4: `e.Start("127.0.0.1:8585")` keeps the port but can never be
+    reached by the ingress; `":8585"` is fine."""
+    mod = "module x\n\ngo 1.22\n\nrequire github.com/labstack/echo/v4 v4.12.0\n"
+    loop = analyze({
+        "go.mod": mod,
+        "main.go": 'package main\n\nfunc main() {\n\te.Logger.Fatal(e.Start("127.0.0.1:8585"))\n}\n',
+    })  # fmt: skip
+    items = [i for i in loop.review if i.code == "loopback_bind"]
+    assert loop.services[0].port == 8585
+    assert len(items) == 1
+    assert "127.0.0.1:8585" in items[0].message
+    assert items[0].evidence[0].file == "main.go"
+    open_bind = analyze({
+        "go.mod": mod,
+        "main.go": 'package main\n\nfunc main() {\n\te.Logger.Fatal(e.Start(":8585"))\n}\n',
+    }, name="open")  # fmt: skip
+    assert not [i for i in open_bind.review if i.code == "loopback_bind"]
