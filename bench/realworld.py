@@ -22,6 +22,12 @@ Usage:
     python bench/realworld.py --only voting-app     # some apps
     python bench/realworld.py --json out.json       # also write the rows
     python bench/realworld.py --no-journey          # accuracy only
+    python bench/realworld.py --set holdout         # only the apps kept out of tuning
+
+Each app belongs to a set (``"set"`` in the corpus, ``main`` when absent). The
+``holdout`` set holds apps whose facts were written before odiac ever ran on
+them and that no analyzer change is tuned against: its accuracy estimates how
+odiac does on repositories it has never seen. The report shows every set apart.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ class Row:
 
     id: str
     ecosystem: str
+    set: str = "main"
     status: str = "ok"  # ok | missing | error
     detail: str = ""
     correct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
@@ -69,8 +76,9 @@ class Row:
 
 
 def mirror_of(repo: str, root: Path | None = None) -> Path:
-    """The bare git directory ``fetch`` leaves for ``owner/name``."""
-    return (root or MIRRORS) / repo.replace("/", "+") / "repo"
+    """The git directory ``fetch`` leaves for ``owner/name`` (bare, or a ``.git`` inside)."""
+    folder = (root or MIRRORS) / repo.replace("/", "+") / "repo"
+    return folder / ".git" if (folder / ".git").is_dir() else folder
 
 
 def materialise(app: dict[str, Any], dest: Path, root: Path | None = None) -> str | None:
@@ -208,7 +216,7 @@ def journey(folder: Path, gateway: str, env: dict[str, str], control: Any) -> st
 
 def run_app(app: dict[str, Any], emu: Any, work: Path, do_journey: bool) -> Row:
     """Accuracy and journeys of one app."""
-    row = Row(app["id"], app["ecosystem"])
+    row = Row(app["id"], app["ecosystem"], app_set(app))
     src = work / "src" / app["id"]
     problem = materialise(app, src)
     if problem:
@@ -283,6 +291,9 @@ def report(rows: list[Row], apps: dict[str, dict[str, Any]]) -> str:
     lines.append(
         f"\nfield accuracy (all fields): {correct}/{total} = {correct / max(total, 1):.1%}"
     )
+    sets = sorted({r.set for r in measured})
+    if len(sets) > 1 or sets != ["main"]:
+        lines += [set_line(s, [r for r in measured if r.set == s]) for s in sets]
     lines.append(f"init valid: {sum(bool(r.init_valid) for r in measured)}/{len(measured)}")
     anon_ok = [r for r in measured if r.anonymous in ("converged", "refused-clean")]
     deployable = [r for r in measured if apps[r.id].get("deployable", True)]
@@ -296,12 +307,36 @@ def report(rows: list[Row], apps: dict[str, dict[str, Any]]) -> str:
         lines.append(f"account journey converged: {len(acct_ok)}/{len(deployable)} deployable apps")
     lines.append("\nper app:")
     for r in measured:
+        tag = "" if r.set == "main" else f" [{r.set}]"
         lines.append(
-            f"  {r.id:32} init={'ok' if r.init_valid else 'BAD'}  anon={r.anonymous or '-'}  "
+            f"  {r.id + tag:32} init={'ok' if r.init_valid else 'BAD'}  anon={r.anonymous or '-'}  "
             f"account={r.account or '-'}"
         )
         lines += [f"      - {m}" for m in r.misses]
     return "\n".join(lines)
+
+
+def set_line(name: str, rows: list[Row]) -> str:
+    """One set's headline: field accuracy per field and overall, init validity, journeys."""
+    correct = sum(sum(r.correct.values()) for r in rows)
+    total = sum(sum(r.total.values()) for r in rows)
+    fields = " ".join(
+        f"{f}={sum(r.correct[f] for r in rows)}/{sum(r.total[f] for r in rows)}" for f in FIELDS
+    )
+    journeys = ""
+    if any(r.anonymous for r in rows):
+        anon = sum(r.anonymous in ("converged", "refused-clean") for r in rows)
+        acct = sum(r.account in ("converged", "not-deployable") for r in rows)
+        journeys = f", anonymous ok {anon}/{len(rows)}, account ok {acct}/{len(rows)}"
+    return (
+        f"  set {name}: {correct}/{total} = {correct / max(total, 1):.1%} on {len(rows)} apps, "
+        f"init valid {sum(bool(r.init_valid) for r in rows)}/{len(rows)}{journeys} ({fields})"
+    )
+
+
+def app_set(app: dict[str, Any]) -> str:
+    """The set an app belongs to (``main`` unless the corpus says otherwise)."""
+    return str(app.get("set", "main"))
 
 
 def load_corpus(path: Path = CORPUS) -> list[dict[str, Any]]:
@@ -316,12 +351,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path, default=None)
     parser.add_argument("--only", nargs="*", default=None, help="app ids to run")
     parser.add_argument("--no-journey", action="store_true", help="accuracy and init only")
+    parser.add_argument("--set", default=None, help="only the apps of this set (main, holdout)")
     parser.add_argument("--json", type=Path, default=None, help="write the rows here")
     args = parser.parse_args(argv)
     global MIRRORS
     if args.mirrors is not None:
         MIRRORS = args.mirrors
-    apps = [a for a in load_corpus(args.corpus) if not args.only or a["id"] in args.only]
+    apps = [
+        a
+        for a in load_corpus(args.corpus)
+        if (not args.only or a["id"] in args.only) and (args.set is None or app_set(a) == args.set)
+    ]
     from odiac.testing import serve_emulator
 
     rows: list[Row] = []

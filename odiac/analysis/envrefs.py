@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
+from odiac.analysis.envguards import apply_ruby_guards, elixir_dereferenced
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
 
@@ -125,7 +126,12 @@ PHP = [
     _p(r"%env\((?:\w+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
 ]
 ELIXIR = [
-    _p(rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?', rf"\s*\)\s*\|\|\s*{_FB}"),
+    # nil when unset, like Python's .get(): optional unless a fallback raises or a call needs it
+    _p(
+        rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?',
+        rf"\s*\)\s*\|\|\s*{_FB}",
+        required=False,
+    ),
     _p(r'System\.fetch_env!\(\s*"(?P<name>\w+)"\s*\)', required=True),
 ]
 JVM = [_p(r'System\.getenv\(\s*"(?P<name>\w+)"\s*\)')]
@@ -215,6 +221,12 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 read.required = (
                     False  # analysis-rules 7.4 feature_optional: read only inside a guard
                 )
+            if (
+                fb is None
+                and rel.endswith((".ex", ".exs"))
+                and elixir_dereferenced(text, match.start())
+            ):
+                read.required = True
             line_start = text.rfind("\n", 0, match.start()) + 1
             read.config = (
                 compared
@@ -236,6 +248,8 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                         rel, match.start(2)
                     ):
                         read.required = False
+    if rel.endswith(".rb"):
+        apply_ruby_guards(text, found)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):

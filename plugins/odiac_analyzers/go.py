@@ -6,7 +6,13 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis.comments import code_of
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import (
+    RANK_DEFAULT,
+    RANK_MANIFEST,
+    AnalysisContext,
+    EnvRead,
+    ServiceDraft,
+)
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
 from odiac.plugin import Analyzer, hookimpl
@@ -34,6 +40,10 @@ _SERVER_ADDR = re.compile(r"\bAddr\s*:\s*\"[\w.\[\]]*:(\d{2,5})\"")
 _ADDR_CONST = r"\b{name}\s*(?::=|=)\s*\"[\w.\[\]]*:(\d{{2,5}})\""
 _PORT_DEFAULT = re.compile(
     r"(?:os\.Getenv|os\.LookupEnv)\(\"(\w*PORT\w*)\"\)[\s\S]{0,200}?=\s*\"?:?(\d{2,5})\"?"
+)
+# A listen address literal on loopback: the ingress can never reach it (analysis-rules 4.4).
+_LOOPBACK = re.compile(
+    r"(?:ListenAndServe(?:TLS)?|\.Start|\.Listen|\.Run|\bAddr\s*:)\(?\s*\"(127\.0\.0\.1|localhost|\[::1\]):(\d{2,5})\""
 )
 _FLAG = re.compile(r"flag\.(?:String|Int)\(\s*\"(?:port|addr|listen)\"\s*,\s*\"?:?(\d{2,5})\"?")
 
@@ -132,6 +142,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         if cgo:
             ctx.decide(svc.name, "cgo", "needs a C toolchain", Evidence(file=rel))
     _ports(ctx, svc, files)
+    _viper_env(ctx, svc, files)
     return bool(entry) or bool(svc.get("scripts_start"))
 
 
@@ -174,6 +185,14 @@ def _framework(
 def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
     for f in files:
         text = code_of(ctx.index, f)
+        for match in _LOOPBACK.finditer(text):
+            ctx.flag(
+                svc.name,
+                "loopback_bind",
+                f"the server listens on {match[1]}:{match[2]}, which the platform cannot reach;"
+                f' change the address to ":{match[2]}" (all interfaces)',
+                Evidence(file=f, line=ctx.index.line_of(f, match.start())),
+            )
         for match in _LISTEN.finditer(text):
             svc.add_port(
                 3,
@@ -217,6 +236,57 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
                 file=f,
                 line=ctx.index.line_of(f, match.start()),
                 note="flag default",
+            )
+
+
+_VIPER_GET = re.compile(r'viper\.(?:Get\w*|IsSet)\(\s*"([\w.]+)"\s*\)')
+_VIPER_DEFAULT = re.compile(r'viper\.SetDefault\(\s*"([\w.]+)"\s*,\s*("[^"\n]*"|[\w.]+)')
+_VIPER_PREFIX = re.compile(r'viper\.SetEnvPrefix\(\s*"(\w+)"\s*\)')
+# `secret := viper.GetString("k")` … `if …secret… {` `return nil, Err…` / `log.Fatal`.
+_VIPER_ASSIGN = r'(\w+)\s*:?=\s*viper\.Get\w*\(\s*"{key}"\s*\)'
+_GO_FAIL = (
+    r"if\b[^{{\n]*\b{var}\b[^{{\n]*\{{\s*(?:return\s+nil\s*,|return\s+\w*[Ee]rr|log\.Fatal|panic\()"
+)
+
+
+def _viper_env(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
+    """analysis-rules 7.1: ``viper.Get*("key")`` with ``AutomaticEnv`` reads the env name ``KEY``.
+
+    A ``SetDefault`` is the fallback. Without one viper yields the zero value, a
+    state the app may cope with (like a lookup that returns nothing): the key is
+    optional unless the code fails on it right after reading it.
+    """
+    texts = {f: code_of(ctx.index, f) for f in files}
+    if not any("viper.AutomaticEnv()" in t for t in texts.values()):
+        return
+    prefix = next((m[1] for t in texts.values() for m in _VIPER_PREFIX.finditer(t)), "")
+    dotted = any('strings.NewReplacer(".", "_")' in t for t in texts.values())
+    defaults = {m[1]: m[2] for t in texts.values() for m in _VIPER_DEFAULT.finditer(t)}
+    for f, text in texts.items():
+        for match in _VIPER_GET.finditer(text):
+            key = match[1]
+            if "." in key and not dotted:
+                continue
+            name = ((prefix + "_") if prefix else "") + key.replace(".", "_")
+            assigned = re.search(_VIPER_ASSIGN.format(key=re.escape(key)), text)
+            fails = bool(
+                assigned
+                and re.search(
+                    _GO_FAIL.format(var=re.escape(assigned[1])),
+                    text[assigned.end() : assigned.end() + 600],
+                )
+            )
+            fallback = defaults.get(key)
+            svc.add_env(
+                EnvRead(
+                    name=name.upper(),
+                    source="code",
+                    evidence=Evidence(
+                        file=f, line=ctx.index.line_of(f, match.start()), note="viper key"
+                    ),
+                    fallback=fallback,
+                    required=fails and fallback is None,
+                )
             )
 
 

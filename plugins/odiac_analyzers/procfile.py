@@ -6,6 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis.commands import apply_command
+from odiac.analysis.context import EnvRead
+from odiac.analysis.envrefs import SHELL
+from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import command_ports
 from odiac.plugin import Analyzer, hookimpl
 
@@ -57,11 +60,34 @@ def layout(ctx: AnalysisContext) -> None:
         svc = ctx.add_service(kind.lower().replace("_", "-"), ".")
         svc.set_role(role_of(kind, command), file=rel, line=number, note=f"Procfile {kind}")
         apply_command(ctx, svc, command, rel, number)
+        _command_env(svc, command, rel, number)
         ctx.decide(svc.name, "source_root", ".", *svc.role_evidence)
     web = next((s for s in ctx.services if s.role == "web"), None)
     for kind, command, number in entries:
         if kind == "release" and web is not None:
             web.add_release(command, file=rel, line=number)
+
+
+def _command_env(svc: ServiceDraft, command: str, rel: str, number: int) -> None:
+    """analysis-rules 7.1 (shell): ``${NAME:-default}`` and ``$NAME`` in a process command.
+
+    ``PORT`` and the other platform names are dropped later (analysis-rules 7.2).
+    """
+    seen: set[str] = set()
+    for pattern in SHELL:
+        for match in pattern.regex.finditer(command):
+            name, fallback = match["name"], match.groupdict().get("fb")
+            if name in seen:
+                continue
+            seen.add(name)
+            svc.add_env(
+                EnvRead(
+                    name=name,
+                    source="code",
+                    evidence=Evidence(file=rel, line=number, note="read in a Procfile command"),
+                    fallback=None if fallback is None else f'"{fallback}"',
+                )
+            )
 
 
 def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:

@@ -85,3 +85,36 @@ def test_bench_scores_journeys_and_reports_missing_mirrors(
     assert "env_required: NOPE missed as required" in wrong["misses"]
     assert "ALL" in done.stdout
     assert "init valid: 2/2" in done.stdout
+
+
+def test_bench_reports_the_holdout_set_apart_and_reads_non_bare_mirrors(
+    tmp_path: Path, odiac_exe: OdiacExe
+) -> None:
+    commit = mirror(tmp_path)
+    # the same repository left as a work tree with its .git inside, as some mirrors are
+    git("clone", "-q", str(tmp_path / "work"), str(tmp_path / "mirrors" / "acme+tree" / "repo"),
+        cwd=tmp_path)  # fmt: skip
+    site = {"type": "static", "port": 80}
+    corpus = {
+        "apps": [
+            {"id": "tuned", "repo": "acme/site", "commit": commit, "subdir": "site",
+             "ecosystem": "static", "services": {"tuned": site}, "databases": [],
+             "env": {"required": [], "optional": []}},
+            {"id": "unseen", "repo": "acme/tree", "commit": commit, "subdir": "site",
+             "ecosystem": "static", "set": "holdout", "services": {"unseen": site},
+             "databases": ["redis"], "env": {"required": [], "optional": []}},
+        ]
+    }  # fmt: skip
+    (tmp_path / "corpus.json").write_text(json.dumps(corpus))
+    base = ["--corpus", tmp_path / "corpus.json", "--mirrors", tmp_path / "mirrors", "--no-journey"]
+    both = odiac_exe.python(BENCH, *base, timeout=600)
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert "set main: 4/4 = 100.0% on 1 apps" in both.stdout
+    assert "set holdout: 3/4 = 75.0% on 1 apps" in both.stdout
+    assert "unseen [holdout]" in both.stdout
+    only = odiac_exe.python(BENCH, *base, "--set", "holdout", "--json", tmp_path / "rows.json",
+                            timeout=600)  # fmt: skip
+    assert only.returncode == 0, only.stdout + only.stderr
+    rows = json.loads((tmp_path / "rows.json").read_text())
+    assert [(r["id"], r["set"], r["status"]) for r in rows] == [("unseen", "holdout", "ok")]
+    assert "set main" not in only.stdout
