@@ -268,11 +268,57 @@ def prisma_provider(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             return
 
 
+_SCRIPT_RUN = re.compile(r"^(?:npm|yarn|pnpm|bun)(?:\s+run)?\s+([\w:.-]+)\s*$")
+
+
+def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """A static build whose Dockerfile only runs the dev server is served by the platform.
+
+    ``CMD ["npm", "start"]`` over ``react-scripts start`` (with ``EXPOSE 3000`` and a
+    compose ``3000:3000``) is the development setup of a single-page app; deployed,
+    the platform builds it and serves its output directory on port 80, so the
+    image, its ports and its start command are left out.
+    """
+    start = svc.facts.get("scripts_start")
+    if (
+        svc.role != "static"
+        or not svc.get("output_directory")
+        or not svc.dockerfile
+        or start is None
+        or start.evidence[0].file != svc.dockerfile
+    ):
+        return
+    data = load_json(ctx.index, svc.join("package.json"))
+    if data is None:
+        return
+    pkg = _Pkg(svc.join("package.json"), data)
+    script = _SCRIPT_RUN.match(start.value)
+    command = pkg.scripts.get(script[1], "") if script else start.value
+    if not is_dev_start(command):
+        return
+    ctx.flag(
+        svc.name,
+        "dev_server_image",
+        f"{svc.dockerfile} only runs the development server ({command}); the platform builds "
+        f"the site and serves {svc.get('output_directory')}/ on port 80",
+        Evidence(file=svc.dockerfile, line=start.evidence[0].line),
+    )
+    dev_files = {svc.dockerfile, *(c.evidence.file for c in svc.ports if c.rung == 2)}
+    svc.ports = [c for c in svc.ports if c.rung == 3 and c.evidence.file not in dev_files]
+    svc.dockerfile, svc.dockerfile_target = "", ""
+    for field in ("build_tool", "scripts_start"):
+        fact = svc.facts.get(field)
+        if fact is not None and fact.evidence[0].file in dev_files:
+            del svc.facts[field]
+    svc.set("build_tool", svc.get("package_manager"), rank=RANK_MANIFEST, file=pkg.rel)
+
+
 @hookimpl
 def odiac_analyzers() -> Iterator[Analyzer]:
     yield Analyzer(
         name="node",
         priority=100,
         detect=detect,
+        enrich=enrich,
         description="Node.js, TypeScript and Bun apps (package.json)",
     )
