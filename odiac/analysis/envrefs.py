@@ -75,7 +75,11 @@ _JS_AFTER = rf"\s*(?:\|\||\?\?)\s*(?:Number\(|parseInt\()?\s*{_FB}"
 JS = [
     _p(r"process\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(rf"process\.env\[\s*{_Q}(?P<name>\w+){_Q}\s*\]", _JS_AFTER),
-    _p(r"import\.meta\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
+    # Vite/Astro built-ins (`import.meta.env.MODE`) are set by the bundler, never by the user.
+    _p(
+        r"import\.meta\.env\.(?!(?:BASE_URL|MODE|DEV|PROD|SSR|SITE|ASSETS_PREFIX)\b)(?P<name>[A-Za-z_]\w*)",
+        _JS_AFTER,
+    ),
     _p(r"Bun\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(rf"Deno\.env\.get\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", _JS_AFTER),
     _p(rf"Deno\.env\.has\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", required=False, switch=True),

@@ -28,6 +28,9 @@ _DEV_SWITCH = re.compile(
 )
 _DEV_VALUE = re.compile(r"^(development|dev|local|1|true|yes|on)$", re.IGNORECASE)
 
+# Names a bundler defines in client code itself: never the user's configuration.
+BUNDLER_BUILTINS = {"cra": frozenset({"PUBLIC_URL", "FAST_REFRESH"})}
+
 CONVENTIONS: dict[str, list[tuple[str, bool]]] = {
     "rails": [("RAILS_ENV", False), ("SECRET_KEY_BASE", True)],
     "laravel": [("APP_KEY", True), ("APP_ENV", False), ("APP_URL", False)],
@@ -86,6 +89,9 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             _committed_env_file(ctx, svc, rel, beside_compose=_beside_compose(ctx, rel))
     _feature_families(svc)
     framework = svc.get("framework")
+    builtins = BUNDLER_BUILTINS.get(framework)
+    if builtins:
+        svc.env = [r for r in svc.env if not (r.source == "code" and r.name in builtins)]
     for name, required in CONVENTIONS.get(framework, []):
         if (
             framework == "rails"
