@@ -122,3 +122,40 @@ def test_compose_override_pairs_with_compose_yaml_and_a_prod_overlay_skips_it(
     assert analyze(files, name="one").services[0].port == 5000
     files["compose.prod.yaml"] = "services:\n  web:\n    command: python app.py\n"
     assert analyze(files, name="two").services[0].port is None
+
+
+def _next_app(auth: str, version: str, code: str) -> dict[str, str]:
+    manifest = {
+        "name": "app",
+        "scripts": {"build": "next build", "start": "next start"},
+        "dependencies": {"next": "14.2.3", auth: version},
+    }
+    return {"package.json": json.dumps(manifest), "src/auth.ts": code}
+
+
+def test_auth_libraries_read_their_secret_and_url(analyze: Analyze) -> None:
+    """Auth library conventions: the secret is required, the public URL optional."""
+    v4 = analyze(
+        _next_app("next-auth", "^4.24.7", 'import NextAuth from "next-auth";\nexport default NextAuth({ providers: [] });\n'),
+        name="v4",
+    )  # fmt: skip
+    assert _env(v4) == {"NEXTAUTH_SECRET": True, "NEXTAUTH_URL": False}
+    v5 = analyze(
+        _next_app("next-auth", "5.0.0-beta.25", 'import NextAuth from "next-auth";\nexport const { auth } = NextAuth({ providers: [] });\n'),
+        name="v5",
+    )  # fmt: skip
+    assert _env(v5) == {"AUTH_SECRET": True, "AUTH_URL": False}
+
+
+def test_auth_options_in_code_replace_the_convention_names(analyze: Analyze) -> None:
+    code = (
+        'import { betterAuth } from "better-auth";\n'
+        "export function initAuth(options: { secret: string; baseUrl: string }) {\n"
+        "  return betterAuth({ baseURL: options.baseUrl, secret: options.secret });\n"
+        "}\n"
+    )
+    assert _env(analyze(_next_app("better-auth", "1.2.0", code))) == {}
+    passed = code.replace("secret: options.secret", "trustedOrigins: []")
+    assert _env(analyze(_next_app("better-auth", "1.2.0", passed), name="b")) == {
+        "BETTER_AUTH_SECRET": True
+    }
