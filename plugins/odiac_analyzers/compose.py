@@ -193,14 +193,21 @@ def _app_service(
             ev,
             key=f"services.{dns_label(name)}.path",
         )
-    svc = ctx.add_service(dns_label(name), (mounted if mounted is not None else source) or ".")
+    app_dir = _dockerfile_app_dir(ctx, source, build) if mounted is None else None
+    svc = ctx.add_service(
+        dns_label(name), (mounted if mounted is not None else source) or ".", app_dir=app_dir
+    )
     svc.compose_name = name
     ctx.decide(svc.name, "source_root", svc.source_path, ev)
+    if app_dir is not None:
+        ctx.decide(
+            svc.name, "app_dir", app_dir, ev.model_copy(update={"note": "beside the Dockerfile"})
+        )
     if mounted is not None:
         build = None  # the image holds no code: not the service's build
     if isinstance(build, dict):
         if build.get("dockerfile"):
-            svc.dockerfile = join(svc.root, str(build["dockerfile"]))
+            svc.dockerfile = join(source, str(build["dockerfile"]))
         if build.get("target"):
             svc.dockerfile_target = str(build["target"])
             ctx.decide(svc.name, "build_target", svc.dockerfile_target, ev)
@@ -269,7 +276,20 @@ def _app_service(
 
 
 def _has_manifest(ctx: AnalysisContext, directory: str) -> bool:
-    return any(ctx.index.exists(join(directory, m)) for m in MANIFESTS)
+    return any(ctx.index.exists(join(directory, m)) for m in MANIFESTS) or bool(
+        ctx.index.glob(directory, "*.csproj") + ctx.index.glob(directory, "*.fsproj")
+    )
+
+
+def _dockerfile_app_dir(ctx: AnalysisContext, context: str, build: Any) -> str | None:
+    """The app's own directory when compose builds from a folder without a manifest
+    (a solution root) with a Dockerfile next to the project (``src/Web/Dockerfile``)."""
+    if not isinstance(build, dict) or not build.get("dockerfile") or _has_manifest(ctx, context):
+        return None
+    directory = norm_dir(join(context, str(build["dockerfile"])).rsplit("/", 1)[0])
+    if "/" not in join(context, str(build["dockerfile"])) or directory == context:
+        return None
+    return directory if not escapes_root(directory) and _has_manifest(ctx, directory) else None
 
 
 def _mounted_app(

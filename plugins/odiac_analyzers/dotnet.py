@@ -9,6 +9,7 @@ from odiac.analysis import dockerfile as df
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.source_index import norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -44,9 +45,11 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
             rank=RANK_MANIFEST,
             file=svc.join("packages.lock.json"),
         )
+    base = norm_dir(svc.source_path)
+    project = rel[len(base) + 1 :] if base and rel.startswith(base + "/") else rel
     svc.set(
         "scripts_build",
-        f"dotnet publish {rel.rsplit('/', 1)[-1]} -c Release -o out",
+        f"dotnet publish {project} -c Release -o out",
         rank=RANK_DEFAULT,
         file=rel,
     )
