@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
 from odiac.analysis.envguards import apply_ruby_guards, elixir_dereferenced
+from odiac.analysis.envhelpers import helper_reads
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
 
@@ -53,6 +54,7 @@ class _Pattern:
     required: bool | None = None
     build_time: bool = False
     text_fallback: bool = False  # the fallback group is bare text, not a code literal
+    switch: bool = False  # an existence check: the name switches a feature on
 
 
 def _p(
@@ -62,10 +64,11 @@ def _p(
     required: bool | None = None,
     build_time: bool = False,
     text_fallback: bool = False,
+    switch: bool = False,
 ) -> _Pattern:
     regex = re.compile(rx)
     return _Pattern(
-        regex, re.compile(after) if after else None, required, build_time, text_fallback
+        regex, re.compile(after) if after else None, required, build_time, text_fallback, switch
     )
 
 
@@ -73,12 +76,24 @@ _JS_AFTER = rf"\s*(?:\|\||\?\?)\s*(?:Number\(|parseInt\()?\s*{_FB}"
 JS = [
     _p(r"process\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(rf"process\.env\[\s*{_Q}(?P<name>\w+){_Q}\s*\]", _JS_AFTER),
-    _p(r"import\.meta\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
+    # Vite/Astro built-ins (`import.meta.env.MODE`) are set by the bundler, never by the user.
+    _p(
+        r"import\.meta\.env\.(?!(?:BASE_URL|MODE|DEV|PROD|SSR|SITE|ASSETS_PREFIX)\b)(?P<name>[A-Za-z_]\w*)",
+        _JS_AFTER,
+    ),
     _p(r"Bun\.env\.(?P<name>[A-Za-z_]\w*)", _JS_AFTER),
     _p(rf"Deno\.env\.get\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", _JS_AFTER),
-    _p(rf"Deno\.env\.has\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", required=False),
+    _p(rf"Deno\.env\.has\(\s*{_Q}(?P<name>\w+){_Q}\s*\)", required=False, switch=True),
+    _p(rf"{_Q}(?P<name>[A-Z_][A-Z0-9_]*){_Q}\s+in\s+process\.env\b", required=False, switch=True),
+    _p(
+        rf"(?:Object\.hasOwn\(\s*process\.env\s*,|process\.env\.hasOwnProperty\()\s*{_Q}(?P<name>\w+){_Q}",
+        required=False,
+        switch=True,
+    ),
     _p(rf"configService\.get(?:<[^>]*>)?\(\s*{_Q}(?P<name>[A-Z_][A-Z0-9_]*){_Q}\s*(?:,\s*{_FB})?"),
 ]
+SWITCH_NOTE = "existence check (feature switch)"
+_JS_FALLBACK = re.compile(_JS_AFTER)
 _JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.env")
 
 PY = [
@@ -237,9 +252,18 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
     if rel.endswith(JS_EXT):
         for match in _JS_CONST_READ.finditer(text):
             const = re.search(rf"""(?:const|let|var)\s+{match[1]}\s*=\s*["'`](\w+)["'`]""", text)
-            if const:
+            if const:  # `Deno.env.get(KEY)` with `const KEY = "NAME"` in the same file
                 line = index.line_of(rel, match.start())
-                found.append(_read(const[1], rel, line, None, JS[0], build_config))
+                after = _JS_FALLBACK.match(text, match.end())
+                read = _read(
+                    const[1], rel, line, after["fb"] if after else None, JS[0], build_config
+                )
+                if after is None and (
+                    _guarded(text, match.start(), match.end())
+                    or _checked_later(text, match.start(), match.end())
+                ):
+                    read.required = False
+                found.append(read)
     if rel.endswith(".go"):
         for match in _GO_ASSIGN.finditer(text):
             if re.search(rf'if\s+{match[1]}\s*==\s*""', text[match.end() : match.end() + 300]):
@@ -254,6 +278,9 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
         found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):
         found.extend(_schema_keys(text, rel, index))
+        found.extend(_production_schema_keys(text, rel, index))
+    if rel.endswith(JS_EXT):
+        found.extend(helper_reads(text, rel, index))
     if rel.endswith(JS_EXT):
         for match in _JS_DESTRUCTURE.finditer(text):
             line = index.line_of(rel, match.start())
@@ -309,6 +336,44 @@ def _schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
                 required=not optional,
                 build_time=match[1].startswith(PUBLIC_PREFIXES),
                 config=bool(_SCHEMA_CONFIG.match(match[2] + rest.lstrip())),
+            )
+        )
+    return reads
+
+
+_SCHEMA_BY_ENV = re.compile(
+    r"^\s*[\"']?([A-Z_][A-Z0-9_]*)[\"']?\s*:\s*process\.env\.NODE_ENV\s*(===?|!==?)\s*[\"'](\w+)[\"']"
+    r"\s*\?\s*((?:z\.|Joi\.|joi\.|str\(|url\(|num\(|bool\()[^\n]*?)\s*:\s*"
+    r"((?:z\.|Joi\.|joi\.|str\(|url\(|num\(|bool\()[^\n]*)",
+    re.M,
+)
+
+
+def _production_schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
+    """Schema keys chosen by ``NODE_ENV``: the production branch decides (the build sets it).
+
+    ``AUTH_SECRET: process.env.NODE_ENV === "production" ? z.string() : z.string().optional()``
+    is required where it is deployed.
+    """
+    reads: list[EnvRead] = []
+    for match in _SCHEMA_BY_ENV.finditer(text):
+        name, op, value, then, other = match.groups()
+        production = then if (op.startswith("=")) == (value == "production") else other
+        if value not in {"production", "development", "test"}:
+            continue
+        optional = bool(_SCHEMA_OPTIONAL.search(production))
+        if production.lower().startswith("joi."):
+            optional = optional or ".required()" not in production
+        reads.append(
+            EnvRead(
+                name=name,
+                source="code",
+                evidence=Evidence(
+                    file=rel,
+                    line=index.line_of(rel, match.start(1)),
+                    note="env schema key (production branch)",
+                ),
+                required=not optional,
             )
         )
     return reads
@@ -447,7 +512,9 @@ def _read(
     return EnvRead(
         name=name,
         source="build-config" if build_config else "code",
-        evidence=Evidence(file=rel, line=line, note="read in code"),
+        evidence=Evidence(
+            file=rel, line=line, note=SWITCH_NOTE if pattern.switch else "read in code"
+        ),
         fallback=fallback,
         required=pattern.required,
         build_time=build_time,

@@ -27,6 +27,7 @@ TOOLING = re.compile(
 ONE_SHOT = re.compile(
     r"(?<![A-Za-z0-9])(migrate|migration|seed|init|setup|fixtures)(?![A-Za-z0-9])"
 )
+LISTENER_ENV = frozenset({"ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "URLS", "HTTP_PORTS"})
 WORKER = re.compile(
     r"\b(celery|rq\s+worker|sidekiq|bull|resque|horizon|queue:work|beat|cron|qcluster)\b"
 )
@@ -84,6 +85,19 @@ def layout(ctx: AnalysisContext) -> None:
     if not files:
         return
     services = compose.load(ctx.index, files)
+    overrides: dict[str, dict[str, Any]] = {}
+    override = compose.local_override(ctx.index, files)
+    if override:
+        overrides = compose.local_settings(ctx.index, override)
+        for name, spec in services.items():
+            if overrides.get(name):
+                ctx.decide(
+                    dns_label(name),
+                    "compose_override",
+                    ", ".join(sorted(overrides[name])),
+                    Evidence(file=override, line=_line(ctx, override, name), note="local override"),
+                )
+                services[name] = compose.merge_service(spec, {**overrides[name], "environment": {}})
     rel = files[-1]
     base_dir = rel.rsplit("/", 1)[0] if "/" in rel else ""
     completed = {
@@ -128,6 +142,18 @@ def layout(ctx: AnalysisContext) -> None:
     has_ports = any(compose.container_ports(s)[0] for _, s in apps)
     for name, spec in apps:
         _app_service(ctx, rel, base_dir, name, spec, has_ports)
+        if override and name in overrides:
+            _local_env(ctx, override, dns_label(name), overrides[name])
+
+
+def _local_env(ctx: AnalysisContext, rel: str, service: str, spec: dict[str, Any]) -> None:
+    """Env of the local override: names only (its values describe a developer machine),
+    except the listener settings, which say where the app listens."""
+    svc = ctx.add_service(service)
+    ev = Evidence(file=rel, line=_line(ctx, rel, svc.compose_name), note="compose override")
+    for key, value in compose.as_mapping(spec.get("environment")).items():
+        keep = value if key in LISTENER_ENV and value else None
+        svc.add_env(EnvRead(name=key, source="compose", evidence=ev, fallback=keep))
 
 
 def _app_service(
@@ -167,14 +193,21 @@ def _app_service(
             ev,
             key=f"services.{dns_label(name)}.path",
         )
-    svc = ctx.add_service(dns_label(name), (mounted if mounted is not None else source) or ".")
+    app_dir = _dockerfile_app_dir(ctx, source, build) if mounted is None else None
+    svc = ctx.add_service(
+        dns_label(name), (mounted if mounted is not None else source) or ".", app_dir=app_dir
+    )
     svc.compose_name = name
     ctx.decide(svc.name, "source_root", svc.source_path, ev)
+    if app_dir is not None:
+        ctx.decide(
+            svc.name, "app_dir", app_dir, ev.model_copy(update={"note": "beside the Dockerfile"})
+        )
     if mounted is not None:
         build = None  # the image holds no code: not the service's build
     if isinstance(build, dict):
         if build.get("dockerfile"):
-            svc.dockerfile = join(svc.root, str(build["dockerfile"]))
+            svc.dockerfile = join(source, str(build["dockerfile"]))
         if build.get("target"):
             svc.dockerfile_target = str(build["target"])
             ctx.decide(svc.name, "build_target", svc.dockerfile_target, ev)
@@ -243,7 +276,20 @@ def _app_service(
 
 
 def _has_manifest(ctx: AnalysisContext, directory: str) -> bool:
-    return any(ctx.index.exists(join(directory, m)) for m in MANIFESTS)
+    return any(ctx.index.exists(join(directory, m)) for m in MANIFESTS) or bool(
+        ctx.index.glob(directory, "*.csproj") + ctx.index.glob(directory, "*.fsproj")
+    )
+
+
+def _dockerfile_app_dir(ctx: AnalysisContext, context: str, build: Any) -> str | None:
+    """The app's own directory when compose builds from a folder without a manifest
+    (a solution root) with a Dockerfile next to the project (``src/Web/Dockerfile``)."""
+    if not isinstance(build, dict) or not build.get("dockerfile") or _has_manifest(ctx, context):
+        return None
+    directory = norm_dir(join(context, str(build["dockerfile"])).rsplit("/", 1)[0])
+    if "/" not in join(context, str(build["dockerfile"])) or directory == context:
+        return None
+    return directory if not escapes_root(directory) and _has_manifest(ctx, directory) else None
 
 
 def _mounted_app(

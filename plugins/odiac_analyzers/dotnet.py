@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis import dockerfile as df
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.source_index import norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -43,9 +45,11 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
             rank=RANK_MANIFEST,
             file=svc.join("packages.lock.json"),
         )
+    base = norm_dir(svc.source_path)
+    project = rel[len(base) + 1 :] if base and rel.startswith(base + "/") else rel
     svc.set(
         "scripts_build",
-        f"dotnet publish {rel.rsplit('/', 1)[-1]} -c Release -o out",
+        f"dotnet publish {project} -c Release -o out",
         rank=RANK_DEFAULT,
         file=rel,
     )
@@ -72,8 +76,50 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     return True
 
 
+# Kestrel's listener settings; the `__`-less names are the generic host's aliases.
+_LISTENER = ("ASPNETCORE_HTTP_PORTS", "ASPNETCORE_URLS", "HTTP_PORTS", "URLS")
+_HTTP_URL = re.compile(r"^http://[^/;:]*:(\d{2,5})/?$")
+
+
+def listener_ports(name: str, value: str) -> list[int]:
+    """Plain-HTTP ports of ``ASPNETCORE_URLS``/``ASPNETCORE_HTTP_PORTS`` (``;``-separated)."""
+    ports: list[int] = []
+    for item in value.replace(",", ";").split(";"):
+        item = item.strip()
+        if name.endswith("HTTP_PORTS"):
+            if item.isdigit():
+                ports.append(int(item))
+        elif match := _HTTP_URL.match(item):
+            ports.append(int(match[1]))
+    return ports
+
+
+def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """Kestrel listener settings set by compose or the Dockerfile are listener evidence (rung 3)."""
+    settings: list[tuple[str, str, Evidence]] = [
+        (r.name, r.fallback, r.evidence)
+        for r in svc.env
+        if r.source == "compose" and r.name in _LISTENER and r.fallback
+    ]
+    text = ctx.index.read(svc.dockerfile) if svc.dockerfile else None
+    if text:
+        parsed = df.parse(svc.dockerfile, text)
+        for stage in parsed.stages:
+            for inst in stage.all("ENV"):
+                for key, value in df.key_values(inst.args).items():
+                    if key in _LISTENER:
+                        settings.append((key, value, Evidence(file=svc.dockerfile, line=inst.line)))
+    for name, value, ev in settings:
+        for port in listener_ports(name, value):
+            svc.add_port(3, port, file=ev.file, line=ev.line, note=name)
+
+
 @hookimpl
 def odiac_analyzers() -> Iterator[Analyzer]:
     yield Analyzer(
-        name="dotnet", priority=70, detect=detect, description=".NET apps (*.csproj, *.fsproj)"
+        name="dotnet",
+        priority=70,
+        detect=detect,
+        enrich=enrich,
+        description=".NET apps (*.csproj, *.fsproj)",
     )

@@ -14,7 +14,7 @@ from odiac.analysis.envfiles import (
     is_secret_name,
     parse_env_file,
 )
-from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, scan_file, scannable
+from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, SWITCH_NOTE, scan_file, scannable
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import norm_dir
 from odiac.plugin import Analyzer, hookimpl
@@ -27,6 +27,9 @@ _DEV_SWITCH = re.compile(
     r"^(ENVIRONMENT|APP_ENV|NODE_ENV|RAILS_ENV|FLASK_ENV|DEBUG|APP_DEBUG|FLASK_DEBUG)$"
 )
 _DEV_VALUE = re.compile(r"^(development|dev|local|1|true|yes|on)$", re.IGNORECASE)
+
+# Names a bundler defines in client code itself: never the user's configuration.
+BUNDLER_BUILTINS = {"cra": frozenset({"PUBLIC_URL", "FAST_REFRESH"})}
 
 CONVENTIONS: dict[str, list[tuple[str, bool]]] = {
     "rails": [("RAILS_ENV", False), ("SECRET_KEY_BASE", True)],
@@ -84,7 +87,11 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                 )
         elif kind == "real" and not index.is_ignored(rel):
             _committed_env_file(ctx, svc, rel, beside_compose=_beside_compose(ctx, rel))
+    _feature_families(svc)
     framework = svc.get("framework")
+    builtins = BUNDLER_BUILTINS.get(framework)
+    if builtins:
+        svc.env = [r for r in svc.env if not (r.source == "code" and r.name in builtins)]
     for name, required in CONVENTIONS.get(framework, []):
         if (
             framework == "rails"
@@ -100,6 +107,43 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                 required=required,
             )
         )
+
+
+# First words that name no vendor: `ENABLE_X` or `APP_X` do not make a feature family.
+_NOT_A_FAMILY = frozenset(
+    {
+        "APP", "API", "AUTH", "BASE", "DATABASE", "DB", "DEBUG", "DEFAULT", "DENO", "DISABLE",
+        "ENABLE", "FEATURE", "HTTP", "JWT", "LOG", "MAX", "MIN", "NEXT", "NODE", "PUBLIC",
+        "REACT", "SECRET", "SERVER", "SESSION", "USE", "VITE", "WITH",
+    }
+)  # fmt: skip
+
+
+def _family(name: str) -> str | None:
+    head, sep, _rest = name.partition("_")
+    if not sep or len(head) < 3 or head in _NOT_A_FAMILY:
+        return None
+    return head
+
+
+def _feature_families(svc: ServiceDraft) -> None:
+    """analysis-rules 7.4 feature_optional: a name the code tests for existence
+    (``Deno.env.has("STRIPE_SECRET_KEY")``) switches a feature on; the plain reads
+    of the same vendor's names (``STRIPE_*``) belong to that feature and are
+    optional, even where the feature's own code throws without them.
+    Validator verdicts (schema keys) are kept.
+    """
+    families = {f for r in svc.env if r.evidence.note == SWITCH_NOTE and (f := _family(r.name))}
+    if not families:
+        return
+    for read in svc.env:
+        if (
+            read.source == "code"
+            and read.evidence.note == "read in code"
+            and read.required is not False
+            and _family(read.name) in families
+        ):
+            read.required = False
 
 
 def _beside_compose(ctx: AnalysisContext, rel: str) -> bool:

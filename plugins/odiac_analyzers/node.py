@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from odiac.analysis.comments import code_of
 from odiac.analysis.context import (
     RANK_DEFAULT,
     RANK_MANIFEST,
     AnalysisContext,
+    EnvRead,
     ServiceDraft,
 )
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.source_index import norm_dir
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers import _node_frameworks, _node_ports
 from odiac_analyzers._util import is_dev_start, line_of, load_json, version_from_tool_versions
@@ -194,6 +197,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     prisma_provider(ctx, svc)
     _node_frameworks.decide(ctx, svc, pkg, pm)
     _node_ports.listeners(ctx, svc, pkg)
+    _auth_conventions(ctx, svc, pkg)
     _release_scripts(ctx, svc, pkg, pm)
     for hook in ("postinstall", "prepare"):
         command = pkg.scripts.get(hook, "")
@@ -268,11 +272,113 @@ def prisma_provider(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             return
 
 
+# analysis-rules 7.1 item 5: auth libraries read their secret and public URL themselves.
+# (package, version prefix or "", secret, url); first match wins.
+_AUTH_LIBRARIES = (
+    ("next-auth", "5", "AUTH_SECRET", "AUTH_URL"),
+    ("next-auth", "", "NEXTAUTH_SECRET", "NEXTAUTH_URL"),
+    ("@auth/core", "", "AUTH_SECRET", "AUTH_URL"),
+    ("@auth/sveltekit", "", "AUTH_SECRET", "AUTH_URL"),
+    ("@auth/express", "", "AUTH_SECRET", "AUTH_URL"),
+    ("@auth/solid-start", "", "AUTH_SECRET", "AUTH_URL"),
+    ("@auth/qwik", "", "AUTH_SECRET", "AUTH_URL"),
+    ("better-auth", "", "BETTER_AUTH_SECRET", "BETTER_AUTH_URL"),
+)
+_URL_OPTION = {"better-auth": re.compile(r"(?<![\w.])baseURL\s*:")}
+_JS_SOURCE = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
+_SECRET_OPTION = re.compile(r"(?<![\w.])secret\s*:(?!\s*(?:undefined|string|String)\b)")
+
+
+def _auth_conventions(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
+    """The secret (required) and URL (late-bound, optional) an auth library reads.
+
+    A ``secret:`` option in the library's configuration replaces the secret name,
+    better-auth's ``baseURL:`` the URL name.
+    """
+    for package, major, secret, url in _AUTH_LIBRARIES:
+        version = pkg.deps.get(package)
+        if version is None or not re.sub(r"^[\^~>=<\s]*", "", version).startswith(major):
+            continue
+        roots = [svc.root, *(norm_dir(p) for p in svc.watch_paths)]  # and its workspace packages
+        importing = [
+            rel
+            for root in dict.fromkeys(roots)
+            for rel in ctx.index.under(root)
+            if rel.endswith(_JS_SOURCE)
+            and "/node_modules/" not in rel
+            and package in code_of(ctx.index, rel)
+        ]
+        texts = [code_of(ctx.index, rel) for rel in importing]
+        url_option = _URL_OPTION.get(package)
+        names = [
+            (name, required)
+            for name, required, option in ((secret, True, _SECRET_OPTION), (url, False, url_option))
+            if not (option and any(option.search(text) for text in texts))
+        ]
+        ev = Evidence(file=pkg.rel, line=line_of(ctx.index, pkg.rel, f'"{package}"'))
+        for name, required in names:
+            svc.add_env(
+                EnvRead(
+                    name=name,
+                    source="convention",
+                    evidence=ev.model_copy(update={"note": f"{package} convention"}),
+                    required=required,
+                )
+            )
+        return
+
+
+_SCRIPT_RUN = re.compile(r"^(?:npm|yarn|pnpm|bun)(?:\s+run)?\s+([\w:.-]+)\s*$")
+
+
+def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """A static build whose Dockerfile only runs the dev server is served by the platform.
+
+    ``CMD ["npm", "start"]`` over ``react-scripts start`` (with ``EXPOSE 3000`` and a
+    compose ``3000:3000``) is the development setup of a single-page app; deployed,
+    the platform builds it and serves its output directory on port 80, so the
+    image, its ports and its start command are left out.
+    """
+    start = svc.facts.get("scripts_start")
+    if (
+        svc.role != "static"
+        or not svc.get("output_directory")
+        or not svc.dockerfile
+        or start is None
+        or start.evidence[0].file != svc.dockerfile
+    ):
+        return
+    data = load_json(ctx.index, svc.join("package.json"))
+    if data is None:
+        return
+    pkg = _Pkg(svc.join("package.json"), data)
+    script = _SCRIPT_RUN.match(start.value)
+    command = pkg.scripts.get(script[1], "") if script else start.value
+    if not is_dev_start(command):
+        return
+    ctx.flag(
+        svc.name,
+        "dev_server_image",
+        f"{svc.dockerfile} only runs the development server ({command}); the platform builds "
+        f"the site and serves {svc.get('output_directory')}/ on port 80",
+        Evidence(file=svc.dockerfile, line=start.evidence[0].line),
+    )
+    dev_files = {svc.dockerfile, *(c.evidence.file for c in svc.ports if c.rung == 2)}
+    svc.ports = [c for c in svc.ports if c.rung == 3 and c.evidence.file not in dev_files]
+    svc.dockerfile, svc.dockerfile_target = "", ""
+    for field in ("build_tool", "scripts_start"):
+        fact = svc.facts.get(field)
+        if fact is not None and fact.evidence[0].file in dev_files:
+            del svc.facts[field]
+    svc.set("build_tool", svc.get("package_manager"), rank=RANK_MANIFEST, file=pkg.rel)
+
+
 @hookimpl
 def odiac_analyzers() -> Iterator[Analyzer]:
     yield Analyzer(
         name="node",
         priority=100,
         detect=detect,
+        enrich=enrich,
         description="Node.js, TypeScript and Bun apps (package.json)",
     )
