@@ -1,28 +1,48 @@
 """What analyzers work on: the shared context and one mutable draft per service.
 
-Facts are set with a *rank* from the global precedence ladder of
-analysis-rules 0 (1 = explicit override ... 5 = framework default): a fact
-only replaces another when its rank is stronger (lower), so the outcome never
-depends on the order in which analyzers ran.
+Facts are set with a :class:`Rank` from the precedence ladder
+(``Rank.OVERRIDE`` ... ``Rank.DEFAULT``): a fact only replaces another when
+its rank is stronger (lower), so the outcome never depends on the order in
+which analyzers ran.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import TYPE_CHECKING, Literal
 
 from odiac.analysis.evidence import Decision, Evidence, ReviewItem
 from odiac.analysis.source_index import join, norm_dir
 
 if TYPE_CHECKING:
+    from odiac.analysis.names import DecisionName, ReviewCode
     from odiac.analysis.source_index import SourceIndex
 
-# Ranks of the analysis-rules 0 ladder.
-RANK_OVERRIDE = 1
-RANK_DESCRIPTOR = 2
-RANK_SERVER_CONFIG = 3
-RANK_MANIFEST = 4
-RANK_DEFAULT = 5
+
+class Rank(IntEnum):
+    """How strong the evidence behind a fact is; the lower rank wins.
+
+    An ``IntEnum``, so ranks compare and sort like the numbers they replace.
+    """
+
+    OVERRIDE = 1  # an explicit override passed to odiac
+    DESCRIPTOR = 2  # a deployment descriptor: Dockerfile, compose file, Procfile, platform config
+    SERVER_CONFIG = 3  # a server or runtime config file (gunicorn.conf.py, application.yml)
+    MANIFEST = 4  # a framework manifest or framework config file
+    DEFAULT = 5  # a framework or tool default
+
+    def stronger(self) -> Rank:
+        """The rank one step stronger: for a fact that must beat others of this rank."""
+        return Rank(self.value - 1)
+
+
+# The rank-ladder names used before :class:`Rank`; kept until every call site uses the enum.
+RANK_OVERRIDE = Rank.OVERRIDE
+RANK_DESCRIPTOR = Rank.DESCRIPTOR
+RANK_SERVER_CONFIG = Rank.SERVER_CONFIG
+RANK_MANIFEST = Rank.MANIFEST
+RANK_DEFAULT = Rank.DEFAULT
 
 Role = Literal["web", "worker", "cron", "static"]
 
@@ -222,7 +242,7 @@ class AnalysisContext:
         self.services.append(draft)
         return draft
 
-    def decide(self, service: str, decision: str, value: str, *evidence: Evidence) -> None:
+    def decide(self, service: str, decision: DecisionName, value: str, *evidence: Evidence) -> None:
         """Append a ledger row."""
         self.ledger.append(
             Decision(service=service, decision=decision, value=value, evidence=evidence)
@@ -231,7 +251,7 @@ class AnalysisContext:
     def flag(
         self,
         service: str,
-        code: str,
+        code: ReviewCode,
         message: str,
         *evidence: Evidence,
         blocking: bool = False,
