@@ -16,7 +16,7 @@ from odiac.analysis.evidence import Decision, Evidence, ReviewItem
 from odiac.analysis.source_index import join, norm_dir
 
 if TYPE_CHECKING:
-    from odiac.analysis.names import DecisionName, ReviewCode
+    from odiac.analysis.names import DecisionName, FieldName, NoteName, ReviewCode
     from odiac.analysis.source_index import SourceIndex
 
 
@@ -37,13 +37,6 @@ class Rank(IntEnum):
         return Rank(self.value - 1)
 
 
-# The rank-ladder names used before :class:`Rank`; kept until every call site uses the enum.
-RANK_OVERRIDE = Rank.OVERRIDE
-RANK_DESCRIPTOR = Rank.DESCRIPTOR
-RANK_SERVER_CONFIG = Rank.SERVER_CONFIG
-RANK_MANIFEST = Rank.MANIFEST
-RANK_DEFAULT = Rank.DEFAULT
-
 Role = Literal["web", "worker", "cron", "static"]
 
 
@@ -52,7 +45,7 @@ class Fact:
     """A field value with the rank and evidence that put it there."""
 
     value: str
-    rank: int
+    rank: Rank
     evidence: tuple[Evidence, ...]
 
 
@@ -97,7 +90,7 @@ class ServiceDraft:
     name: str
     source_path: str = "."
     app_dir: str = ""  # where the service's manifests live; differs in shared workspaces
-    facts: dict[str, Fact] = field(default_factory=dict)
+    facts: dict[FieldName, Fact] = field(default_factory=dict)
     role: Role | None = None
     role_evidence: tuple[Evidence, ...] = ()
     runtime: str = ""  # name of the analyzer that claimed the runtime
@@ -113,7 +106,7 @@ class ServiceDraft:
     watch_paths: list[str] = field(default_factory=list)
     ai_providers: dict[str, Evidence] = field(default_factory=dict)
     honours_port: bool = False
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[NoteName, str] = field(default_factory=dict)
     # writable data directories: (volume name, absolute mount path or "", evidence)
     data_dirs: list[tuple[str, str, Evidence]] = field(default_factory=list)
 
@@ -130,17 +123,17 @@ class ServiceDraft:
         """The app directory as an index directory (``""`` for the repository root)."""
         return norm_dir(self.app_dir)
 
-    def get(self, name: str) -> str:
+    def get(self, name: FieldName) -> str:
         """Current value of field ``name`` (``""`` when unset)."""
         fact = self.facts.get(name)
         return fact.value if fact else ""
 
     def set(
         self,
-        name: str,
+        name: FieldName,
         value: str,
         *,
-        rank: int,
+        rank: Rank,
         file: str,
         line: int | None = None,
         note: str = "",

@@ -19,6 +19,9 @@ FieldName = Literal[
 FIELD_NAMES: tuple[FieldName, ...] = get_args(FieldName)
 """Every :data:`FieldName`, in payload order."""
 
+TOOL_FIELDS: tuple[FieldName, ...] = ("package_manager", "build_tool")
+"""The two fields an ecosystem with one tool (cargo, mix, composer...) fills alike."""
+
 OtherDecision = Literal[
     "ai_providers", "build_target", "cgo", "complexity", "compose_ignored",
     "compose_local_image", "compose_tooling", "dependency", "deploy_mode",

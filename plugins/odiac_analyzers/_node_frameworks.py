@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.evidence import Evidence
 from odiac_analyzers._rules import Rule, apply_first
 from odiac_analyzers._util import line_of
@@ -52,7 +52,7 @@ class _Writer:
         src = file or self.pkg.rel
         line = line_of(self.ctx.index, src, f'"{dep}"') if dep and src == self.pkg.rel else None
         note = f"dependency {dep}" if dep else ""
-        self.svc.set("framework", framework, rank=RANK_MANIFEST, file=src, line=line, note=note)
+        self.svc.set("framework", framework, rank=Rank.MANIFEST, file=src, line=line, note=note)
 
     def run(self, script: str) -> str:
         """``<pm> run <script>``, or the analysis-rules 2.4 filtered form in a shared workspace."""
@@ -64,7 +64,7 @@ class _Writer:
             self.svc.set(
                 "scripts_build",
                 self.run("build"),
-                rank=RANK_MANIFEST,
+                rank=Rank.MANIFEST,
                 file=self.pkg.rel,
                 line=line,
             )
@@ -72,26 +72,26 @@ class _Writer:
             self.svc.set(
                 "scripts_build",
                 command,
-                rank=RANK_DEFAULT,
+                rank=Rank.DEFAULT,
                 file=self.pkg.rel,
                 note="framework default",
             )
 
     def start(
-        self, command: str, rank: int = RANK_DEFAULT, note: str = "framework default"
+        self, command: str, rank: Rank = Rank.DEFAULT, note: str = "framework default"
     ) -> None:
         self.svc.set("scripts_start", command, rank=rank, file=self.pkg.rel, note=note)
 
     def static(self, output: str, file: str | None = None) -> None:
         self.svc.set_role("static", file=file or self.pkg.rel, note="static build output")
-        self.svc.set("output_directory", output, rank=RANK_MANIFEST, file=file or self.pkg.rel)
+        self.svc.set("output_directory", output, rank=Rank.MANIFEST, file=file or self.pkg.rel)
 
     def default_port(self, port: int, framework: str) -> None:
         self.svc.set_default_port(port, file=self.pkg.rel, note=f"{framework} default")
 
     def script_start(self) -> bool:
         if self.prod:
-            self.start(self.run(self.prod), RANK_MANIFEST, f"script {self.prod}: {self.prod_cmd}")
+            self.start(self.run(self.prod), Rank.MANIFEST, f"script {self.prod}: {self.prod_cmd}")
             return True
         return False
 
@@ -139,9 +139,9 @@ def _nextjs(w: _Writer) -> None:
     if re.search(r"output\s*:\s*['\"]export['\"]", config):
         w.static("out", _configs(ctx, svc, "next")[0])
         return
-    svc.set("output_directory", ".next", rank=RANK_DEFAULT, file=pkg.rel)
+    svc.set("output_directory", ".next", rank=Rank.DEFAULT, file=pkg.rel)
     if re.search(r"output\s*:\s*['\"]standalone['\"]", config):
-        w.start("node .next/standalone/server.js", RANK_MANIFEST, "standalone output")
+        w.start("node .next/standalone/server.js", Rank.MANIFEST, "standalone output")
     elif not w.script_start():
         w.start(w.run("start") if "start" in pkg.scripts else "next start")
     w.default_port(3000, "Next.js")
@@ -156,7 +156,7 @@ def _nuxt(w: _Writer) -> None:
     ):
         w.static(".output/public")
         return
-    svc.set("output_directory", ".output", rank=RANK_DEFAULT, file=pkg.rel)
+    svc.set("output_directory", ".output", rank=Rank.DEFAULT, file=pkg.rel)
     w.start("node .output/server/index.mjs")
     w.default_port(3000, "Nuxt")
 
@@ -165,7 +165,7 @@ def _remix(w: _Writer) -> None:
     ctx, svc, pkg = w.ctx, w.svc, w.pkg
     w.fw("remix", _remix_dep(w))
     w.build("remix build")
-    svc.set("output_directory", "build", rank=RANK_DEFAULT, file=pkg.rel)
+    svc.set("output_directory", "build", rank=Rank.DEFAULT, file=pkg.rel)
     if not w.script_start():
         vite = bool(_configs(ctx, svc, "vite"))
         w.start("remix-serve ./build/server/index.js" if vite else "remix-serve ./build/index.js")
@@ -185,7 +185,7 @@ def _react_router(w: _Writer) -> None:
     if re.search(r"ssr\s*:\s*false", text):
         w.static("build/client", rr_config[0])
         return
-    svc.set("output_directory", "build", rank=RANK_DEFAULT, file=pkg.rel)
+    svc.set("output_directory", "build", rank=Rank.DEFAULT, file=pkg.rel)
     if not w.script_start():
         w.start("react-router-serve ./build/server/index.js")
     w.default_port(3000, "React Router")
@@ -221,7 +221,7 @@ def _sveltekit(w: _Writer) -> None:
         w.static("build", configs[0] if configs else None)
         return
     # The port and start are adapter-node's: the one adapter that serves here.
-    svc.set("output_directory", "build", rank=RANK_DEFAULT, file=pkg.rel)
+    svc.set("output_directory", "build", rank=Rank.DEFAULT, file=pkg.rel)
     w.start("node build")
     w.default_port(3000, "SvelteKit adapter-node")
     if adapter == "node":
@@ -244,7 +244,7 @@ def _astro(w: _Writer) -> None:
     w.build("astro build")
     text = " ".join(ctx.index.read(c) or "" for c in astro_configs)
     if re.search(r"output\s*:\s*['\"](server|hybrid)['\"]", text) or "@astrojs/node" in text:
-        svc.set("output_directory", "dist", rank=RANK_DEFAULT, file=pkg.rel)
+        svc.set("output_directory", "dist", rank=Rank.DEFAULT, file=pkg.rel)
         w.start("node ./dist/server/entry.mjs")
         w.default_port(4321, "Astro SSR")
         ctx.flag(
@@ -289,7 +289,7 @@ def _vite_assets(w: _Writer) -> None:
         w.svc.set(
             "build_tool",
             "vite",
-            rank=RANK_MANIFEST - 1,
+            rank=Rank.MANIFEST.stronger(),
             file=w.pkg.rel,
             note="asset builder next to a Node server",
         )
@@ -300,9 +300,10 @@ def _nestjs(w: _Writer) -> None:
     _vite_assets(w)
     w.fw("nestjs", "@nestjs/core")
     w.build("nest build")
-    svc.set("entry_point", "src/main.ts", rank=RANK_DEFAULT, file=pkg.rel)
+    svc.set("entry_point", "src/main.ts", rank=Rank.DEFAULT, file=pkg.rel)
     w.start(
-        "node dist/main", RANK_MANIFEST - 1 if "start:prod" not in pkg.scripts else RANK_DEFAULT
+        "node dist/main",
+        Rank.MANIFEST.stronger() if "start:prod" not in pkg.scripts else Rank.DEFAULT,
     )
     if "start:prod" in pkg.scripts:
         w.script_start()
@@ -343,8 +344,8 @@ def _node_server(w: _Writer) -> None:
             runner = (
                 "bun" if svc.get("package_manager") == "bun" or entry.endswith(".ts") else "node"
             )
-            w.start(f"{runner} {entry}", RANK_MANIFEST, "entry file")
-            svc.set("entry_point", entry, rank=RANK_MANIFEST, file=svc.join(entry))
+            w.start(f"{runner} {entry}", Rank.MANIFEST, "entry file")
+            svc.set("entry_point", entry, rank=Rank.MANIFEST, file=svc.join(entry))
     if not svc.get("framework") and not svc.get("scripts_start") and _bundled_site(ctx, svc, pkg):
         # A bundler build over an index.html, and no server: a static site (analysis-rules 3.12 built static).
         w.static("dist")

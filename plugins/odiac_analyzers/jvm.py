@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.miniyaml import YamlError, loads
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers._rules import Rule, apply_first
 
@@ -84,7 +85,7 @@ a bare build.gradle."""
 
 def _language(language: str) -> Callable[[_Build], None]:
     def then(b: _Build) -> None:
-        b.svc.set("language", language, rank=RANK_MANIFEST, file=b.manifest)
+        b.svc.set("language", language, rank=Rank.MANIFEST, file=b.manifest)
 
     return then
 
@@ -106,7 +107,7 @@ LANGUAGE_RULES: tuple[Rule[_Build], ...] = (
 def _framework(marker: str, framework: str) -> Rule[_Build]:
     def then(b: _Build) -> None:
         line = _line(b.text, marker)
-        b.svc.set("framework", framework, rank=RANK_MANIFEST, file=b.manifest, line=line)
+        b.svc.set("framework", framework, rank=Rank.MANIFEST, file=b.manifest, line=line)
         b.svc.set_default_port(8080, file=b.manifest, note=f"{framework} default")
         if framework in _PORT_FLAGS:
             b.start = b.start.replace("-jar", f"{_PORT_FLAGS[framework]} -jar", 1)
@@ -134,8 +135,8 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         return False
     manifest = b.manifest
     text = b.text = index.read(manifest) or ""
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, b.tool, rank=RANK_MANIFEST, file=manifest)
+    for field in TOOL_FIELDS:
+        svc.set(field, b.tool, rank=Rank.MANIFEST, file=manifest)
     apply_first(LANGUAGE_RULES, b)
     version = re.search(
         r"languageVersion\.set\(JavaLanguageVersion\.of\((\d+)\)\)|<java\.version>(\d+)<|<maven\.compiler\.release>(\d+)<|sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_)?['\"]?(\d+)",
@@ -145,23 +146,23 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         svc.set(
             "language_version",
             next(g for g in version.groups() if g),
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=manifest,
         )
     wrapped = re.search(
         r"(?:gradle|apache-maven)-([\d.]+)-(?:bin|all)", index.read(b.wrapper) or ""
     )
     if wrapped:
-        svc.set("package_manager_version", wrapped[1], rank=RANK_MANIFEST, file=b.wrapper)
+        svc.set("package_manager_version", wrapped[1], rank=Rank.MANIFEST, file=b.wrapper)
     if b.tool == "gradle" and index.exists(svc.join("gradle.lockfile")):
-        svc.set("lockfile", "gradle.lockfile", rank=RANK_MANIFEST, file=svc.join("gradle.lockfile"))
+        svc.set("lockfile", "gradle.lockfile", rank=Rank.MANIFEST, file=svc.join("gradle.lockfile"))
         svc.set(
-            "dependency_resolution", "locked", rank=RANK_MANIFEST, file=svc.join("gradle.lockfile")
+            "dependency_resolution", "locked", rank=Rank.MANIFEST, file=svc.join("gradle.lockfile")
         )
     apply_first(FRAMEWORK_RULES, b)
-    svc.set("scripts_build", b.build, rank=RANK_DEFAULT, file=manifest)
-    svc.set("output_directory", b.output, rank=RANK_DEFAULT, file=manifest)
-    svc.set("scripts_start", b.start, rank=RANK_DEFAULT, file=manifest, note=b.jar)
+    svc.set("scripts_build", b.build, rank=Rank.DEFAULT, file=manifest)
+    svc.set("output_directory", b.output, rank=Rank.DEFAULT, file=manifest)
+    svc.set("scripts_start", b.start, rank=Rank.DEFAULT, file=manifest, note=b.jar)
     for artifact, engine in DRIVERS["jvm"].items():
         group, _, name = artifact.partition(":")
         if re.search(rf"{re.escape(group)}[\"':<>/\w\s.-]{{0,40}}{re.escape(name)}", text):

@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.envfiles import TEMPLATE_RE, parse_env_file
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers._rules import Rule, apply_first
 from odiac_analyzers._util import line_of, load_json
@@ -42,7 +43,7 @@ def _laravel(app: _App) -> None:
     svc.set(
         "framework",
         "laravel",
-        rank=RANK_MANIFEST,
+        rank=Rank.MANIFEST,
         file=file,
         line=line_of(ctx.index, rel, '"laravel/framework"'),
     )
@@ -56,7 +57,7 @@ def _symfony(app: _App) -> None:
     svc.set(
         "framework",
         "symfony",
-        rank=RANK_MANIFEST,
+        rank=Rank.MANIFEST,
         file=rel,
         line=line_of(ctx.index, rel, '"symfony/framework-bundle"'),
     )
@@ -102,36 +103,36 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     evidence = rel if data is not None else str(index_php)
     if apply_first(RULES, _App(ctx, svc, rel, require, index_php)) is None:
         return False
-    svc.set("language", "php", rank=RANK_MANIFEST, file=evidence)
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "composer", rank=RANK_MANIFEST, file=evidence)
+    svc.set("language", "php", rank=Rank.MANIFEST, file=evidence)
+    for field in TOOL_FIELDS:
+        svc.set(field, "composer", rank=Rank.MANIFEST, file=evidence)
     if isinstance(require.get("php"), str):
         svc.set(
             "language_version",
             require["php"],
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=rel,
             line=line_of(ctx.index, rel, '"php"'),
         )
     lock = svc.join("composer.lock")
     if ctx.index.exists(lock):
-        svc.set("lockfile", "composer.lock", rank=RANK_MANIFEST, file=lock)
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+        svc.set("lockfile", "composer.lock", rank=Rank.MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=lock)
     elif data is not None:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
         ctx.flag(svc.name, "missing_lockfile", "composer.lock is missing", Evidence(file=rel))
     docroot = "public" if ctx.index.exists(svc.join("public/index.php")) else "."
     svc.set(
         "entry_point",
         f"{docroot}/index.php" if docroot != "." else "index.php",
-        rank=RANK_DEFAULT,
+        rank=Rank.DEFAULT,
         file=evidence,
     )
     if ctx.index.exists(svc.join("package.json")):
         svc.set(
             "scripts_build",
             "composer install --no-dev --optimize-autoloader && npm run build",
-            rank=RANK_DEFAULT,
+            rank=Rank.DEFAULT,
             file=svc.join("package.json"),
             note="asset build",
         )

@@ -105,14 +105,20 @@ from odiac.analysis import AnalysisContext, Rank, ServiceDraft
 
 def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     svc.set("language", "gleam", rank=Rank.MANIFEST, file="gleam.toml")  # fine
+    svc.set("framwork", "wisp", rank=Rank.MANIFEST, file="gleam.toml")
+    svc.set("framework", "wisp", rank=4, file="gleam.toml")
+    svc.set("framework", "wisp", rank=Rank.MANIFST, file="gleam.toml")
     ctx.flag(svc.name, "missing_lockfil", "typo in a review code")
     ctx.decide(svc.name, "dependecy", "postgres")
-    return True
+    svc.notes["jdcb"] = "src/main/resources/application.properties"
+    return svc.get("scripts_strat") != ""
 """
+MISTAKES = {7: "framwork", 8: "rank", 9: "MANIFST", 10: "missing_lockfil", 11: "dependecy",
+            12: "jdcb", 13: "scripts_strat"}  # fmt: skip
 
 
-def test_mypy_rejects_a_misspelt_name(tmp_path: Path) -> None:
-    """The names are Literal types: a typo is a type error, not a silently lost value."""
+def test_mypy_rejects_a_misspelt_name_or_a_bare_rank(tmp_path: Path) -> None:
+    """The names are Literal types and ranks an enum: a typo is a type error, not a lost value."""
     (tmp_path / "typo.py").write_text(TYPO)
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "MYPYPATH": f"{root}{os.pathsep}{root / 'plugins'}"}
@@ -121,10 +127,13 @@ def test_mypy_rejects_a_misspelt_name(tmp_path: Path) -> None:
          "--cache-dir", str(tmp_path / "cache"), "--no-error-summary", "typo.py"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
-    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
-    assert [line.split(":")[1] for line in errors] == ["7", "8"], done.stdout + done.stderr
-    assert "missing_lockfil" in errors[0]
-    assert "dependecy" in errors[1]
+    errors: dict[int, str] = {}
+    for line in done.stdout.splitlines():
+        if ": error:" in line:
+            errors.setdefault(int(line.split(":")[1]), line)
+    assert sorted(errors) == sorted(MISTAKES), done.stdout + done.stderr
+    for number, word in MISTAKES.items():
+        assert word in errors[number], errors[number]
 
 
 @pytest.mark.parametrize("name", sorted(odiac.analysis.__all__))

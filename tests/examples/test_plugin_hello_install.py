@@ -17,6 +17,7 @@ from helpers.e2e import e2e_fixture
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "examples" / "plugin-hello"
 README = PLUGIN / "README.md"
+_NOT_SOURCES = shutil.ignore_patterns("__pycache__", "build", "*.egg-info")
 
 
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> str:
@@ -51,6 +52,10 @@ def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A throwaway venv that sees odiac (this checkout) and has plugin-hello pip-installed."""
     base = tmp_path_factory.mktemp("plugin-venv")
     wheels = base / "wheels"
+    # Built from a copy: setuptools leaves build/ and *.egg-info next to the sources, and an
+    # egg-info on sys.path would register the plugin in every other test of the run.
+    source = base / "plugin-hello"
+    shutil.copytree(PLUGIN, source, ignore=_NOT_SOURCES)
     _run(
         sys.executable,
         "-m",
@@ -61,7 +66,7 @@ def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--no-build-isolation",
         "--wheel-dir",
         wheels,
-        PLUGIN,
+        source,
     )
     python = _venv_seeing_odiac(base)
     (wheel,) = wheels.glob("odiac_hello-*.whl")
@@ -113,9 +118,7 @@ def test_readme_commands_run_as_shown(readme_venv: Path, tmp_path: Path) -> None
     environment running the tests.
     """
     repo = tmp_path / "repo"
-    shutil.copytree(
-        PLUGIN, repo / "examples" / "plugin-hello", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    shutil.copytree(PLUGIN, repo / "examples" / "plugin-hello", ignore=_NOT_SOURCES)
     env = {k: v for k, v in os.environ.items() if k != "ODIAC_DISABLE_PLUGINS"}
     env.update(
         PATH=f"{readme_venv}{os.pathsep}{env.get('PATH', '')}",
