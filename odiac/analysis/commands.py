@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.glue import strip_glue
 from odiac.analysis.ports import command_ports
@@ -58,7 +58,7 @@ def apply_command(
             Evidence(file=rel, line=line),
         )
         return
-    svc.set("scripts_start", command, rank=RANK_DESCRIPTOR, file=rel, line=line, note="Procfile")
+    svc.set("scripts_start", command, rank=Rank.DESCRIPTOR, file=rel, line=line, note="Procfile")
     for port, honours in command_ports(command):
         if port is not None:
             svc.add_port(

@@ -1,28 +1,41 @@
 """What analyzers work on: the shared context and one mutable draft per service.
 
-Facts are set with a *rank* from the global precedence ladder of
-analysis-rules 0 (1 = explicit override ... 5 = framework default): a fact
-only replaces another when its rank is stronger (lower), so the outcome never
-depends on the order in which analyzers ran.
+Facts are set with a :class:`Rank` from the precedence ladder
+(``Rank.OVERRIDE`` ... ``Rank.DEFAULT``): a fact only replaces another when
+its rank is stronger (lower), so the outcome never depends on the order in
+which analyzers ran.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import TYPE_CHECKING, Literal
 
 from odiac.analysis.evidence import Decision, Evidence, ReviewItem
 from odiac.analysis.source_index import join, norm_dir
 
 if TYPE_CHECKING:
+    from odiac.analysis.names import DecisionName, FieldName, NoteName, ReviewCode
     from odiac.analysis.source_index import SourceIndex
 
-# Ranks of the analysis-rules 0 ladder.
-RANK_OVERRIDE = 1
-RANK_DESCRIPTOR = 2
-RANK_SERVER_CONFIG = 3
-RANK_MANIFEST = 4
-RANK_DEFAULT = 5
+
+class Rank(IntEnum):
+    """How strong the evidence behind a fact is; the lower rank wins.
+
+    An ``IntEnum``, so ranks compare and sort like the numbers they replace.
+    """
+
+    OVERRIDE = 1  # an explicit override passed to odiac
+    DESCRIPTOR = 2  # a deployment descriptor: Dockerfile, compose file, Procfile, platform config
+    SERVER_CONFIG = 3  # a server or runtime config file (gunicorn.conf.py, application.yml)
+    MANIFEST = 4  # a framework manifest or framework config file
+    DEFAULT = 5  # a framework or tool default
+
+    def stronger(self) -> Rank:
+        """The rank one step stronger: for a fact that must beat others of this rank."""
+        return Rank(self.value - 1)
+
 
 Role = Literal["web", "worker", "cron", "static"]
 
@@ -32,7 +45,7 @@ class Fact:
     """A field value with the rank and evidence that put it there."""
 
     value: str
-    rank: int
+    rank: Rank
     evidence: tuple[Evidence, ...]
 
 
@@ -77,7 +90,7 @@ class ServiceDraft:
     name: str
     source_path: str = "."
     app_dir: str = ""  # where the service's manifests live; differs in shared workspaces
-    facts: dict[str, Fact] = field(default_factory=dict)
+    facts: dict[FieldName, Fact] = field(default_factory=dict)
     role: Role | None = None
     role_evidence: tuple[Evidence, ...] = ()
     runtime: str = ""  # name of the analyzer that claimed the runtime
@@ -93,7 +106,7 @@ class ServiceDraft:
     watch_paths: list[str] = field(default_factory=list)
     ai_providers: dict[str, Evidence] = field(default_factory=dict)
     honours_port: bool = False
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[NoteName, str] = field(default_factory=dict)
     # writable data directories: (volume name, absolute mount path or "", evidence)
     data_dirs: list[tuple[str, str, Evidence]] = field(default_factory=list)
 
@@ -110,17 +123,17 @@ class ServiceDraft:
         """The app directory as an index directory (``""`` for the repository root)."""
         return norm_dir(self.app_dir)
 
-    def get(self, name: str) -> str:
+    def get(self, name: FieldName) -> str:
         """Current value of field ``name`` (``""`` when unset)."""
         fact = self.facts.get(name)
         return fact.value if fact else ""
 
     def set(
         self,
-        name: str,
+        name: FieldName,
         value: str,
         *,
-        rank: int,
+        rank: Rank,
         file: str,
         line: int | None = None,
         note: str = "",
@@ -222,7 +235,7 @@ class AnalysisContext:
         self.services.append(draft)
         return draft
 
-    def decide(self, service: str, decision: str, value: str, *evidence: Evidence) -> None:
+    def decide(self, service: str, decision: DecisionName, value: str, *evidence: Evidence) -> None:
         """Append a ledger row."""
         self.ledger.append(
             Decision(service=service, decision=decision, value=value, evidence=evidence)
@@ -231,7 +244,7 @@ class AnalysisContext:
     def flag(
         self,
         service: str,
-        code: str,
+        code: ReviewCode,
         message: str,
         *evidence: Evidence,
         blocking: bool = False,

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from odiac.analysis.names import DecisionName, ReviewCode
+
 
 class Evidence(BaseModel):
     """A place in the source tree: ``file`` relative to the root, 1-based ``line``."""
@@ -31,7 +33,7 @@ class Decision(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     service: str
-    decision: str
+    decision: DecisionName
     value: str
     evidence: tuple[Evidence, ...] = ()
 
@@ -42,7 +44,7 @@ class ReviewItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     service: str
-    code: str
+    code: ReviewCode
     severity: Literal["blocking", "warning"]
     message: str
     evidence: tuple[Evidence, ...] = ()

@@ -21,6 +21,7 @@ from odiac.analysis.envfiles import (
 )
 from odiac.analysis.envrefs import literal
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import FIELD_NAMES
 from odiac.analysis.planmeta import env_aliases, storage_reasons
 from odiac.analysis.ports import choose_http_port
 from odiac.analysis.result import AiConfig, EnvVarSpec, ServiceAnalysis, ServiceExtras
@@ -29,11 +30,7 @@ from odiac.analysis.volumes import suggestions
 if TYPE_CHECKING:
     from odiac.analysis.context import AnalysisContext, EnvRead, PortCandidate, Role, ServiceDraft
 
-FIELDS = (
-    "language", "language_version", "framework", "build_tool", "package_manager",
-    "package_manager_version", "lockfile", "dependency_resolution", "entry_point",
-    "output_directory", "scripts_build", "scripts_start",
-)  # fmt: skip
+FIELDS = FIELD_NAMES
 LATE_BOUND = re.compile(
     r"^(APP_URL|BASE_URL|SITE_URL|SITE_ROOT|PUBLIC_URL|NEXTAUTH_URL|AUTH_URL|BETTER_AUTH_URL"
     r"|PHX_HOST|ALLOWED_HOSTS|CORS_\w+|NEXT_PUBLIC_(APP|SITE|BASE)_URL|VITE_(APP|API|BASE)_URL)$"

@@ -39,10 +39,11 @@ Rules odiac enforces:
 * Secret values must never appear in exceptions; backends raise
   :class:`odiac.errors.SecretError` naming the reference only.
 
-Analyzers receive an :class:`odiac.analysis.context.AnalysisContext` (file
-index, evidence ledger, review items) and a
-:class:`odiac.analysis.context.ServiceDraft` to fill; see
-:mod:`odiac.analysis` for the toolkit.
+Analyzers receive an :class:`odiac.analysis.AnalysisContext` (file index,
+evidence ledger, review items) and an :class:`odiac.analysis.ServiceDraft` to
+fill with ranked facts; :mod:`odiac.analysis` is their whole toolkit, and
+:mod:`odiac.plugin.testing` runs them on small trees through this plugin
+manager (``examples/plugin-hello`` has a complete analyzer with its tests).
 """
 
 from __future__ import annotations

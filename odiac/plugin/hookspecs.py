@@ -36,13 +36,15 @@ def odiac_analyzers() -> Iterable[Analyzer]:  # type: ignore[empty-body]
     Example:
         .. code-block:: python
 
+            from odiac.analysis import Rank
             from odiac.plugin import Analyzer, hookimpl
 
 
             def detect(ctx, service):
                 if not ctx.index.exists(service.join("gleam.toml")):
                     return False
-                service.set("language", "gleam", rank=4, file=service.join("gleam.toml"))
+                manifest = service.join("gleam.toml")
+                service.set("language", "gleam", rank=Rank.MANIFEST, file=manifest)
                 return True
 
 

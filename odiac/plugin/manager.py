@@ -107,6 +107,10 @@ class PluginManager:
     def is_blocked(self, name: str) -> bool:
         return self._pm.is_blocked(name)
 
+    def is_registered(self, plugin: object) -> bool:
+        """Whether ``plugin`` (the module or object itself) is registered already."""
+        return self._pm.is_registered(plugin)
+
     # -- records ------------------------------------------------------------
 
     def analyzers(self) -> list[Analyzer]:

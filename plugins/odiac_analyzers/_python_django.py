@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.evidence import Evidence
 
 _ENGINES = (("postgresql", "postgres"), ("postgis", "postgres"), ("mysql", "mysql"))
@@ -48,7 +48,7 @@ def django_app(ctx: AnalysisContext, svc: ServiceDraft, settings_module: str) ->
             Evidence(file=svc.join("manage.py")),
         )
         return
-    svc.set("entry_point", module, rank=RANK_MANIFEST, file=evidence)
+    svc.set("entry_point", module, rank=Rank.MANIFEST, file=evidence)
     if kind == "ASGI":
         start = (
             f"gunicorn -k uvicorn.workers.UvicornWorker {module}:application --bind 0.0.0.0:$PORT"
@@ -56,7 +56,7 @@ def django_app(ctx: AnalysisContext, svc: ServiceDraft, settings_module: str) ->
     else:
         start = f"gunicorn {module}:application --bind 0.0.0.0:$PORT"
     svc.set(
-        "scripts_start", start, rank=RANK_DEFAULT, file=evidence, note="Django production start"
+        "scripts_start", start, rank=Rank.DEFAULT, file=evidence, note="Django production start"
     )
     manage = svc.join("manage.py")
     if ctx.index.exists(manage):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from odiac.analysis import compose
 from odiac.analysis.commands import apply_command
-from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, ServiceDraft
+from odiac.analysis.context import AnalysisContext, EnvRead, Rank, ServiceDraft
 from odiac.analysis.databases import engine_of_image, image_kind
 from odiac.analysis.envfiles import parse_env_file
 from odiac.analysis.evidence import Evidence
@@ -236,13 +236,13 @@ def _app_service(
         svc.set(
             "scripts_start",
             command,
-            rank=RANK_DESCRIPTOR - 1,
+            rank=Rank.DESCRIPTOR.stronger(),
             file=rel,
             line=line,
             note="compose command",
         )
         apply_command(ctx, svc, command, rel, line or 0)
-        svc.facts["scripts_start"].rank = RANK_DESCRIPTOR - 1
+        svc.facts["scripts_start"].rank = Rank.DESCRIPTOR.stronger()
     # Flower is Celery's web dashboard: an HTTP service, not a queue worker.
     if (WORKER.search(command) and "flower" not in command) or (not ports and has_ports):
         svc.set_role("worker", file=rel, line=line, note="compose worker command / no ports")

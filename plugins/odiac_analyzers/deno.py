@@ -6,8 +6,9 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -34,15 +35,15 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     if rel is None:
         return False
     data = _jsonc(ctx.index.read(rel) or "")
-    svc.set("language", "typescript", rank=RANK_MANIFEST, file=rel)
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "deno", rank=RANK_MANIFEST, file=rel)
+    svc.set("language", "typescript", rank=Rank.MANIFEST, file=rel)
+    for field in TOOL_FIELDS:
+        svc.set(field, "deno", rank=Rank.MANIFEST, file=rel)
     lock = svc.join("deno.lock")
     if ctx.index.exists(lock):
-        svc.set("lockfile", "deno.lock", rank=RANK_MANIFEST, file=lock)
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+        svc.set("lockfile", "deno.lock", rank=Rank.MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=lock)
     else:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
     imports = json.dumps(data.get("imports") or {})
     for needle, framework in FRAMEWORKS:
         if (
@@ -51,7 +52,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
             or f"jsr:@{needle}" in imports
             or f"@{needle}/" in imports
         ):
-            svc.set("framework", framework, rank=RANK_MANIFEST, file=rel, note=f"import {needle}")
+            svc.set("framework", framework, rank=Rank.MANIFEST, file=rel, note=f"import {needle}")
             break
     tasks = data.get("tasks") or {}
     main = next(
@@ -60,17 +61,17 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     )
     if isinstance(tasks.get("start"), str):
         svc.set(
-            "scripts_start", "deno task start", rank=RANK_MANIFEST, file=rel, note=tasks["start"]
+            "scripts_start", "deno task start", rank=Rank.MANIFEST, file=rel, note=tasks["start"]
         )
     elif main:
         svc.set(
             "scripts_start",
             f"deno run --allow-net --allow-env --allow-read {main}",
-            rank=RANK_DEFAULT,
+            rank=Rank.DEFAULT,
             file=svc.join(main),
         )
     if main:
-        svc.set("entry_point", main, rank=RANK_MANIFEST, file=svc.join(main))
+        svc.set("entry_point", main, rank=Rank.MANIFEST, file=svc.join(main))
         text = ctx.index.read(svc.join(main)) or ""
         port = re.search(r"port\s*:\s*(\d{2,5})", text)
         if port:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis import dockerfile as df
 from odiac.analysis import glue
-from odiac.analysis.context import RANK_DESCRIPTOR, AnalysisContext, EnvRead, ServiceDraft
+from odiac.analysis.context import AnalysisContext, EnvRead, Rank, ServiceDraft
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.ports import command_ports, mentions_port_env
 from odiac.analysis.source_index import join
@@ -78,7 +78,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     svc.set(
         "build_tool",
         "docker",
-        rank=RANK_DESCRIPTOR,
+        rank=Rank.DESCRIPTOR,
         file=rel,
         line=stage.line,
         note="Dockerfile mode",
@@ -208,7 +208,7 @@ def _command(ctx: AnalysisContext, svc: ServiceDraft, stage: df.Stage) -> None:
         svc.set(
             "scripts_start",
             override,
-            rank=RANK_DESCRIPTOR - 1,
+            rank=Rank.DESCRIPTOR.stronger(),
             file=ev.file,
             line=ev.line,
             note="per-service start override",
@@ -224,7 +224,7 @@ def _command(ctx: AnalysisContext, svc: ServiceDraft, stage: df.Stage) -> None:
         svc.set(
             "scripts_start",
             command,
-            rank=RANK_DESCRIPTOR,
+            rank=Rank.DESCRIPTOR,
             file=path,
             line=line,
             note="CMD/ENTRYPOINT",

@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis import dockerfile as df
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.analysis.source_index import norm_dir
 from odiac.plugin import Analyzer, hookimpl
 
@@ -25,24 +26,24 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     text = ctx.index.read(rel) or ""
     name = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     svc.set(
-        "language", "fsharp" if rel.endswith(".fsproj") else "csharp", rank=RANK_MANIFEST, file=rel
+        "language", "fsharp" if rel.endswith(".fsproj") else "csharp", rank=Rank.MANIFEST, file=rel
     )
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "dotnet", rank=RANK_MANIFEST, file=rel)
+    for field in TOOL_FIELDS:
+        svc.set(field, "dotnet", rank=Rank.MANIFEST, file=rel)
     framework = re.search(r"<TargetFramework>net([\d.]+)</TargetFramework>", text)
     if framework:
-        svc.set("language_version", framework[1], rank=RANK_MANIFEST, file=rel)
+        svc.set("language_version", framework[1], rank=Rank.MANIFEST, file=rel)
     if ctx.index.exists(svc.join("packages.lock.json")):
         svc.set(
             "lockfile",
             "packages.lock.json",
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=svc.join("packages.lock.json"),
         )
         svc.set(
             "dependency_resolution",
             "locked",
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=svc.join("packages.lock.json"),
         )
     base = norm_dir(svc.source_path)
@@ -50,19 +51,19 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     svc.set(
         "scripts_build",
         f"dotnet publish {project} -c Release -o out",
-        rank=RANK_DEFAULT,
+        rank=Rank.DEFAULT,
         file=rel,
     )
-    svc.set("scripts_start", f"dotnet out/{name}.dll", rank=RANK_DEFAULT, file=rel)
-    svc.set("output_directory", "out", rank=RANK_DEFAULT, file=rel)
-    svc.set("entry_point", name, rank=RANK_MANIFEST, file=rel)
+    svc.set("scripts_start", f"dotnet out/{name}.dll", rank=Rank.DEFAULT, file=rel)
+    svc.set("output_directory", "out", rank=Rank.DEFAULT, file=rel)
+    svc.set("entry_point", name, rank=Rank.MANIFEST, file=rel)
     for package in re.findall(r'PackageReference\s+Include="([^"]+)"', text):
         engine = DRIVERS["dotnet"].get(package.lower())
         if engine:
             svc.add_db(engine, strong=True, file=rel, note=f"package {package}")
     if "Microsoft.NET.Sdk.Web" in text:
         svc.set(
-            "framework", "aspnetcore", rank=RANK_MANIFEST, file=rel, note="Microsoft.NET.Sdk.Web"
+            "framework", "aspnetcore", rank=Rank.MANIFEST, file=rel, note="Microsoft.NET.Sdk.Web"
         )
         svc.set_default_port(8080, file=rel, note=".NET 8+ container ASPNETCORE_HTTP_PORTS")
         ctx.flag(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -25,18 +26,18 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     deps = {m[1]: ctx.index.line_of(rel, m.start()) for m in _DEP.finditer(text)}
     app = re.search(r"app:\s*:(\w+)", text)
     app_name = app[1] if app else ""
-    svc.set("language", "elixir", rank=RANK_MANIFEST, file=rel)
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "mix", rank=RANK_MANIFEST, file=rel)
+    svc.set("language", "elixir", rank=Rank.MANIFEST, file=rel)
+    for field in TOOL_FIELDS:
+        svc.set(field, "mix", rank=Rank.MANIFEST, file=rel)
     version = re.search(r"elixir:\s*\"([^\"]+)\"", text)
     if version:
-        svc.set("language_version", version[1], rank=RANK_MANIFEST, file=rel)
+        svc.set("language_version", version[1], rank=Rank.MANIFEST, file=rel)
     lock = svc.join("mix.lock")
     if ctx.index.exists(lock):
-        svc.set("lockfile", "mix.lock", rank=RANK_MANIFEST, file=lock)
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+        svc.set("lockfile", "mix.lock", rank=Rank.MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=lock)
     else:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
         ctx.flag(svc.name, "missing_lockfile", "mix.lock is missing", Evidence(file=rel))
     for dep, engine in DRIVERS["elixir"].items():
         if dep in deps:
@@ -46,7 +47,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     svc.set(
         "framework",
         "phoenix",
-        rank=RANK_MANIFEST,
+        rank=Rank.MANIFEST,
         file=rel,
         line=deps["phoenix"],
         note="dep :phoenix",
@@ -54,16 +55,16 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     build = "mix deps.get --only prod && MIX_ENV=prod mix compile"
     if "assets.deploy" in text:
         build += " && MIX_ENV=prod mix assets.deploy"
-    svc.set("scripts_build", build + " && MIX_ENV=prod mix release", rank=RANK_DEFAULT, file=rel)
+    svc.set("scripts_build", build + " && MIX_ENV=prod mix release", rank=Rank.DEFAULT, file=rel)
     if app_name:
         svc.set(
             "scripts_start",
             f"PHX_SERVER=true _build/prod/rel/{app_name}/bin/{app_name} start",
-            rank=RANK_DEFAULT,
+            rank=Rank.DEFAULT,
             file=rel,
         )
-        svc.set("output_directory", f"_build/prod/rel/{app_name}", rank=RANK_DEFAULT, file=rel)
-        svc.set("entry_point", app_name, rank=RANK_MANIFEST, file=rel)
+        svc.set("output_directory", f"_build/prod/rel/{app_name}", rank=Rank.DEFAULT, file=rel)
+        svc.set("entry_point", app_name, rank=Rank.MANIFEST, file=rel)
     svc.set_default_port(4000, file=rel, note="Phoenix default")
     runtime = svc.join("config/runtime.exs")
     hit = ctx.index.find_line(

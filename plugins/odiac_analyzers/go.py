@@ -6,15 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from odiac.analysis.comments import code_of
-from odiac.analysis.context import (
-    RANK_DEFAULT,
-    RANK_MANIFEST,
-    AnalysisContext,
-    EnvRead,
-    ServiceDraft,
-)
+from odiac.analysis.context import AnalysisContext, EnvRead, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -109,19 +104,19 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     module, version, requires = parse_go_mod(text)
     files = _go_files(ctx, svc)
     entry = _entry(ctx, svc, module, files)
-    svc.set("language", "go", rank=RANK_MANIFEST, file=rel)
+    svc.set("language", "go", rank=Rank.MANIFEST, file=rel)
     if version:
-        svc.set("language_version", version, rank=RANK_MANIFEST, file=rel, line=_line(text, "go "))
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "go", rank=RANK_MANIFEST, file=rel)
+        svc.set("language_version", version, rank=Rank.MANIFEST, file=rel, line=_line(text, "go "))
+    for field in TOOL_FIELDS:
+        svc.set(field, "go", rank=Rank.MANIFEST, file=rel)
     direct = [(p, n) for p, indirect, n in requires if not indirect]
     if ctx.index.exists(svc.join("go.sum")):
-        svc.set("lockfile", "go.sum", rank=RANK_MANIFEST, file=svc.join("go.sum"))
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=svc.join("go.sum"))
+        svc.set("lockfile", "go.sum", rank=Rank.MANIFEST, file=svc.join("go.sum"))
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=svc.join("go.sum"))
     elif not requires and text:
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=rel, note="no requires")
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=rel, note="no requires")
     elif text:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
         ctx.flag(svc.name, "missing_lockfile", "go.sum is missing", Evidence(file=rel))
     _framework(ctx, svc, rel, direct, files)
     for path, number in direct:
@@ -133,12 +128,12 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     )
     if entry:
         env = "CGO_ENABLED=1" if cgo else "CGO_ENABLED=0"
-        svc.set("entry_point", entry, rank=RANK_MANIFEST, file=rel)
+        svc.set("entry_point", entry, rank=Rank.MANIFEST, file=rel)
         svc.set(
-            "scripts_build", f"{env} go build -o /out/server {entry}", rank=RANK_DEFAULT, file=rel
+            "scripts_build", f"{env} go build -o /out/server {entry}", rank=Rank.DEFAULT, file=rel
         )
-        svc.set("scripts_start", "/out/server", rank=RANK_DEFAULT, file=rel)
-        svc.set("output_directory", "/out", rank=RANK_DEFAULT, file=rel)
+        svc.set("scripts_start", "/out/server", rank=Rank.DEFAULT, file=rel)
+        svc.set("output_directory", "/out", rank=Rank.DEFAULT, file=rel)
         if cgo:
             ctx.decide(svc.name, "cgo", "needs a C toolchain", Evidence(file=rel))
     _ports(ctx, svc, files)
@@ -166,7 +161,7 @@ def _framework(
                 svc.set(
                     "framework",
                     framework,
-                    rank=RANK_MANIFEST,
+                    rank=Rank.MANIFEST,
                     file=rel,
                     line=number,
                     note=f"require {path}",
@@ -178,7 +173,7 @@ def _framework(
         if re.search(r'"net/http"', ctx.index.read(f) or "") and re.search(
             r"http\.(ListenAndServe|Server\{)", ctx.index.read(f) or ""
         ):
-            svc.set("framework", "nethttp", rank=RANK_MANIFEST, file=f, note="net/http server")
+            svc.set("framework", "nethttp", rank=Rank.MANIFEST, file=f, note="net/http server")
             return
 
 

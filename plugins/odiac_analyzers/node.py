@@ -6,13 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from odiac.analysis.comments import code_of
-from odiac.analysis.context import (
-    RANK_DEFAULT,
-    RANK_MANIFEST,
-    AnalysisContext,
-    EnvRead,
-    ServiceDraft,
-)
+from odiac.analysis.context import AnalysisContext, EnvRead, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import norm_dir
@@ -74,33 +68,33 @@ def _package_manager(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> str:
     if isinstance(pm_field, str) and "@" in pm_field:
         manager, _, version = pm_field.partition("@")
         line = line_of(index, pkg.rel, '"packageManager"')
-        svc.set("package_manager", manager, rank=RANK_MANIFEST, file=pkg.rel, line=line)
+        svc.set("package_manager", manager, rank=Rank.MANIFEST, file=pkg.rel, line=line)
         svc.set(
             "package_manager_version",
             version.split("+")[0],
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=pkg.rel,
             line=line,
         )
     elif found:
         manager = found[0][1]
-        svc.set("package_manager", manager, rank=RANK_MANIFEST, file=found[0][0], note="lockfile")
+        svc.set("package_manager", manager, rank=Rank.MANIFEST, file=found[0][0], note="lockfile")
         if manager == "yarn":
             text = index.read(found[0][0]) or ""
             svc.notes["yarn_major"] = "berry" if "__metadata:" in text else "1"
     else:
         engines = pkg.data.get("engines") or {}
         manager = next((m for m in ("pnpm", "yarn", "bun") if m in engines), "npm")
-        svc.set("package_manager", manager, rank=RANK_DEFAULT, file=pkg.rel, note="default")
+        svc.set("package_manager", manager, rank=Rank.DEFAULT, file=pkg.rel, note="default")
     lock = next((f for f, m in found if m == manager), "")
     if lock:
-        svc.set("lockfile", lock.rsplit("/", 1)[-1], rank=RANK_MANIFEST, file=lock)
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+        svc.set("lockfile", lock.rsplit("/", 1)[-1], rank=Rank.MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=lock)
     else:
         svc.set(
             "dependency_resolution",
             "unlocked",
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=pkg.rel,
             note="no lockfile",
         )
@@ -111,7 +105,7 @@ def _package_manager(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> str:
             Evidence(file=pkg.rel),
             blocking=True,
         )
-    svc.set("build_tool", manager, rank=RANK_MANIFEST, file=pkg.rel)
+    svc.set("build_tool", manager, rank=Rank.MANIFEST, file=pkg.rel)
     return manager
 
 
@@ -123,23 +117,23 @@ def _language(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
         for f in index.under(svc.root)
     )
     if index.exists(tsconfig):
-        svc.set("language", "typescript", rank=RANK_MANIFEST, file=tsconfig)
+        svc.set("language", "typescript", rank=Rank.MANIFEST, file=tsconfig)
     elif pkg.has("typescript") and has_ts_sources:
         svc.set(
             "language",
             "typescript",
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=pkg.rel,
             line=line_of(index, pkg.rel, '"typescript"'),
         )
     else:
-        svc.set("language", "javascript", rank=RANK_MANIFEST, file=pkg.rel)
+        svc.set("language", "javascript", rank=Rank.MANIFEST, file=pkg.rel)
     engines = pkg.data.get("engines") or {}
     if isinstance(engines.get("node"), str):
         svc.set(
             "language_version",
             engines["node"],
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=pkg.rel,
             line=line_of(index, pkg.rel, '"node"'),
         )
@@ -151,7 +145,7 @@ def _language(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
             svc.set(
                 "language_version",
                 lines[0].strip().lstrip("v"),
-                rank=RANK_MANIFEST,
+                rank=Rank.MANIFEST,
                 file=rel,
                 line=1,
             )
@@ -160,7 +154,7 @@ def _language(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> None:
         index, svc.root, "node"
     )
     if found:
-        svc.set("language_version", found[0], rank=RANK_MANIFEST, file=found[1])
+        svc.set("language_version", found[0], rank=Rank.MANIFEST, file=found[1])
 
 
 def _run(pm: str, script: str) -> str:
@@ -370,7 +364,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         fact = svc.facts.get(field)
         if fact is not None and fact.evidence[0].file in dev_files:
             del svc.facts[field]
-    svc.set("build_tool", svc.get("package_manager"), rank=RANK_MANIFEST, file=pkg.rel)
+    svc.set("build_tool", svc.get("package_manager"), rank=Rank.MANIFEST, file=pkg.rel)
 
 
 @hookimpl

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.envfiles import TEMPLATE_RE, parse_env_file
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
+from odiac_analyzers._rules import Rule, apply_first
 from odiac_analyzers._util import line_of, load_json
 
 if TYPE_CHECKING:
@@ -17,6 +20,73 @@ if TYPE_CHECKING:
 
 _CONNECTIONS = {"pgsql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 _DRIVER_BLOCK = re.compile(r"['\"](sqlite|mysql|mariadb|pgsql|sqlsrv)['\"]\s*=>")
+
+
+@dataclass(frozen=True)
+class _App:
+    """One PHP service as the framework rows see it."""
+
+    ctx: AnalysisContext
+    svc: ServiceDraft
+    rel: str  # composer.json
+    require: dict[str, Any]
+    index_php: str | None
+
+    def has(self, rel: str) -> bool:
+        return self.ctx.index.exists(self.svc.join(rel))
+
+
+def _laravel(app: _App) -> None:
+    ctx, svc, rel = app.ctx, app.svc, app.rel
+    artisan = svc.join("artisan")
+    file = rel if "laravel/framework" in app.require else artisan
+    svc.set(
+        "framework",
+        "laravel",
+        rank=Rank.MANIFEST,
+        file=file,
+        line=line_of(ctx.index, rel, '"laravel/framework"'),
+    )
+    svc.add_release(
+        "php artisan migrate --force", file=artisan if ctx.index.exists(artisan) else rel
+    )
+
+
+def _symfony(app: _App) -> None:
+    ctx, svc, rel = app.ctx, app.svc, app.rel
+    svc.set(
+        "framework",
+        "symfony",
+        rank=Rank.MANIFEST,
+        file=rel,
+        line=line_of(ctx.index, rel, '"symfony/framework-bundle"'),
+    )
+    if (
+        ctx.index.dir_exists(svc.join("migrations"))
+        and "doctrine/doctrine-migrations-bundle" in app.require
+    ):
+        svc.add_release("php bin/console doctrine:migrations:migrate --no-interaction", file=rel)
+
+
+def _plain(app: _App) -> None:
+    """Plain PHP: no framework facts; the common ones follow in ``detect``."""
+
+
+RULES: tuple[Rule[_App], ...] = (
+    Rule("laravel", lambda a: "laravel/framework" in a.require or a.has("artisan"), _laravel),
+    Rule(
+        "symfony",
+        lambda a: (
+            "symfony/framework-bundle" in a.require
+            or (any(k.startswith("symfony/") for k in a.require) and a.has("bin/console"))
+        ),
+        _symfony,
+    ),
+    # Plain PHP needs an index.php or a start command: composer.json with dev tools only
+    # is not an app.
+    Rule("php", lambda a: a.index_php is not None or bool(a.svc.get("scripts_start")), _plain),
+)
+"""Framework rows of a PHP service, in precedence order (first match wins)."""
 
 
 def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
@@ -31,68 +101,38 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         return False
     require = dict((data or {}).get("require") or {})
     evidence = rel if data is not None else str(index_php)
-    artisan = svc.join("artisan")
-    if "laravel/framework" in require or ctx.index.exists(artisan):
-        file = rel if "laravel/framework" in require else artisan
-        svc.set(
-            "framework",
-            "laravel",
-            rank=RANK_MANIFEST,
-            file=file,
-            line=line_of(ctx.index, rel, '"laravel/framework"'),
-        )
-        svc.add_release(
-            "php artisan migrate --force", file=artisan if ctx.index.exists(artisan) else rel
-        )
-    elif "symfony/framework-bundle" in require or (
-        any(k.startswith("symfony/") for k in require) and ctx.index.exists(svc.join("bin/console"))
-    ):
-        svc.set(
-            "framework",
-            "symfony",
-            rank=RANK_MANIFEST,
-            file=rel,
-            line=line_of(ctx.index, rel, '"symfony/framework-bundle"'),
-        )
-        if (
-            ctx.index.dir_exists(svc.join("migrations"))
-            and "doctrine/doctrine-migrations-bundle" in require
-        ):
-            svc.add_release(
-                "php bin/console doctrine:migrations:migrate --no-interaction", file=rel
-            )
-    elif index_php is None and not svc.get("scripts_start"):
-        return False  # analysis-rules 3.1: composer.json with dev tools only does not count
-    svc.set("language", "php", rank=RANK_MANIFEST, file=evidence)
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "composer", rank=RANK_MANIFEST, file=evidence)
+    if apply_first(RULES, _App(ctx, svc, rel, require, index_php)) is None:
+        return False
+    svc.set("language", "php", rank=Rank.MANIFEST, file=evidence)
+    for field in TOOL_FIELDS:
+        svc.set(field, "composer", rank=Rank.MANIFEST, file=evidence)
     if isinstance(require.get("php"), str):
         svc.set(
             "language_version",
             require["php"],
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=rel,
             line=line_of(ctx.index, rel, '"php"'),
         )
     lock = svc.join("composer.lock")
     if ctx.index.exists(lock):
-        svc.set("lockfile", "composer.lock", rank=RANK_MANIFEST, file=lock)
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+        svc.set("lockfile", "composer.lock", rank=Rank.MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=lock)
     elif data is not None:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
         ctx.flag(svc.name, "missing_lockfile", "composer.lock is missing", Evidence(file=rel))
     docroot = "public" if ctx.index.exists(svc.join("public/index.php")) else "."
     svc.set(
         "entry_point",
         f"{docroot}/index.php" if docroot != "." else "index.php",
-        rank=RANK_DEFAULT,
+        rank=Rank.DEFAULT,
         file=evidence,
     )
     if ctx.index.exists(svc.join("package.json")):
         svc.set(
             "scripts_build",
             "composer install --no-dev --optimize-autoloader && npm run build",
-            rank=RANK_DEFAULT,
+            rank=Rank.DEFAULT,
             file=svc.join("package.json"),
             note="asset build",
         )

@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from odiac.analysis.context import (
-    RANK_DEFAULT,
-    RANK_MANIFEST,
-    AnalysisContext,
-    ServiceDraft,
-)
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers._python_apps import find_app, python_files
 from odiac_analyzers._python_deps import PyDeps, newest_minor, read_deps
@@ -61,7 +57,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     svc.set(
         "language",
         "python",
-        rank=RANK_MANIFEST,
+        rank=Rank.MANIFEST,
         file=(deps.manifests + deps.requirements + [svc.join("manage.py")])[0],
     )
     _manager(ctx, svc, deps)
@@ -70,11 +66,11 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     if framework:
         _app(ctx, svc, deps, framework, django)
     elif entry is not None:
-        svc.set("entry_point", entry.rsplit("/", 1)[-1], rank=RANK_MANIFEST, file=entry)
+        svc.set("entry_point", entry.rsplit("/", 1)[-1], rank=Rank.MANIFEST, file=entry)
         svc.set(
             "scripts_start",
             f"python {entry.rsplit('/', 1)[-1]}",
-            rank=RANK_DEFAULT,
+            rank=Rank.DEFAULT,
             file=entry,
             note="entry file",
         )
@@ -91,7 +87,7 @@ def _framework(
         svc.set(
             "framework",
             "django",
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=django[0],
             note="manage.py references Django",
         )
@@ -115,7 +111,7 @@ def _framework(
             svc.set(
                 "framework",
                 name,
-                rank=RANK_MANIFEST,
+                rank=Rank.MANIFEST,
                 file=file,
                 line=line,
                 note=f"dependency {name}",
@@ -128,10 +124,10 @@ def _manager(ctx: AnalysisContext, svc: ServiceDraft, deps: PyDeps) -> None:
     for lock, manager in LOCKS:
         rel = svc.join(lock)
         if ctx.index.exists(rel):
-            for field in ("package_manager", "build_tool"):
-                svc.set(field, manager, rank=RANK_MANIFEST, file=rel)
-            svc.set("lockfile", lock, rank=RANK_MANIFEST, file=rel)
-            svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=rel)
+            for field in TOOL_FIELDS:
+                svc.set(field, manager, rank=Rank.MANIFEST, file=rel)
+            svc.set("lockfile", lock, rank=Rank.MANIFEST, file=rel)
+            svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=rel)
             return
     if ctx.index.exists(svc.join("Pipfile")):
         manager, evidence = "pipenv", svc.join("Pipfile")
@@ -139,24 +135,24 @@ def _manager(ctx: AnalysisContext, svc: ServiceDraft, deps: PyDeps) -> None:
         manager, evidence = "pip", deps.requirements[0]
     else:
         manager, evidence = "pip", (deps.manifests or [svc.join("manage.py")])[0]
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, manager, rank=RANK_MANIFEST, file=evidence)
+    for field in TOOL_FIELDS:
+        svc.set(field, manager, rank=Rank.MANIFEST, file=evidence)
     if manager == "pip" and deps.requirements and deps.all_pinned and deps.runtime:
         svc.set(
             "lockfile",
             deps.requirements[0].rsplit("/", 1)[-1],
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=deps.requirements[0],
         )
         svc.set(
             "dependency_resolution",
             "locked",
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=deps.requirements[0],
             note="every requirement pinned with ==",
         )
     else:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=evidence)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=evidence)
         ctx.flag(
             svc.name,
             "missing_lockfile",
@@ -173,7 +169,7 @@ def _version(ctx: AnalysisContext, svc: ServiceDraft, deps: PyDeps) -> None:
             svc.set(
                 "language_version",
                 lines[0].strip().removeprefix("python-"),
-                rank=RANK_MANIFEST,
+                rank=Rank.MANIFEST,
                 file=rel,
                 line=1,
             )
@@ -182,13 +178,13 @@ def _version(ctx: AnalysisContext, svc: ServiceDraft, deps: PyDeps) -> None:
         svc.set(
             "language_version",
             version,
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=svc.join("pyproject.toml"),
             note=f"requires-python {deps.requires_python}",
         )
     elif deps.pipfile_python:
         svc.set(
-            "language_version", deps.pipfile_python, rank=RANK_MANIFEST, file=svc.join("Pipfile")
+            "language_version", deps.pipfile_python, rank=Rank.MANIFEST, file=svc.join("Pipfile")
         )
 
 
@@ -234,7 +230,7 @@ def _app(
         return
     module, var, rel, line, src = found
     target = f"{module}:{var}"
-    svc.set("entry_point", target, rank=RANK_MANIFEST, file=rel, line=line)
+    svc.set("entry_point", target, rank=Rank.MANIFEST, file=rel, line=line)
     chdir = (
         {"uvicorn": " --app-dir src", "gunicorn": " --chdir src"}
         if src
@@ -252,7 +248,7 @@ def _app(
     svc.set(
         "scripts_start",
         command,
-        rank=RANK_DEFAULT,
+        rank=Rank.DEFAULT,
         file=rel,
         line=line,
         note=f"{framework} production start",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -53,20 +54,20 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     config_ru = svc.join("config.ru")
     if "rails" in runtime and "Rails::Application" in (ctx.index.read(app_rb) or ""):
         framework = "rails"
-        svc.set("framework", "rails", rank=RANK_MANIFEST, file=app_rb, note="Rails::Application")
+        svc.set("framework", "rails", rank=Rank.MANIFEST, file=app_rb, note="Rails::Application")
     elif "sinatra" in runtime:
         framework = "sinatra"
         svc.set(
             "framework",
             "sinatra",
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=rel,
             line=runtime["sinatra"],
             note="gem sinatra",
         )
     elif ctx.index.exists(config_ru):
         framework = "rack"
-        svc.set("framework", "rack", rank=RANK_MANIFEST, file=config_ru)
+        svc.set("framework", "rack", rank=Rank.MANIFEST, file=config_ru)
     else:
         return bool(svc.get("scripts_start")) and _common(ctx, svc, rel, text, runtime, dev)
     _common(ctx, svc, rel, text, runtime, dev)
@@ -74,30 +75,30 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         svc.set(
             "scripts_start",
             "bundle exec rails server -b 0.0.0.0 -p $PORT",
-            rank=RANK_DEFAULT,
+            rank=Rank.DEFAULT,
             file=app_rb,
         )
         svc.set_default_port(3000, file=app_rb, note="Rails default")
         svc.add_release("bin/rails db:prepare", file=app_rb)
         if {"sprockets-rails", "propshaft"} & runtime.keys():
             svc.set(
-                "scripts_build", "bundle exec rails assets:precompile", rank=RANK_DEFAULT, file=rel
+                "scripts_build", "bundle exec rails assets:precompile", rank=Rank.DEFAULT, file=rel
             )
         _puma(ctx, svc)
         _database_yml(ctx, svc)
     elif ctx.index.exists(config_ru):
         start = "bundle exec rackup config.ru -o 0.0.0.0 -p $PORT"
-        svc.set("scripts_start", start, rank=RANK_DEFAULT, file=config_ru)
+        svc.set("scripts_start", start, rank=Rank.DEFAULT, file=config_ru)
         svc.set_default_port(9292, file=config_ru, note="rackup default")
-        svc.set("entry_point", "config.ru", rank=RANK_MANIFEST, file=config_ru)
+        svc.set("entry_point", "config.ru", rank=Rank.MANIFEST, file=config_ru)
     else:
         # Sinatra run directly (`ruby app.rb`) listens on 4567 (analysis-rules 3.5).
         names = ("app.rb", "server.rb", "main.rb")
         main = next((n for n in names if ctx.index.exists(svc.join(n))), None)
         if main is not None:
             start = f"bundle exec ruby {main} -o 0.0.0.0 -p $PORT"
-            svc.set("scripts_start", start, rank=RANK_DEFAULT, file=svc.join(main))
-            svc.set("entry_point", main, rank=RANK_MANIFEST, file=svc.join(main))
+            svc.set("scripts_start", start, rank=Rank.DEFAULT, file=svc.join(main))
+            svc.set("entry_point", main, rank=Rank.MANIFEST, file=svc.join(main))
         svc.set_default_port(4567, file=rel, note="Sinatra default")
     return True
 
@@ -110,18 +111,18 @@ def _common(
     runtime: dict[str, int],
     dev: dict[str, int],
 ) -> bool:
-    svc.set("language", "ruby", rank=RANK_MANIFEST, file=rel)
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "bundler", rank=RANK_MANIFEST, file=rel)
+    svc.set("language", "ruby", rank=Rank.MANIFEST, file=rel)
+    for field in TOOL_FIELDS:
+        svc.set(field, "bundler", rank=Rank.MANIFEST, file=rel)
     lock = svc.join("Gemfile.lock")
     if ctx.index.exists(lock):
-        svc.set("lockfile", "Gemfile.lock", rank=RANK_MANIFEST, file=lock)
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+        svc.set("lockfile", "Gemfile.lock", rank=Rank.MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=lock)
         bundled = re.search(r"BUNDLED WITH\s+(\S+)", ctx.index.read(lock) or "")
         if bundled:
-            svc.set("package_manager_version", bundled[1], rank=RANK_MANIFEST, file=lock)
+            svc.set("package_manager_version", bundled[1], rank=Rank.MANIFEST, file=lock)
     else:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
         ctx.flag(svc.name, "missing_lockfile", "Gemfile.lock is missing", Evidence(file=rel))
     version_file = svc.join(".ruby-version")
     ruby_line = re.search(r"""^\s*ruby\s+["']([\d.]+)""", text, re.M)
@@ -129,12 +130,12 @@ def _common(
         svc.set(
             "language_version",
             ctx.index.lines(version_file)[0].strip().removeprefix("ruby-"),
-            rank=RANK_MANIFEST,
+            rank=Rank.MANIFEST,
             file=version_file,
             line=1,
         )
     elif ruby_line:
-        svc.set("language_version", ruby_line[1], rank=RANK_MANIFEST, file=rel)
+        svc.set("language_version", ruby_line[1], rank=Rank.MANIFEST, file=rel)
     for gem, engine in DRIVERS["ruby"].items():
         if gem in runtime:
             svc.add_db(engine, strong=True, file=rel, line=runtime[gem], note=f"gem {gem}")

@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from odiac.analysis.comments import code_of
-from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.analysis.databases import DRIVERS
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import TOOL_FIELDS
 from odiac.plugin import Analyzer, hookimpl
 from odiac_analyzers._util import load_toml
 
@@ -47,9 +48,9 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     )
     if not binary:
         return False
-    svc.set("language", "rust", rank=RANK_MANIFEST, file=rel)
-    for field in ("package_manager", "build_tool"):
-        svc.set(field, "cargo", rank=RANK_MANIFEST, file=rel)
+    svc.set("language", "rust", rank=Rank.MANIFEST, file=rel)
+    for field in TOOL_FIELDS:
+        svc.set(field, "cargo", rank=Rank.MANIFEST, file=rel)
     toolchain = next(
         (
             svc.join(n)
@@ -64,21 +65,21 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         )
         if channel:
             svc.set(
-                "language_version", channel[1] or channel[2], rank=RANK_MANIFEST, file=toolchain
+                "language_version", channel[1] or channel[2], rank=Rank.MANIFEST, file=toolchain
             )
     elif isinstance(package.get("rust-version"), str):
-        svc.set("language_version", package["rust-version"], rank=RANK_MANIFEST, file=rel)
+        svc.set("language_version", package["rust-version"], rank=Rank.MANIFEST, file=rel)
     lock = svc.join("Cargo.lock")
     if ctx.index.exists(lock):
-        svc.set("lockfile", "Cargo.lock", rank=RANK_MANIFEST, file=lock)
-        svc.set("dependency_resolution", "locked", rank=RANK_MANIFEST, file=lock)
+        svc.set("lockfile", "Cargo.lock", rank=Rank.MANIFEST, file=lock)
+        svc.set("dependency_resolution", "locked", rank=Rank.MANIFEST, file=lock)
     else:
-        svc.set("dependency_resolution", "unlocked", rank=RANK_MANIFEST, file=rel)
+        svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
         ctx.flag(svc.name, "missing_lockfile", "Cargo.lock is missing", Evidence(file=rel))
     deps: dict[str, Any] = data.get("dependencies") or {}
     for crate, framework in FRAMEWORKS:
         if crate in deps:
-            svc.set("framework", framework, rank=RANK_MANIFEST, file=rel, note=f"crate {crate}")
+            svc.set("framework", framework, rank=Rank.MANIFEST, file=rel, note=f"crate {crate}")
             if framework == "rocket":
                 svc.set_default_port(8000, file=rel, note="Rocket default")
                 ctx.flag(
@@ -89,10 +90,10 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
                 )
             break
     _drivers(ctx, svc, rel, deps)
-    svc.set("entry_point", "src/main.rs", rank=RANK_MANIFEST, file=svc.join("src/main.rs"))
-    svc.set("scripts_build", "cargo build --release", rank=RANK_DEFAULT, file=rel)
-    svc.set("scripts_start", f"./target/release/{binary}", rank=RANK_DEFAULT, file=rel)
-    svc.set("output_directory", "target/release", rank=RANK_DEFAULT, file=rel)
+    svc.set("entry_point", "src/main.rs", rank=Rank.MANIFEST, file=svc.join("src/main.rs"))
+    svc.set("scripts_build", "cargo build --release", rank=Rank.DEFAULT, file=rel)
+    svc.set("scripts_start", f"./target/release/{binary}", rank=Rank.DEFAULT, file=rel)
+    svc.set("output_directory", "target/release", rank=Rank.DEFAULT, file=rel)
     _ports(ctx, svc)
     return True
 

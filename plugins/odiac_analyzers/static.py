@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from odiac.analysis.context import RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.plugin import Analyzer, hookimpl
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     found = next((c for c in candidates if ctx.index.exists(c)), None)
     if found is None:
         return False
-    svc.set("language", "html", rank=RANK_MANIFEST, file=found)
-    svc.set("framework", "static", rank=RANK_MANIFEST, file=found)
+    svc.set("language", "html", rank=Rank.MANIFEST, file=found)
+    svc.set("framework", "static", rank=Rank.MANIFEST, file=found)
     svc.set_role("static", file=found, note="plain static site")
     directory = found.rsplit("/", 1)[0] if "/" in found else "."
     rel_dir = (
@@ -36,7 +36,7 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
         else directory
     )
     svc.set(
-        "output_directory", rel_dir if rel_dir != svc.root else ".", rank=RANK_MANIFEST, file=found
+        "output_directory", rel_dir if rel_dir != svc.root else ".", rank=Rank.MANIFEST, file=found
     )
     svc.set_default_port(80, file=found, note="static file server")
     return True

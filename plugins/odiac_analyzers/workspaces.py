@@ -160,7 +160,9 @@ def layout(ctx: AnalysisContext) -> None:
             name = dns_label(str(pkg.get("name") or directory.rsplit("/", 1)[-1]))
             shared = _shared(pkg, local)
             svc = ctx.add_service(name, "." if shared else directory, app_dir=directory)
-            svc.notes.update(workspace_pkg=str(pkg.get("name") or name), workspace_tool=tool)
+            svc.notes.update(
+                {"workspace_pkg": str(pkg.get("name") or name), "workspace_tool": tool}
+            )
             if shared:
                 svc.notes["workspace_shared"] = "1"
                 svc.watch_paths = [directory, *_local_dirs(pkg, dirs_by_name)]

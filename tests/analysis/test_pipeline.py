@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from odiac.analysis.context import RANK_MANIFEST, AnalysisContext, ServiceDraft
+from odiac.analysis.context import AnalysisContext, Rank, ServiceDraft
 from odiac.errors import PluginError
 from odiac.plugin import Analyzer, hookimpl
 from odiac.plugin.manager import PluginManager, get_plugin_manager
@@ -33,8 +33,8 @@ def _gleam(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     rel = svc.join("gleam.toml")
     if not ctx.index.exists(rel):
         return False
-    svc.set("framework", "wisp", rank=RANK_MANIFEST, file=rel)
-    svc.set("scripts_start", "gleam run", rank=RANK_MANIFEST, file=rel)
+    svc.set("framework", "wisp", rank=Rank.MANIFEST, file=rel)
+    svc.set("scripts_start", "gleam run", rank=Rank.MANIFEST, file=rel)
     svc.add_port(3, 8000, file=rel, note="test")
     return True
 

@@ -1,7 +1,9 @@
 """odiac-hello: a minimal third-party odiac plugin.
 
-It contributes two records through odiac's collection hooks:
+It contributes three records through odiac's collection hooks:
 
+* an analyzer, ``gleam``, that recognises Gleam apps (``gleam.toml``) for
+  ``odiac init`` (see :mod:`odiac_hello.gleam`);
 * a secret backend for ``{ secret = "hello:NAME" }`` that resolves to
   ``"hello-NAME"`` (handy to try secret references without a real vault);
 * a policy, ``hello-health-check``, that warns about every web service
@@ -16,7 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from odiac.errors import SecretError
-from odiac.plugin import Policy, PolicyFinding, SecretBackend, hookimpl
+from odiac.plugin import Analyzer, Policy, PolicyFinding, SecretBackend, hookimpl
+
+from odiac_hello.gleam import detect_gleam
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -72,4 +76,15 @@ def odiac_policies() -> Iterator[Policy]:
         name=POLICY_NAME,
         check=check_health_paths,
         description="Warns when a web service has no health_check_path.",
+    )
+
+
+@hookimpl
+def odiac_analyzers() -> Iterator[Analyzer]:
+    """Provide the Gleam analyzer; odiac's built-in ecosystems run between 5 and 110."""
+    yield Analyzer(
+        name="gleam",
+        priority=60,
+        detect=detect_gleam,
+        description="Gleam apps (gleam.toml), Wisp",
     )

@@ -73,6 +73,7 @@ def test_policy_is_silent_when_every_web_service_has_a_health_check(
 def test_records_are_listed_with_their_distribution(manager: PluginManager) -> None:
     rows = {(row.name, row.kind, row.distribution) for row in manager.listing()}
     assert rows == {
+        ("gleam", "analyzer", "odiac-hello"),
         ("hello", "secret-backend", "odiac-hello"),
         ("hello-health-check", "policy", "odiac-hello"),
     }
