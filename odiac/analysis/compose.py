@@ -40,38 +40,6 @@ def select_files(index: SourceIndex) -> tuple[list[str], list[str]]:
     return [], ignored
 
 
-_OVERRIDE = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
-
-
-def local_override(index: SourceIndex, files: list[str]) -> str | None:
-    """The override file Compose loads over a lone base file (``docker compose up``, no ``-f``).
-
-    Only its ``environment``, ``ports`` and ``expose`` are read (``local_settings``):
-    they often carry the app's listener (``ASPNETCORE_URLS``, ``"5106:8080"``),
-    while its commands, mounts and build targets are for local development.
-    """
-    if len(files) != 1 or not re.match(r"^(docker-)?compose\.ya?ml$", files[0].rsplit("/", 1)[-1]):
-        return None
-    directory = files[0].rsplit("/", 1)[0] if "/" in files[0] else ""
-    names = sorted(n for n in index.listdir(directory) if _OVERRIDE.match(n))
-    return (f"{directory}/{names[0]}" if directory else names[0]) if names else None
-
-
-def local_settings(index: SourceIndex, rel: str) -> dict[str, dict[str, Any]]:
-    """``environment``/``ports``/``expose`` per service of the override file ``rel``.
-
-    A service the override rebuilds or restarts differently (``build``, ``command``,
-    ``entrypoint``) runs a development setup there, a reload server on its own port:
-    nothing of that entry is read.
-    """
-    keys = ("environment", "ports", "expose")
-    return {
-        name: {k: v for k, v in spec.items() if k in keys}
-        for name, spec in load(index, [rel]).items()
-        if not {"build", "command", "entrypoint"} & set(spec)
-    }
-
-
 def load(index: SourceIndex, files: list[str]) -> dict[str, dict[str, Any]]:
     """Merged ``services`` mapping of ``files`` (base first, overlays after)."""
     merged: dict[str, dict[str, Any]] = {}

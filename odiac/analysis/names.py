@@ -24,7 +24,7 @@ TOOL_FIELDS: tuple[FieldName, ...] = ("package_manager", "build_tool")
 
 OtherDecision = Literal[
     "ai_providers", "app_dir", "build_target", "cgo", "complexity", "compose_ignored",
-    "compose_local_image", "compose_override", "compose_tooling", "dependency", "deploy_mode",
+    "compose_local_image", "compose_tooling", "dependency", "deploy_mode",
     "dockerfile_stage", "env", "env_alias", "env_in_image", "ignored_ports",
     "late_bound_url", "platform_env", "port", "port_env", "port_range", "project_type",
     "release_command", "source_root", "start_from_cmd", "storage",

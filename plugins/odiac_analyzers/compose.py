@@ -27,7 +27,6 @@ TOOLING = re.compile(
 ONE_SHOT = re.compile(
     r"(?<![A-Za-z0-9])(migrate|migration|seed|init|setup|fixtures)(?![A-Za-z0-9])"
 )
-LISTENER_ENV = frozenset({"ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "URLS", "HTTP_PORTS"})
 WORKER = re.compile(
     r"\b(celery|rq\s+worker|sidekiq|bull|resque|horizon|queue:work|beat|cron|qcluster)\b"
 )
@@ -85,19 +84,6 @@ def layout(ctx: AnalysisContext) -> None:
     if not files:
         return
     services = compose.load(ctx.index, files)
-    overrides: dict[str, dict[str, Any]] = {}
-    override = compose.local_override(ctx.index, files)
-    if override:
-        overrides = compose.local_settings(ctx.index, override)
-        for name, spec in services.items():
-            if overrides.get(name):
-                ctx.decide(
-                    dns_label(name),
-                    "compose_override",
-                    ", ".join(sorted(overrides[name])),
-                    Evidence(file=override, line=_line(ctx, override, name), note="local override"),
-                )
-                services[name] = compose.merge_service(spec, {**overrides[name], "environment": {}})
     rel = files[-1]
     base_dir = rel.rsplit("/", 1)[0] if "/" in rel else ""
     completed = {
@@ -142,18 +128,6 @@ def layout(ctx: AnalysisContext) -> None:
     has_ports = any(compose.container_ports(s)[0] for _, s in apps)
     for name, spec in apps:
         _app_service(ctx, rel, base_dir, name, spec, has_ports)
-        if override and name in overrides:
-            _local_env(ctx, override, dns_label(name), overrides[name])
-
-
-def _local_env(ctx: AnalysisContext, rel: str, service: str, spec: dict[str, Any]) -> None:
-    """Env of the local override: names only (its values describe a developer machine),
-    except the listener settings, which say where the app listens."""
-    svc = ctx.add_service(service)
-    ev = Evidence(file=rel, line=_line(ctx, rel, svc.compose_name), note="compose override")
-    for key, value in compose.as_mapping(spec.get("environment")).items():
-        keep = value if key in LISTENER_ENV and value else None
-        svc.add_env(EnvRead(name=key, source="compose", evidence=ev, fallback=keep))
 
 
 def _app_service(

@@ -108,9 +108,9 @@ def test_dockerfile_aspnetcore_http_ports_is_the_listener(analyze: Analyze) -> N
     assert result.services[0].port == 5005
 
 
-def test_compose_override_pairs_with_compose_yaml_and_a_prod_overlay_skips_it(
-    analyze: Analyze,
-) -> None:
+def test_compose_override_file_is_local_development_and_never_read(analyze: Analyze) -> None:
+    """``compose.override.yaml`` is what ``docker compose up`` loads on a laptop: its ports
+    and environment describe that laptop, not the deployment."""
     base = "services:\n  web:\n    build: .\n"
     override = "services:\n  web:\n    ports:\n      - '8081:5000'\n"
     files = {
@@ -119,9 +119,7 @@ def test_compose_override_pairs_with_compose_yaml_and_a_prod_overlay_skips_it(
         "compose.yaml": base,
         "compose.override.yaml": override,
     }
-    assert analyze(files, name="one").services[0].port == 5000
-    files["compose.prod.yaml"] = "services:\n  web:\n    command: python app.py\n"
-    assert analyze(files, name="two").services[0].port is None
+    assert analyze(files, name="one").services[0].port is None
 
 
 def _next_app(auth: str, version: str, code: str) -> dict[str, str]:
