@@ -82,7 +82,8 @@ _JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.en
 
 PY = [
     _p(
-        rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?",
+        rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*"
+        rf"(?:,\s*(?:default\s*=\s*)?(?:int\(|str\()?\s*{_FB})?",
         rf"\s*\)\s*or\s+{_FB}",
         required=False,  # .get()/getenv() give None when unset: the app copes with absence
     ),
@@ -121,8 +122,11 @@ PHP = [
         r"|PHP_SELF|PHP_AUTH_|CONTENT_|PATH_INFO|HTTPS|ORIG_PATH|GATEWAY_INTERFACE|argv|argc))"
         r"(?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"
     ),
-    _p(rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?"),
-    _p(r"%env\((?:\w+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
+    # Laravel's env('X') gives null when X is unset: config plumbing for optional services.
+    _p(rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?", required=False),
+    # Symfony's %env(X)% throws when X is unset, unless a `default:` processor supplies one.
+    _p(r"%env\((?!default:)(?:[\w.]+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
+    _p(r"%env\(default:[\w.]*:(?:[\w.]+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%", required=False),
 ]
 ELIXIR = [
     _p(rf'System\.get_env\(\s*"(?P<name>\w+)"\s*(?:,\s*{_FB})?', rf"\s*\)\s*\|\|\s*{_FB}"),
@@ -221,6 +225,12 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or bool(_TYPED.search(match[0]))
                 or bool(_CONVERTED.search(text, line_start, match.start()))
             )
+            if (
+                fb is None
+                and pattern is PY[0]
+                and _py_fails_unset(text, match.start(), match.end())
+            ):
+                read.required = True
             found.append(read)
     if rel.endswith(JS_EXT):
         for match in _JS_CONST_READ.finditer(text):
@@ -404,6 +414,43 @@ def _checked_later(text: str, start: int, end: int) -> bool:
         rf"|\b{var}\s*(?:&&|\?(?![?.]))"
     )
     return bool(re.search(guard, text[end:]))
+
+
+# `os.environ.get("X").split(" ")`, `int(os.getenv("X"))`: None has no such method and is no
+# number, so an import-time read like these crashes when X is unset (analysis-rules 7.4).
+_PY_DEREF = re.compile(r"\s*\)\s*(?:\.\s*[A-Za-z_]\w*\s*\(|\[)")
+_PY_NUMBER = re.compile(r"\b(?:int|float|Decimal|Path|json\.loads)\(\s*$")
+_PY_CLOSED = re.compile(r"\s*\)\s*\)")
+# Settings Django refuses to start without (ImproperlyConfigured when empty).
+_DJANGO_MANDATORY = re.compile(r"^SECRET_KEY\s*=\s*$")
+
+
+def _py_fails_unset(text: str, start: int, end: int) -> bool:
+    """A ``.get()``/``getenv()`` without fallback whose ``None`` breaks the app at import."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    crashes = bool(_PY_DEREF.match(text, end)) or (
+        bool(_PY_NUMBER.search(before)) and bool(_PY_CLOSED.match(text, end))
+    )
+    mandatory = bool(_DJANGO_MANDATORY.match(before)) and "INSTALLED_APPS" in text
+    return (crashes or mandatory) and _at_import(text, line_start)
+
+
+def _at_import(text: str, line_start: int) -> bool:
+    """Whether the line runs when the module is imported: module level or a class body."""
+    indent = len(text[line_start:]) - len(text[line_start:].lstrip(" \t"))
+    for line in reversed(text[:line_start].splitlines()):
+        if not indent:
+            return True
+        stripped = line.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(line) - len(stripped)
+        if depth < indent:
+            if re.match(r"(?:async\s+)?def\b|lambda\b", stripped):
+                return False
+            indent = depth
+    return indent == 0
 
 
 _GO_ASSIGN = re.compile(r'(\w+)\s*:?=\s*os\.Getenv\(\s*"(\w+)"\s*\)')

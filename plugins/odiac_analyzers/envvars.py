@@ -48,7 +48,11 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     """Collect env reads for ``svc``; real .env values are never kept."""
     index = ctx.index
     others = _other_roots(ctx, svc)
+    # Config of profiles the app does not run with (a JVM `application-<profile>.*`).
+    inactive = set(filter(None, svc.notes.get("inactive_config", "").split(",")))
     for rel in scannable(index, svc.root, exclude=others):
+        if rel in inactive:
+            continue
         for read in scan_file(index, rel):
             svc.add_env(read)
     # Workspace packages the service depends on read (and validate) its env too.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
@@ -133,12 +134,26 @@ def _line(text: str, needle: str) -> int | None:
 def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     """``server.port`` (including ``${PORT:8080}``) and JDBC URLs in application.*."""
     base = svc.join("src/main/resources")
-    for rel in sorted(
+    files = sorted(
         ctx.index.glob(base, "application*.properties") + ctx.index.glob(base, "application*.y*ml")
-    ):
+    )
+    active = _active_profiles(ctx, svc, files)
+    used: set[str] = set()  # engines of the configuration the app runs with
+    profile_only: dict[str, list[str]] = {}
+    for rel in files:
         if re.search(r"application-(dev|test|local)", rel):
             continue
         text = ctx.index.read(rel) or ""
+        profile = _PROFILE_FILE.search(rel)
+        if profile and profile[1] not in active:
+            for needle, engine in _JDBC:
+                if needle in text:
+                    profile_only.setdefault(engine, []).append(rel)
+            svc.notes["inactive_config"] = ",".join(
+                filter(None, (svc.notes.get("inactive_config"), rel))
+            )
+            continue
+        used.update(engine for needle, engine in _JDBC if needle in text)
         port: str | None = None
         match = re.search(r"^server\.port\s*[=:]\s*(\S+)", text, re.M)
         if match:
@@ -177,6 +192,47 @@ def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                 )
         if "jdbc:" in text:
             svc.notes["jdbc"] = rel
+    for engine, where in profile_only.items():
+        if engine not in used:
+            _profile_only_driver(svc, engine, where)
+
+
+_PROFILE_FILE = re.compile(r"/application-([\w-]+)\.(?:properties|ya?ml)$")
+_ACTIVE = re.compile(
+    r"(?:spring\.profiles\.active|SPRING_PROFILES_ACTIVE|spring-boot\.run\.profiles)"
+    r"[\"']?\s*[=:]\s*[\"']?([\w${}:,. -]+)"
+)
+_DESCRIPTORS = re.compile(
+    r"(?:^|/)(?:Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml|Procfile|\w+\.toml)$"
+)
+
+
+def _active_profiles(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> set[str]:
+    """Spring profiles the deployed app runs with: ``spring.profiles.active`` in the default
+    configuration or ``SPRING_PROFILES_ACTIVE`` in a deployment descriptor."""
+    sources = [f for f in files if not _PROFILE_FILE.search(f)]
+    sources += [rel for rel in ctx.index.under(svc.root) if _DESCRIPTORS.search(rel)]
+    if ctx.compose_file:
+        sources.append(ctx.compose_file)
+    active: set[str] = set()
+    for rel in sources:
+        for match in _ACTIVE.finditer(ctx.index.read(rel) or ""):
+            active.update(
+                re.findall(r"[A-Za-z][\w-]*", match[1].replace("SPRING_PROFILES_ACTIVE", ""))
+            )
+    return active
+
+
+def _profile_only_driver(svc: ServiceDraft, engine: str, where: list[str]) -> None:
+    """A driver whose JDBC URL lives only in profiles the app does not run with is weak
+    evidence (analysis-rules 6.3: non-default profiles): it is reported, not provisioned."""
+    names = ", ".join(where)
+    for pos, sig in enumerate(svc.db):
+        if sig.engine == engine and sig.strong:
+            note = f"{sig.evidence.note}, used only by the inactive profile config {names}"
+            svc.db[pos] = replace(
+                sig, strong=False, evidence=sig.evidence.model_copy(update={"note": note})
+            )
 
 
 @hookimpl
