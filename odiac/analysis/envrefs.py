@@ -226,9 +226,9 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or bool(_CONVERTED.search(text, line_start, match.start()))
             )
             if (
-                fb is None
+                (fb is None or fb.strip() == "None")
                 and pattern is PY[0]
-                and _py_fails_unset(text, match.start(), match.end())
+                and _py_fails_unset(text, match.start(), match.end(), rel)
             ):
                 read.required = True
             found.append(read)
@@ -423,16 +423,19 @@ _PY_NUMBER = re.compile(r"\b(?:int|float|Decimal|Path|json\.loads)\(\s*$")
 _PY_CLOSED = re.compile(r"\s*\)\s*\)")
 # Settings Django refuses to start without (ImproperlyConfigured when empty).
 _DJANGO_MANDATORY = re.compile(r"^SECRET_KEY\s*=\s*$")
+_DJANGO_SETTINGS = re.compile(r"(?:^|/)settings/\w+\.py$")  # a split settings package
 
 
-def _py_fails_unset(text: str, start: int, end: int) -> bool:
+def _py_fails_unset(text: str, start: int, end: int, rel: str) -> bool:
     """A ``.get()``/``getenv()`` without fallback whose ``None`` breaks the app at import."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     crashes = bool(_PY_DEREF.match(text, end)) or (
         bool(_PY_NUMBER.search(before)) and bool(_PY_CLOSED.match(text, end))
     )
-    mandatory = bool(_DJANGO_MANDATORY.match(before)) and "INSTALLED_APPS" in text
+    mandatory = bool(_DJANGO_MANDATORY.match(before)) and (
+        "INSTALLED_APPS" in text or bool(_DJANGO_SETTINGS.search(rel))
+    )
     return (crashes or mandatory) and _at_import(text, line_start)
 
 

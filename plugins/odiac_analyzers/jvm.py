@@ -141,8 +141,6 @@ def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     used: set[str] = set()  # engines of the configuration the app runs with
     profile_only: dict[str, list[str]] = {}
     for rel in files:
-        if re.search(r"application-(dev|test|local)", rel):
-            continue
         text = ctx.index.read(rel) or ""
         profile = _PROFILE_FILE.search(rel)
         if profile and profile[1] not in active:
@@ -152,6 +150,8 @@ def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             svc.notes["inactive_config"] = ",".join(
                 filter(None, (svc.notes.get("inactive_config"), rel))
             )
+            continue
+        if re.search(r"application-(dev|test|local)", rel):
             continue
         used.update(engine for needle, engine in _JDBC if needle in text)
         port: str | None = None
@@ -214,13 +214,28 @@ def _active_profiles(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) 
     sources += [rel for rel in ctx.index.under(svc.root) if _DESCRIPTORS.search(rel)]
     if ctx.compose_file:
         sources.append(ctx.compose_file)
-    active: set[str] = set()
+    values: list[str] = []
     for rel in sources:
-        for match in _ACTIVE.finditer(ctx.index.read(rel) or ""):
-            active.update(
-                re.findall(r"[A-Za-z][\w-]*", match[1].replace("SPRING_PROFILES_ACTIVE", ""))
-            )
-    return active
+        text = ctx.index.read(rel) or ""
+        values += [match[1] for match in _ACTIVE.finditer(text)]
+        if rel in files and rel.endswith(("yml", "yaml")) and "profiles" in text:
+            values.append(str(_dig(text, "spring", "profiles", "active") or ""))
+    return {
+        name
+        for value in values
+        for name in re.findall(r"[A-Za-z][\w-]*", value.replace("SPRING_PROFILES_ACTIVE", ""))
+    }
+
+
+def _dig(text: str, *keys: str) -> object:
+    """``spring.profiles.active`` of a YAML document (None when absent or unreadable)."""
+    try:
+        node: object = loads(text)
+    except YamlError:
+        return None
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
 
 
 def _profile_only_driver(svc: ServiceDraft, engine: str, where: list[str]) -> None:

@@ -246,3 +246,23 @@ def test_spring_profile_activated_in_the_default_config_is_provisioned(analyze: 
     res = "src/main/resources/application.properties"
     r = analyze(_clinic(**{res: "spring.profiles.active=mysql\n"}), name="clinic")
     assert r.services[0].dependencies == ["mysql"]
+
+
+def test_spring_profile_activated_in_yaml_is_provisioned(analyze: Analyze) -> None:
+    res = "src/main/resources/application.yml"
+    r = analyze(_clinic(**{res: "spring:\n  profiles:\n    active: mysql\n"}), name="clinic")
+    assert r.services[0].dependencies == ["mysql"]
+
+
+def test_split_django_settings_and_none_fallback(tmp_path: Path) -> None:
+    """A settings package module: SECRET_KEY is mandatory; `.get("X", None).split()` still crashes."""
+    reads = _reads(tmp_path, "shop/settings/production.py", (
+        "from .base import *  # noqa\nimport os\n"
+        "SECRET_KEY = os.environ.get('SECRET_KEY')\n"
+        "CSRF_TRUSTED_ORIGINS = os.environ.get('CSRF_ORIGINS', None).split(',')\n"
+    ))  # fmt: skip
+    flask = _reads(
+        tmp_path, "settings.py", "import os\nSECRET_KEY = os.environ.get('SECRET_KEY')\n"
+    )
+    assert (reads["SECRET_KEY"], reads["CSRF_ORIGINS"]) == (True, True)
+    assert flask["SECRET_KEY"] is False, "not a Django settings module"
