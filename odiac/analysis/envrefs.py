@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
+from odiac.analysis.envrefs_py import fails_unset, release_guarded
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
 
@@ -113,6 +114,10 @@ RUBY = [
     _p(r"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*\)(?!\s*\{)"),
     _p(r"ENV\.(?:key|has_key|include)\?\(\s*[\"'](?P<name>\w+)[\"']", required=False),
 ]
+# Laravel's env('X') is env('X', null): a null default, the plumbing of optional services.
+_LARAVEL_ENV = _p(
+    rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?", required=False
+)
 PHP = [
     _p(r"getenv\(\s*[\"'](?P<name>\w+)[\"']\s*\)"),
     _p(r"\$_ENV\[\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"),
@@ -122,8 +127,7 @@ PHP = [
         r"|PHP_SELF|PHP_AUTH_|CONTENT_|PATH_INFO|HTTPS|ORIG_PATH|GATEWAY_INTERFACE|argv|argc))"
         r"(?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"
     ),
-    # Laravel's env('X') gives null when X is unset: config plumbing for optional services.
-    _p(rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?", required=False),
+    _LARAVEL_ENV,
     # Symfony's %env(X)% throws when X is unset, unless a `default:` processor supplies one.
     _p(r"%env\((?!default:)(?:[\w.]+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
     _p(r"%env\(default:[\w.]*:(?:[\w.]+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%", required=False),
@@ -225,10 +229,12 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or bool(_TYPED.search(match[0]))
                 or bool(_CONVERTED.search(text, line_start, match.start()))
             )
+            if fb is None and pattern is _LARAVEL_ENV:
+                read.fallback = "null"
             if (
                 (fb is None or fb.strip() == "None")
                 and pattern is PY[0]
-                and _py_fails_unset(text, match.start(), match.end(), rel)
+                and fails_unset(text, match.start(), match.end(), rel)
             ):
                 read.required = True
             found.append(read)
@@ -246,6 +252,8 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                         rel, match.start(2)
                     ):
                         read.required = False
+    if rel.endswith(".py") and " in " in text:
+        release_guarded(text, found)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):
@@ -414,46 +422,6 @@ def _checked_later(text: str, start: int, end: int) -> bool:
         rf"|\b{var}\s*(?:&&|\?(?![?.]))"
     )
     return bool(re.search(guard, text[end:]))
-
-
-# `os.environ.get("X").split(" ")`, `int(os.getenv("X"))`: None has no such method and is no
-# number, so an import-time read like these crashes when X is unset (analysis-rules 7.4).
-_PY_DEREF = re.compile(r"\s*\)\s*(?:\.\s*[A-Za-z_]\w*\s*\(|\[)")
-_PY_NUMBER = re.compile(r"\b(?:int|float|Decimal|Path|json\.loads)\(\s*$")
-_PY_CLOSED = re.compile(r"\s*\)\s*\)")
-# Settings Django refuses to start without (ImproperlyConfigured when empty).
-_DJANGO_MANDATORY = re.compile(r"^SECRET_KEY\s*=\s*$")
-_DJANGO_SETTINGS = re.compile(r"(?:^|/)settings/\w+\.py$")  # a split settings package
-
-
-def _py_fails_unset(text: str, start: int, end: int, rel: str) -> bool:
-    """A ``.get()``/``getenv()`` without fallback whose ``None`` breaks the app at import."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start]
-    crashes = bool(_PY_DEREF.match(text, end)) or (
-        bool(_PY_NUMBER.search(before)) and bool(_PY_CLOSED.match(text, end))
-    )
-    mandatory = bool(_DJANGO_MANDATORY.match(before)) and (
-        "INSTALLED_APPS" in text or bool(_DJANGO_SETTINGS.search(rel))
-    )
-    return (crashes or mandatory) and _at_import(text, line_start)
-
-
-def _at_import(text: str, line_start: int) -> bool:
-    """Whether the line runs when the module is imported: module level or a class body."""
-    indent = len(text[line_start:]) - len(text[line_start:].lstrip(" \t"))
-    for line in reversed(text[:line_start].splitlines()):
-        if not indent:
-            return True
-        stripped = line.lstrip(" \t")
-        if not stripped or stripped.startswith("#"):
-            continue
-        depth = len(line) - len(stripped)
-        if depth < indent:
-            if re.match(r"(?:async\s+)?def\b|lambda\b", stripped):
-                return False
-            indent = depth
-    return indent == 0
 
 
 _GO_ASSIGN = re.compile(r'(\w+)\s*:?=\s*os\.Getenv\(\s*"(\w+)"\s*\)')

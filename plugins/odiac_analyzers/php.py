@@ -125,6 +125,7 @@ def _connection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         for entry in parse_env_file(ctx.index.read(path) or ""):
             if entry.key == "DB_CONNECTION" and not entry.commented and selected is None:
                 selected = (entry.value, path, entry.line)
+    _redis_selection(ctx, svc)
     if selected is None:
         config = svc.join("config/database.php")
         default = _CODE_DEFAULT.search(ctx.index.read(config) or "")
@@ -148,6 +149,35 @@ def _connection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
         )
     elif value == "sqlite":
         svc.notes["sqlite"] = "DB_CONNECTION=sqlite"
+
+
+_REDIS_SELECTORS = frozenset(
+    {"CACHE_STORE", "CACHE_DRIVER", "QUEUE_CONNECTION", "QUEUE_DRIVER", "SESSION_DRIVER"}
+)
+_REDIS_DEFAULT = re.compile(
+    r"""env\(\s*['"](CACHE_STORE|CACHE_DRIVER|QUEUE_CONNECTION|QUEUE_DRIVER|SESSION_DRIVER)['"]"""
+    r"""\s*,\s*['"]redis['"]"""
+)
+
+
+def _redis_selection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """Redis is needed when the cache, queue or session store selected is ``redis``
+    (analysis-rules 6.2): the template value, else the config default."""
+    chosen: dict[str, tuple[str, str, int | None]] = {}
+    for rel in sorted(ctx.index.listdir(svc.root)):
+        if TEMPLATE_RE.match(rel) or rel == ".env":
+            path = svc.join(rel)
+            for entry in parse_env_file(ctx.index.read(path) or ""):
+                if entry.key in _REDIS_SELECTORS and not entry.commented:
+                    chosen.setdefault(entry.key, (entry.value, path, entry.line))
+    for name in ("cache", "queue", "session"):
+        path = svc.join(f"config/{name}.php")
+        for match in _REDIS_DEFAULT.finditer(ctx.index.read(path) or ""):
+            chosen.setdefault(match[1], ("redis", path, line_of(ctx.index, path, match[0])))
+    for key, (value, path, line) in sorted(chosen.items()):
+        if value == "redis":
+            svc.add_db("redis", strong=True, file=path, line=line, note=f"{key}=redis")
+            return
 
 
 _CODE_DEFAULT = re.compile(

@@ -266,3 +266,57 @@ def test_split_django_settings_and_none_fallback(tmp_path: Path) -> None:
     )
     assert (reads["SECRET_KEY"], reads["CSRF_ORIGINS"]) == (True, True)
     assert flask["SECRET_KEY"] is False, "not a Django settings module"
+
+
+def _skeleton(template: str) -> dict[str, str]:
+    """A current `laravel new` skeleton: SQLite selected, every driver's block in the config."""
+    database = DATABASE_PHP.replace("{default}", "sqlite").replace(
+        "'password' => env('DB_PASSWORD', ''),",
+        "'password' => env('DB_PASSWORD', ''),\n"
+        "            'options' => [PDO::MYSQL_ATTR_SSL_CA => env('MYSQL_ATTR_SSL_CA')],",
+    ).replace(
+        "    ],\n];",
+        "    ],\n    'redis' => ['default' => ['url' => env('REDIS_URL'), 'host' => env('REDIS_HOST', '127.0.0.1')]],\n];",
+    )  # fmt: skip
+    files = _laravel(template)
+    del files["docker/php/Dockerfile"], files["docker/docker-compose.yml"]
+    files["config/database.php"] = database
+    files["config/filesystems.php"] = (
+        "<?php\nreturn ['s3' => ['key' => env('AWS_ACCESS_KEY_ID'), 'bucket' => env('AWS_BUCKET')]];\n"
+    )
+    return files
+
+
+def test_laravel_skeleton_boilerplate_is_no_database_signal(analyze: Analyze) -> None:
+    """MYSQL_ATTR_SSL_CA and REDIS_URL of the multi-driver config do not provision (§6.3);
+    an empty template line read through env() keeps its null default: optional."""
+    r = analyze(_skeleton("APP_KEY=\nDB_CONNECTION=sqlite\nAWS_ACCESS_KEY_ID=\nAWS_BUCKET=\n"))
+    (svc,) = r.services
+    assert svc.dependencies == []
+    req = _required(svc)
+    assert (req["AWS_ACCESS_KEY_ID"], req["AWS_BUCKET"], req["APP_KEY"]) == (False, False, True)
+
+
+def test_laravel_redis_store_selection_provisions_redis(analyze: Analyze) -> None:
+    r = analyze(_skeleton("APP_KEY=\nDB_CONNECTION=sqlite\nCACHE_STORE=redis\n"))
+    assert r.services[0].dependencies == ["redis"]
+
+
+def test_python_reads_behind_a_presence_guard_are_optional(tmp_path: Path) -> None:
+    """`if "X" in os.environ:` blocks are optional features (§7.4 feature_optional);
+    a branch on a value (`== "production"`) is not."""
+    reads = _reads(tmp_path, "shop/settings/production.py", (
+        "import os\n"
+        "if 'CSP_BASE_URI' in os.environ:\n"
+        "    CSP_BASE_URI = os.environ.get('CSP_BASE_URI').split(',')\n"
+        "if (\n    'CF_TOKEN' in os.environ\n    or 'CF_BEARER' in os.environ\n):\n"
+        "    CACHE = {'ZONE': os.environ['CF_ZONEID']}\n"
+        "if os.getenv('SENTRY_DSN'):\n    SENTRY_ENV = os.environ['SENTRY_ENV']\n"
+        "if os.environ.get('STAGE') == 'production':\n    API_TOKEN = os.environ['API_TOKEN']\n"
+        "HOSTS = os.environ['ALLOWED_HOSTS'].split(',')\n"
+    ))  # fmt: skip
+    assert reads["CSP_BASE_URI"] is False
+    assert reads["CF_ZONEID"] is False
+    assert reads["SENTRY_ENV"] is False
+    assert reads["API_TOKEN"] is None, "no fallback: required unless a template gives one"
+    assert reads["ALLOWED_HOSTS"] is None
