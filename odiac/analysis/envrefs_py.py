@@ -7,8 +7,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from odiac.analysis.context import EnvRead
+from odiac.analysis.evidence import Evidence
+
 if TYPE_CHECKING:
-    from odiac.analysis.context import EnvRead
+    from collections.abc import Iterable
+
+    from odiac.analysis.source_index import SourceIndex
 
 # `os.environ.get("X").split(" ")`, `int(os.getenv("X"))`: None has no such method and is no
 # number, so an import-time read like these crashes when X is unset (startup_critical).
@@ -89,3 +94,84 @@ def release_guarded(text: str, reads: list[EnvRead]) -> None:
         line_no = read.evidence.line or 0
         if any(lo <= line_no <= hi for lo, hi in blocks):
             read.required = False
+
+
+# -- custom helpers wrapping os.getenv (analysis-rules 7.1: `envbool("NAME")`) ----------
+
+_DEF = re.compile(
+    r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\((?:[ \t]*#[^\n]*)?\s*(?:self,\s*)?(\w+)",
+    re.M,
+)
+_COVERED = frozenset({"getenv", "get", "env", "config"})  # read by the patterns already
+_LITERAL = r"""(?P<fb>"[^"\n]*"|'[^'\n]*'|-?\d+(?:\.\d+)?|True|False|None|[A-Za-z_][\w.]*)"""
+
+
+def _body(text: str, start: int, indent: int) -> str:
+    """The text of a function from its ``def`` to the next line at its indentation or less."""
+    pos = text.find("\n", start)
+    while 0 <= pos < len(text) - 1:
+        nxt = text.find("\n", pos + 1)
+        line = text[pos + 1 : nxt if nxt >= 0 else len(text)]
+        stripped = line.lstrip(" \t")
+        if stripped and not stripped.startswith((")", "#")) and _indent(line) <= indent:
+            return text[start:pos]
+        pos = nxt
+    return text[start:]
+
+
+def helper_names(texts: Iterable[str]) -> set[str]:
+    """Functions that read the variable named by their first parameter, directly
+    (``os.getenv(key)``) or through another such function."""
+    defs: list[tuple[str, str, str]] = []
+    for text in texts:
+        if "def " in text:
+            defs += [(m[2], m[3], _body(text, m.end(), len(m[1]))) for m in _DEF.finditer(text)]
+    helpers: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        callees = "|".join(re.escape(h) for h in sorted(helpers)) or r"(?!)"
+        for name, param, body in defs:
+            p = re.escape(param)
+            if name in helpers or name in _COVERED:
+                continue
+            if (
+                "environ" not in body
+                and "getenv" not in body
+                and not any(h in body for h in helpers)
+            ):
+                continue
+            if re.search(
+                rf"(?:getenv|environ\.get)\(\s*{p}\b|environ\[\s*{p}\s*\]"
+                rf"|(?<![\w.])(?:{callees})\(\s*(?:\w+\s*=\s*)?{p}\b",
+                body,
+            ):
+                helpers.add(name)
+                changed = True
+    return helpers
+
+
+def helper_reads(text: str, rel: str, index: SourceIndex, helpers: set[str]) -> list[EnvRead]:
+    """``get_env("NAME", default)`` calls of the project's own helpers."""
+    names = "|".join(re.escape(h) for h in sorted(helpers))
+    call = re.compile(
+        rf"(?<![\w.])(?:\w+\.)?(?P<helper>{names})\(\s*(?:\w+\s*=\s*)?[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']"
+        rf"\s*(?:,\s*(?:default\s*=\s*)?{_LITERAL})?"
+    )
+    reads: list[EnvRead] = []
+    for match in call.finditer(text):
+        fb = match["fb"]
+        reads.append(
+            EnvRead(
+                name=match["name"],
+                source="code",
+                evidence=Evidence(
+                    file=rel,
+                    line=index.line_of(rel, match.start()),
+                    note=f"read through {match['helper']}()",
+                ),
+                fallback=None if fb in (None, "None") else fb,
+                required=None if fb not in (None, "None") else False,  # unsure: optional
+            )
+        )
+    return reads

@@ -320,3 +320,47 @@ def test_python_reads_behind_a_presence_guard_are_optional(tmp_path: Path) -> No
     assert reads["SENTRY_ENV"] is False
     assert reads["API_TOKEN"] is None, "no fallback: required unless a template gives one"
     assert reads["ALLOWED_HOSTS"] is None
+
+
+def test_env_test_file_is_not_deployment_env(analyze: Analyze) -> None:
+    """Symfony's committed `.env.test` configures the test run: no keys, no secret warning."""
+    r = analyze({
+        "composer.json": '{"require": {"php": ">=8.2", "symfony/framework-bundle": "7.*"}}',
+        "composer.lock": "{}",
+        "bin/console": "#!/usr/bin/env php\n<?php\n",
+        "public/index.php": "<?php\n",
+        "config/packages/framework.yaml": "framework:\n    secret: '%env(APP_SECRET)%'\n",
+        ".env": "APP_ENV=prod\nAPP_SECRET=\n",
+        ".env.test": "KERNEL_CLASS='App\\\\Kernel'\nAPP_SECRET='$ecretf0rt3st'\n",
+    }, name="demo")  # fmt: skip
+    (svc,) = r.services
+    assert "KERNEL_CLASS" not in _required(svc)
+    assert _required(svc)["APP_SECRET"] is True
+    assert not [i for i in r.review if ".env.test" in i.message]
+
+
+def test_python_project_helpers_wrapping_getenv_are_env_reads(analyze: Analyze) -> None:
+    """§7.1 custom helpers: `get_env("NAME", default)` through two levels of wrapping."""
+    r = analyze({
+        "pyproject.toml": '[project]\nname = "svc"\ndependencies = ["litestar[standard]"]\n',
+        "app/utils/env.py": (
+            "import os\n\n"
+            "def get_config_val(  # noqa: C901\n    key: str, default=None\n):\n"
+            "    value = os.getenv(key)\n    return default if value is None else value\n\n"
+            "def get_env(key, default=None):\n"
+            "    return lambda: get_config_val(key=key, default=default)\n"
+        ),
+        "app/settings.py": (
+            "from app.utils.env import get_env\n"
+            "POOL_SIZE = get_env('DATABASE_POOL_SIZE', 5)\n"
+            "SENTRY = get_env(\"SENTRY_DSN\")\n"
+            "lower = get_env('not_a_name', 1)\n"
+        ),
+        "app/main.py": "from litestar import Litestar\napp = Litestar([])\n",
+    }, name="svc")  # fmt: skip
+    (svc,) = r.services
+    env = {v.name: v for v in svc.runtime_vars}
+    assert env["DATABASE_POOL_SIZE"].default == "5"
+    assert env["DATABASE_POOL_SIZE"].required is False
+    assert env["SENTRY_DSN"].required is False
+    assert "not_a_name" not in env
