@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from odiac.analysis.context import RANK_DEFAULT, RANK_MANIFEST, AnalysisContext, ServiceDraft
@@ -194,7 +193,7 @@ def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             svc.notes["jdbc"] = rel
     for engine, where in profile_only.items():
         if engine not in used:
-            _profile_only_driver(svc, engine, where)
+            _profile_only_driver(ctx, svc, engine, where)
 
 
 _PROFILE_FILE = re.compile(r"/application-([\w-]+)\.(?:properties|ya?ml)$")
@@ -238,16 +237,24 @@ def _dig(text: str, *keys: str) -> object:
     return node
 
 
-def _profile_only_driver(svc: ServiceDraft, engine: str, where: list[str]) -> None:
+def _profile_only_driver(
+    ctx: AnalysisContext, svc: ServiceDraft, engine: str, where: list[str]
+) -> None:
     """A driver whose JDBC URL lives only in profiles the app does not run with is weak
     evidence (analysis-rules 6.3: non-default profiles): it is reported, not provisioned."""
-    names = ", ".join(where)
-    for pos, sig in enumerate(svc.db):
-        if sig.engine == engine and sig.strong:
-            note = f"{sig.evidence.note}, used only by the inactive profile config {names}"
-            svc.db[pos] = replace(
-                sig, strong=False, evidence=sig.evidence.model_copy(update={"note": note})
-            )
+    drivers = [sig for sig in svc.db if sig.engine == engine and sig.strong]
+    if not drivers:
+        return
+    svc.db[:] = [sig for sig in svc.db if sig not in drivers]
+    profiles = ", ".join(m[1] for f in where if (m := _PROFILE_FILE.search(f)))
+    ctx.flag(
+        svc.name,
+        "database_weak_signal",
+        f"{engine} is configured only for the Spring profile {profiles} ({', '.join(where)}),"
+        " which the app does not run with; not provisioned. To deploy with it, set"
+        f" SPRING_PROFILES_ACTIVE={profiles.split(', ')[0]} and add a {engine} dependency",
+        *(sig.evidence for sig in drivers),
+    )
 
 
 @hookimpl
