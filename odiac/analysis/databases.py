@@ -126,8 +126,8 @@ def engine_of_env(name: str) -> str | None:
         r"^PG(HOST|USER|PASSWORD|DATABASE|PORT)$", name
     ):
         return "postgres"
-    if name.startswith("MYSQL_"):
-        return "mysql"
+    if name.startswith("MYSQL_") and not name.startswith("MYSQL_ATTR_"):
+        return "mysql"  # MYSQL_ATTR_* are PDO driver options of a config block (6.3)
     if name.startswith("MONGO"):
         return "mongodb"
     if name == "REDIS_URL":

@@ -15,6 +15,7 @@ from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
 from odiac.analysis.envguards import apply_ruby_guards, elixir_dereferenced
 from odiac.analysis.envhelpers import helper_reads
+from odiac.analysis.envrefs_py import fails_unset, release_guarded
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
 
@@ -98,7 +99,8 @@ _JS_DESTRUCTURE = re.compile(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.en
 
 PY = [
     _p(
-        rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*(?:,\s*(?:int\(|str\()?\s*{_FB})?",
+        rf"(?<![\w.])(?:os\.)?(?:getenv|environ\.get)\(\s*[\"'](?P<name>\w+)[\"']\s*"
+        rf"(?:,\s*(?:default\s*=\s*)?(?:int\(|str\()?\s*{_FB})?",
         rf"\s*\)\s*or\s+{_FB}",
         required=False,  # .get()/getenv() give None when unset: the app copes with absence
     ),
@@ -128,6 +130,10 @@ RUBY = [
     _p(r"ENV\.fetch\(\s*[\"'](?P<name>\w+)[\"']\s*\)(?!\s*\{)"),
     _p(r"ENV\.(?:key|has_key|include)\?\(\s*[\"'](?P<name>\w+)[\"']", required=False),
 ]
+# Laravel's env('X') is env('X', null): a null default, the plumbing of optional services.
+_LARAVEL_ENV = _p(
+    rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?", required=False
+)
 PHP = [
     _p(r"getenv\(\s*[\"'](?P<name>\w+)[\"']\s*\)"),
     _p(r"\$_ENV\[\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"),
@@ -137,8 +143,10 @@ PHP = [
         r"|PHP_SELF|PHP_AUTH_|CONTENT_|PATH_INFO|HTTPS|ORIG_PATH|GATEWAY_INTERFACE|argv|argc))"
         r"(?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*\]"
     ),
-    _p(rf"\benv\(\s*[\"'](?P<name>[A-Z_][A-Z0-9_]*)[\"']\s*(?:,\s*{_FB})?"),
-    _p(r"%env\((?:\w+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
+    _LARAVEL_ENV,
+    # Symfony's %env(X)% throws when X is unset, unless a `default:` processor supplies one.
+    _p(r"%env\((?!default:)(?:[\w.]+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%"),
+    _p(r"%env\(default:[\w.]*:(?:[\w.]+:)*(?P<name>[A-Z_][A-Z0-9_]*)\)%", required=False),
 ]
 ELIXIR = [
     # nil when unset, like Python's .get(): optional unless a fallback raises or a call needs it
@@ -248,6 +256,14 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 or bool(_TYPED.search(match[0]))
                 or bool(_CONVERTED.search(text, line_start, match.start()))
             )
+            if fb is None and pattern is _LARAVEL_ENV:
+                read.fallback = "null"
+            if (
+                (fb is None or fb.strip() == "None")
+                and pattern is PY[0]
+                and fails_unset(text, match.start(), match.end(), rel)
+            ):
+                read.required = True
             found.append(read)
     if rel.endswith(JS_EXT):
         for match in _JS_CONST_READ.finditer(text):
@@ -274,6 +290,8 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                         read.required = False
     if rel.endswith(".rb"):
         apply_ruby_guards(text, found)
+    if rel.endswith(".py") and " in " in text:
+        release_guarded(text, found)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):

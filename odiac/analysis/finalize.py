@@ -336,6 +336,8 @@ def _databases(ctx: AnalysisContext, svc: ServiceDraft, runtime_names: set[str])
             "convention",
         }:
             continue
+        if read.name != "DATABASE_URL" and read.evidence.file == svc.notes.get("db_boilerplate"):
+            continue  # a multi-driver config names every engine; the selection decides (6.3)
         engine = engine_of_env(read.name)
         if read.name == "DATABASE_URL":
             db_url_evidence = db_url_evidence or read.evidence

@@ -50,7 +50,7 @@ ReviewCode = Literal[
 """What a review item is about; ``odiac init`` groups its TODO comments by code."""
 
 NoteName = Literal[
-    "db_boilerplate", "depends_on", "health_check_path", "jdbc", "sqlite", "start_glue",
+    "db_boilerplate", "depends_on", "health_check_path", "inactive_config", "jdbc", "sqlite", "start_glue",
     "workspace_pkg", "workspace_shared", "workspace_tool", "yarn_major",
 ]  # fmt: skip
 """Keys of ``ServiceDraft.notes``: hints one analyzer leaves for another or for the plan."""

@@ -15,6 +15,7 @@ from odiac.analysis.envfiles import (
     parse_env_file,
 )
 from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, SWITCH_NOTE, scan_file, scannable
+from odiac.analysis.envrefs_py import helper_names, helper_reads
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import norm_dir
 from odiac.plugin import Analyzer, hookimpl
@@ -51,8 +52,15 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     """Collect env reads for ``svc``; real .env values are never kept."""
     index = ctx.index
     others = _other_roots(ctx, svc)
-    for rel in scannable(index, svc.root, exclude=others):
-        for read in scan_file(index, rel):
+    # Config of profiles the app does not run with (a JVM `application-<profile>.*`).
+    inactive = set(filter(None, svc.notes.get("inactive_config", "").split(",")))
+    files = [rel for rel in scannable(index, svc.root, exclude=others) if rel not in inactive]
+    helpers = helper_names(index.read(rel) or "" for rel in files if rel.endswith(".py"))
+    for rel in files:
+        reads = scan_file(index, rel)
+        if helpers and rel.endswith(".py"):
+            reads += helper_reads(index.read(rel) or "", rel, index, helpers)
+        for read in reads:
             svc.add_env(read)
     # Workspace packages the service depends on read (and validate) its env too.
     for package in svc.watch_paths:
@@ -161,6 +169,8 @@ def _committed_env_file(
     A ``.env`` beside the compose file holds compose's interpolation variables
     (image tags, stack names): its keys are app env only where code reads them.
     """
+    if re.match(r"^\.env\.test(ing)?$", os.path.basename(rel)):
+        return  # configures the test run (test secrets included), never the deployed app
     lines = [line for line in parse_env_file(ctx.index.read(rel) or "") if not line.commented]
     for line in [] if beside_compose else lines:
         svc.add_env(

@@ -187,12 +187,26 @@ def _line(text: str, needle: str) -> int | None:
 def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     """``server.port`` (including ``${PORT:8080}``) and JDBC URLs in application.*."""
     base = svc.join("src/main/resources")
-    for rel in sorted(
+    files = sorted(
         ctx.index.glob(base, "application*.properties") + ctx.index.glob(base, "application*.y*ml")
-    ):
+    )
+    active = _active_profiles(ctx, svc, files)
+    used: set[str] = set()  # engines of the configuration the app runs with
+    profile_only: dict[str, list[str]] = {}
+    for rel in files:
+        text = ctx.index.read(rel) or ""
+        profile = _PROFILE_FILE.search(rel)
+        if profile and profile[1] not in active:
+            for needle, engine in _JDBC:
+                if needle in text:
+                    profile_only.setdefault(engine, []).append(rel)
+            svc.notes["inactive_config"] = ",".join(
+                filter(None, (svc.notes.get("inactive_config"), rel))
+            )
+            continue
         if re.search(r"application-(dev|test|local)", rel):
             continue
-        text = ctx.index.read(rel) or ""
+        used.update(engine for needle, engine in _JDBC if needle in text)
         port: str | None = None
         match = re.search(r"^server\.port\s*[=:]\s*(\S+)", text, re.M)
         if match:
@@ -231,6 +245,70 @@ def _application_config(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                 )
         if "jdbc:" in text:
             svc.notes["jdbc"] = rel
+    for engine, where in profile_only.items():
+        if engine not in used:
+            _profile_only_driver(ctx, svc, engine, where)
+
+
+_PROFILE_FILE = re.compile(r"/application-([\w-]+)\.(?:properties|ya?ml)$")
+_ACTIVE = re.compile(
+    r"(?:spring\.profiles\.active|SPRING_PROFILES_ACTIVE|spring-boot\.run\.profiles)"
+    r"[\"']?\s*[=:]\s*[\"']?([\w${}:,. -]+)"
+)
+_DESCRIPTORS = re.compile(
+    r"(?:^|/)(?:Dockerfile[^/]*|[^/]*compose[^/]*\.ya?ml|Procfile|\w+\.toml)$"
+)
+
+
+def _active_profiles(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> set[str]:
+    """Spring profiles the deployed app runs with: ``spring.profiles.active`` in the default
+    configuration or ``SPRING_PROFILES_ACTIVE`` in a deployment descriptor."""
+    sources = [f for f in files if not _PROFILE_FILE.search(f)]
+    sources += [rel for rel in ctx.index.under(svc.root) if _DESCRIPTORS.search(rel)]
+    if ctx.compose_file:
+        sources.append(ctx.compose_file)
+    values: list[str] = []
+    for rel in sources:
+        text = ctx.index.read(rel) or ""
+        values += [match[1] for match in _ACTIVE.finditer(text)]
+        if rel in files and rel.endswith(("yml", "yaml")) and "profiles" in text:
+            values.append(str(_dig(text, "spring", "profiles", "active") or ""))
+    return {
+        name
+        for value in values
+        for name in re.findall(r"[A-Za-z][\w-]*", value.replace("SPRING_PROFILES_ACTIVE", ""))
+    }
+
+
+def _dig(text: str, *keys: str) -> object:
+    """``spring.profiles.active`` of a YAML document (None when absent or unreadable)."""
+    try:
+        node: object = loads(text)
+    except YamlError:
+        return None
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _profile_only_driver(
+    ctx: AnalysisContext, svc: ServiceDraft, engine: str, where: list[str]
+) -> None:
+    """A driver whose JDBC URL lives only in profiles the app does not run with is weak
+    evidence (analysis-rules 6.3: non-default profiles): it is reported, not provisioned."""
+    drivers = [sig for sig in svc.db if sig.engine == engine and sig.strong]
+    if not drivers:
+        return
+    svc.db[:] = [sig for sig in svc.db if sig not in drivers]
+    profiles = ", ".join(m[1] for f in where if (m := _PROFILE_FILE.search(f)))
+    ctx.flag(
+        svc.name,
+        "database_weak_signal",
+        f"{engine} is configured only for the Spring profile {profiles} ({', '.join(where)}),"
+        " which the app does not run with; not provisioned. To deploy with it, set"
+        f" SPRING_PROFILES_ACTIVE={profiles.split(', ')[0]} and add a {engine} dependency",
+        *(sig.evidence for sig in drivers),
+    )
 
 
 @hookimpl

@@ -151,25 +151,78 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
 
 
 def _connection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
-    """Laravel ``DB_CONNECTION`` template default selects the engine (analysis-rules 6.2, analysis-rules 6.3)."""
+    """Laravel ``DB_CONNECTION`` selects the engine (analysis-rules 6.2, analysis-rules 6.3).
+
+    The config lists a block per driver, so only the selected connection counts: the
+    template value, else the default of ``env('DB_CONNECTION', '…')``. It is a strong
+    signal when the app has a schema of its own (``database/migrations``).
+    """
+    selected: tuple[str, str, int | None] | None = None
     for rel in ctx.index.listdir(svc.root):
         if not TEMPLATE_RE.match(rel) and rel != ".env":
             continue
         path = svc.join(rel)
-        for line in parse_env_file(ctx.index.read(path) or ""):
-            if line.key == "DB_CONNECTION" and not line.commented:
-                engine = _CONNECTIONS.get(line.value)
-                if engine:
-                    svc.add_db(
-                        engine,
-                        strong=False,
-                        orm=True,
-                        file=path,
-                        line=line.line,
-                        note=f"DB_CONNECTION={line.value}",
-                    )
-                elif line.value == "sqlite":
-                    svc.notes["sqlite"] = "DB_CONNECTION=sqlite"
+        for entry in parse_env_file(ctx.index.read(path) or ""):
+            if entry.key == "DB_CONNECTION" and not entry.commented and selected is None:
+                selected = (entry.value, path, entry.line)
+    _redis_selection(ctx, svc)
+    if selected is None:
+        config = svc.join("config/database.php")
+        default = _CODE_DEFAULT.search(ctx.index.read(config) or "")
+        if default:
+            selected = (default[1], config, line_of(ctx.index, config, default[0]))
+    if selected is None:
+        return
+    value, where, line = selected
+    engine = _CONNECTIONS.get(value)
+    if engine:
+        migrations = [
+            rel for rel in ctx.index.under(svc.join("database/migrations")) if rel.endswith(".php")
+        ]
+        svc.add_db(
+            engine,
+            strong=bool(migrations),
+            orm=True,
+            file=where,
+            line=line,
+            note=f"DB_CONNECTION={value}",
+        )
+    elif value == "sqlite":
+        svc.notes["sqlite"] = "DB_CONNECTION=sqlite"
+
+
+_REDIS_SELECTORS = frozenset(
+    {"CACHE_STORE", "CACHE_DRIVER", "QUEUE_CONNECTION", "QUEUE_DRIVER", "SESSION_DRIVER"}
+)
+_REDIS_DEFAULT = re.compile(
+    r"""env\(\s*['"](CACHE_STORE|CACHE_DRIVER|QUEUE_CONNECTION|QUEUE_DRIVER|SESSION_DRIVER)['"]"""
+    r"""\s*,\s*['"]redis['"]"""
+)
+
+
+def _redis_selection(ctx: AnalysisContext, svc: ServiceDraft) -> None:
+    """Redis is needed when the cache, queue or session store selected is ``redis``
+    (analysis-rules 6.2): the template value, else the config default."""
+    chosen: dict[str, tuple[str, str, int | None]] = {}
+    for rel in sorted(ctx.index.listdir(svc.root)):
+        if TEMPLATE_RE.match(rel) or rel == ".env":
+            path = svc.join(rel)
+            for entry in parse_env_file(ctx.index.read(path) or ""):
+                if entry.key in _REDIS_SELECTORS and not entry.commented:
+                    chosen.setdefault(entry.key, (entry.value, path, entry.line))
+    for name in ("cache", "queue", "session"):
+        path = svc.join(f"config/{name}.php")
+        for match in _REDIS_DEFAULT.finditer(ctx.index.read(path) or ""):
+            chosen.setdefault(match[1], ("redis", path, line_of(ctx.index, path, match[0])))
+    for key, (value, path, line) in sorted(chosen.items()):
+        if value == "redis":
+            svc.add_db("redis", strong=True, file=path, line=line, note=f"{key}=redis")
+            return
+
+
+_CODE_DEFAULT = re.compile(
+    r"""['"]default['"]\s*=>\s*env\(\s*['"]DB_CONNECTION['"]\s*,\s*['"](\w+)['"]"""
+)
 
 
 def _boilerplate(ctx: AnalysisContext, svc: ServiceDraft) -> None:
