@@ -23,10 +23,7 @@ NOT_YET_ON_THE_HARNESS = {
     "e2e_plan/test_environments_doc.py",
     "e2e_plan/test_first_hour.py",
     "e2e_plan/test_journey.py",
-    "gateway/test_credentials_at_rest.py",
     "init/test_init_fits_account.py",
-    "ops/test_import_secret_values.py",
-    "secrets/test_masking_attacks.py",
     "source/test_upload_attacks.py",
 }
 

@@ -169,15 +169,18 @@ def run_odiac(
     gateway: str | None = None,
     token: str | None = None,
     env: dict[str, str] | None = None,
-    extra_env: dict[str, str] | None = None,
+    extra_env: dict[str, str | bytes] | None = None,
     python_flags: Sequence[str] = (),
     timeout: float = RUN_TIMEOUT_S,
+    errors: str = "strict",
 ) -> subprocess.CompletedProcess[str]:
     """Run ``odiac args...`` in ``cwd`` without a terminal (stdin is /dev/null).
 
-    ``env`` replaces :func:`odiac_env` entirely; ``extra_env`` is added to it.
+    ``env`` replaces :func:`odiac_env` entirely; ``extra_env`` is added to it (a value
+    may be ``bytes``, for a variable that is not valid UTF-8). ``errors="replace"``
+    decodes output that may not be UTF-8.
     """
-    environment = dict(env) if env is not None else odiac_env(token)
+    environment: dict[str, str | bytes] = dict(env) if env is not None else odiac_env(token)
     environment.update(extra_env or {})
     return subprocess.run(
         odiac_argv(*args, gateway=gateway, python_flags=python_flags),
@@ -185,6 +188,7 @@ def run_odiac(
         env=environment,
         capture_output=True,
         text=True,
+        errors=errors,
         timeout=timeout,
         stdin=subprocess.DEVNULL,
         check=False,
