@@ -23,8 +23,6 @@ NOT_YET_ON_THE_HARNESS = {
     "e2e_plan/test_environments_doc.py",
     "e2e_plan/test_first_hour.py",
     "e2e_plan/test_journey.py",
-    "init/test_init_fits_account.py",
-    "source/test_upload_attacks.py",
 }
 
 

@@ -122,10 +122,14 @@ def make_app(root: Path, config: str | None = None) -> Path:
 # -- served emulators ---------------------------------------------------------------
 
 
-def served_emulator(workdir: Path, *, time_scale: float = 20) -> Iterator[EmulatorProcess]:
+def served_emulator(
+    workdir: Path, *, time_scale: float = 20, extra_args: Sequence[str] = ()
+) -> Iterator[EmulatorProcess]:
     """Body of a served-emulator fixture: ``odiac emulator serve`` in ``workdir`` with an
-    immediate auto domain, stopped when the fixture ends."""
-    with serve_emulator(workdir, extra_args=("--time-scale", str(time_scale))) as emu:
+    immediate auto domain and its uploads under ``workdir/data``, stopped when the
+    fixture ends."""
+    args = ("--time-scale", str(time_scale), "--data-dir", str(workdir / "data"), *extra_args)
+    with serve_emulator(workdir, extra_args=args) as emu:
         with emu.control() as control:
             control.configure(auto_domain_delay_s=0)
         yield emu

@@ -9,28 +9,18 @@ claimed agent every service is written with the account defaults.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tomllib
+import uuid
 from pathlib import Path
 
-from odiac.testing import serve_emulator
+from helpers.e2e import run_odiac
 
-ODIAC = [sys.executable, "-m", "odiac"]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENDEPLOY", "OPDEPLOY"))}
-    env.pop("CI", None)
-    env.update(extra)
-    return env
+from odiac.testing import EmulatorProcess
 
 
 def odiac(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ODIAC, *args], cwd=cwd, env=_env(**env), capture_output=True, text=True, timeout=120
-    )
+    return run_odiac(cwd, *args, extra_env=dict(env))
 
 
 def two_service_app(root: Path) -> Path:
@@ -101,27 +91,26 @@ def test_the_flags_override_the_detection(tmp_path: Path) -> None:
 
 
 def test_pending_agent_stays_capped_until_claimed_then_gets_every_service(
-    tmp_path: Path,
+    tmp_path: Path, emulator: EmulatorProcess
 ) -> None:
     """The credential is the saved agent: pending until bound, an account after."""
-    with serve_emulator(tmp_path / "server") as emu:
-        app = two_service_app(tmp_path / "stack")
-        first = odiac("--gateway", emu.base_url, "init", ".", cwd=app)
-        assert "no credential yet" in first.stdout
-        applied = odiac("apply", "--auto-approve", cwd=app)
-        assert applied.returncode == 0, applied.stdout + applied.stderr
-        auth = json.loads((app / ".opendeploy" / "auth.json").read_text())
+    app = two_service_app(tmp_path / f"stack-{uuid.uuid4().hex[:6]}")  # a name of its own
+    first = odiac("--gateway", emulator.base_url, "init", ".", cwd=app)
+    assert "no credential yet" in first.stdout
+    applied = odiac("apply", "--auto-approve", cwd=app)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    auth = json.loads((app / ".opendeploy" / "auth.json").read_text())
 
-        pending = odiac("init", ".", "--force", cwd=app)
-        assert pending.returncode == 0, pending.stderr
-        assert "not claimed yet" in pending.stdout
-        assert list(services(app)) == ["web"]
+    pending = odiac("init", ".", "--force", cwd=app)
+    assert pending.returncode == 0, pending.stderr
+    assert "not claimed yet" in pending.stdout
+    assert list(services(app)) == ["web"]
 
-        ctl = emu.control()
-        user = ctl.create_user("owner@example.test")
-        ctl.bind_agent(auth["agent_id"], user["user_id"])
-        bound = odiac("init", ".", "--force", cwd=app)
-        assert bound.returncode == 0, bound.stderr
-        assert "belongs to an account" in bound.stdout
-        assert set(services(app)) == {"web", "worker"}
-        assert auth["api_key"] not in bound.stdout + bound.stderr
+    ctl = emulator.control()
+    user = ctl.create_user(f"owner-{uuid.uuid4().hex[:8]}@example.test")
+    ctl.bind_agent(auth["agent_id"], user["user_id"])
+    bound = odiac("init", ".", "--force", cwd=app)
+    assert bound.returncode == 0, bound.stderr
+    assert "belongs to an account" in bound.stdout
+    assert set(services(app)) == {"web", "worker"}
+    assert auth["api_key"] not in bound.stdout + bound.stderr
