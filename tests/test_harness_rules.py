@@ -20,8 +20,6 @@ ALLOWED = {
 # run time). Move each to helpers.e2e and drop it from this list; never add to it.
 NOT_YET_ON_THE_HARNESS = {
     "ci/conftest.py",
-    "e2e_plan/test_environments_doc.py",
-    "e2e_plan/test_first_hour.py",
     "e2e_plan/test_journey.py",
 }
 

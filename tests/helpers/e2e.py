@@ -140,8 +140,9 @@ def served_emulator(
 # The runner's own settings never reach odiac: CI changes its prompts and its
 # registration rules, a step summary file collects output, a developer's own
 # credentials (OPENDEPLOY_*, and the auth file variable, which the gateway spells
-# OPDEPLOY_AUTH_FILE) would leak into, and change, every run.
-_DROPPED = ("CI", "GITHUB_STEP_SUMMARY", "OPDEPLOY_AUTH_FILE")
+# OPDEPLOY_AUTH_FILE) and gateway choice (OD_GATEWAY) would leak into, and change,
+# every run.
+_DROPPED = ("CI", "GITHUB_STEP_SUMMARY", "OPDEPLOY_AUTH_FILE", "OD_GATEWAY")
 
 
 def odiac_env(token: str | None = None, **extra: str) -> dict[str, str]:
