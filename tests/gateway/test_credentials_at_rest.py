@@ -9,12 +9,20 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.e2e import run_odiac, write_app
+from helpers.e2e import e2e_fixture, run_odiac, served_emulator, write_app
 
 from odiac.testing import EmulatorProcess
+
+
+@e2e_fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """A server for this module: a gateway hands one machine a single anonymous agent a
+    day, and other tests register theirs on the shared one."""
+    yield from served_emulator(tmp_path_factory.mktemp("emulator"))
 
 
 def _app(root: Path) -> Path:

@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import subprocess
 import tomllib
-import uuid
 from pathlib import Path
+from typing import Any
 
 from helpers.e2e import run_odiac
-
-from odiac.testing import EmulatorProcess
 
 
 def odiac(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -91,26 +89,30 @@ def test_the_flags_override_the_detection(tmp_path: Path) -> None:
 
 
 def test_pending_agent_stays_capped_until_claimed_then_gets_every_service(
-    tmp_path: Path, emulator: EmulatorProcess
+    tmp_path: Path, emulator_server: Any
 ) -> None:
-    """The credential is the saved agent: pending until bound, an account after."""
-    app = two_service_app(tmp_path / f"stack-{uuid.uuid4().hex[:6]}")  # a name of its own
-    first = odiac("--gateway", emulator.base_url, "init", ".", cwd=app)
-    assert "no credential yet" in first.stdout
-    applied = odiac("apply", "--auto-approve", cwd=app)
-    assert applied.returncode == 0, applied.stdout + applied.stderr
-    auth = json.loads((app / ".opendeploy" / "auth.json").read_text())
+    """The credential is the saved agent: pending until bound, an account after.
 
-    pending = odiac("init", ".", "--force", cwd=app)
-    assert pending.returncode == 0, pending.stderr
-    assert "not claimed yet" in pending.stdout
-    assert list(services(app)) == ["web"]
+    A server of its own: a gateway hands one machine a single anonymous agent a day,
+    and other tests register theirs on the shared one."""
+    with emulator_server(tmp_path / "server", extra_args=("--time-scale", "20")) as emulator:
+        app = two_service_app(tmp_path / "stack")
+        first = odiac("--gateway", emulator.base_url, "init", ".", cwd=app)
+        assert "no credential yet" in first.stdout
+        applied = odiac("apply", "--auto-approve", cwd=app)
+        assert applied.returncode == 0, applied.stdout + applied.stderr
+        auth = json.loads((app / ".opendeploy" / "auth.json").read_text())
 
-    ctl = emulator.control()
-    user = ctl.create_user(f"owner-{uuid.uuid4().hex[:8]}@example.test")
-    ctl.bind_agent(auth["agent_id"], user["user_id"])
-    bound = odiac("init", ".", "--force", cwd=app)
-    assert bound.returncode == 0, bound.stderr
-    assert "belongs to an account" in bound.stdout
-    assert set(services(app)) == {"web", "worker"}
-    assert auth["api_key"] not in bound.stdout + bound.stderr
+        pending = odiac("init", ".", "--force", cwd=app)
+        assert pending.returncode == 0, pending.stderr
+        assert "not claimed yet" in pending.stdout
+        assert list(services(app)) == ["web"]
+
+        ctl = emulator.control()
+        user = ctl.create_user("owner@example.test")
+        ctl.bind_agent(auth["agent_id"], user["user_id"])
+        bound = odiac("init", ".", "--force", cwd=app)
+        assert bound.returncode == 0, bound.stderr
+        assert "belongs to an account" in bound.stdout
+        assert set(services(app)) == {"web", "worker"}
+        assert auth["api_key"] not in bound.stdout + bound.stderr
