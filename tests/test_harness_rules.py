@@ -16,19 +16,6 @@ ALLOWED = {
     "examples/test_plugin_hello_install.py",  # odiac in a throwaway venv's interpreter
     "test_harness_rules.py",  # shows the guard refusing a direct start
 }
-# Written before the shared harness; still marked e2e (the audit guard checks that at
-# run time). Move each to helpers.e2e and drop it from this list; never add to it.
-NOT_YET_ON_THE_HARNESS = {
-    "ci/conftest.py",
-    "e2e_plan/test_environments_doc.py",
-    "e2e_plan/test_first_hour.py",
-    "e2e_plan/test_journey.py",
-    "gateway/test_credentials_at_rest.py",
-    "init/test_init_fits_account.py",
-    "ops/test_import_secret_values.py",
-    "secrets/test_masking_attacks.py",
-    "source/test_upload_attacks.py",
-}
 
 
 def test_an_unmarked_test_cannot_start_odiac() -> None:
@@ -51,7 +38,7 @@ def test_every_test_starts_odiac_through_the_shared_harness() -> None:
         for path in TESTS.rglob("*.py")
         if "fixtures" not in path.relative_to(TESTS).parts
         and path.parent.name != "helpers"
-        and str(path.relative_to(TESTS)) not in ALLOWED | NOT_YET_ON_THE_HARNESS
+        and str(path.relative_to(TESTS)) not in ALLOWED
         and pattern.search(path.read_text(encoding="utf-8"))
     )
     assert offenders == [], "use helpers.e2e.run_odiac / spawn_odiac / odiac_argv"

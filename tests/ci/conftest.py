@@ -1,6 +1,8 @@
 """Fixtures for running CI workflows and the composite action for real.
 
-* ``emulator``: one ``odiac emulator serve`` per module on loopback.
+* ``emulator``: one ``odiac emulator serve`` per module (the example apps keep their
+  fixed subdomains, which are global on a gateway); ``token`` (tests/conftest.py): a
+  fresh user on it.
 * ``action_checkout``: a copy of odiac's source as GitHub would check out the action
   (pyproject, README, odiac/, plugins/, action.yml), so nothing is built in the worktree.
 * ``wheelhouse``: odiac's wheel built once from that copy. The runner's pip is
@@ -25,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.e2e import e2e_fixture, run_odiac, served_emulator
 
-from odiac.testing import EmulatorProcess, serve_emulator
+from odiac.testing import EmulatorProcess
 
 from .actions_runner import ActionsRunner, JobState
 
@@ -36,18 +39,9 @@ GH_STANDIN = Path(__file__).resolve().parent / "gh_standin.py"
 _ODIAC_DIST = ("odiac-", "__editable__", "__pycache__")
 
 
-@pytest.fixture(scope="module")
+@e2e_fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    workdir = tmp_path_factory.mktemp("emulator")
-    with serve_emulator(workdir, extra_args=("--time-scale", "20")) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu
-
-
-@pytest.fixture
-def token(emulator: EmulatorProcess, request: pytest.FixtureRequest) -> str:
-    user = emulator.control().create_user(f"{request.node.name[:40]}@example.test")
-    return str(user["api_key"])
+    yield from served_emulator(tmp_path_factory.mktemp("emulator"))
 
 
 @pytest.fixture(scope="session")
@@ -201,19 +195,7 @@ def runner_factory(
 
 def odiac_cli(cwd: Path, token: str, *args: str) -> subprocess.CompletedProcess[str]:
     """odiac run directly (outside any workflow), to set the scene or check the result."""
-    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1"}
-    for name in ("CI", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS"):
-        env.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_odiac(cwd, *args, token=token, timeout=300)
 
 
 def projects(emulator: EmulatorProcess, token: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.e2e import run_odiac
+from helpers.e2e import fast_local_gateway, run_odiac
 
 from odiac.testing import serve_emulator
 
@@ -133,6 +133,7 @@ def _odiac(app: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_claim_page_in_a_real_browser_lifts_the_caps(tmp_path: Path) -> None:
     app = tmp_path / "flask"
     shutil.copytree(EXAMPLES / "flask-postgres", app, ignore=shutil.ignore_patterns(".opendeploy"))
+    fast_local_gateway(app)
     applied = _odiac(app, "apply", "--auto-approve")
     assert applied.returncode == 0, applied.stderr + applied.stdout
     match = re.search(r"^claim:\s+http://127\.0\.0\.1:8787(/claim/\S+)$", applied.stdout, re.M)

@@ -13,18 +13,12 @@ import pty
 import re
 import select
 import shlex
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import pytest
+from helpers.e2e import bearer_client, make_app, odiac_env, run_odiac, spawn_odiac
 
 from odiac.testing import EmulatorProcess
-
-from .cli_kit import api, make_app, odiac
-
-pytestmark = pytest.mark.e2e
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "environments.md"
 BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
@@ -48,15 +42,15 @@ def _commands() -> list[list[str]]:
 def _typed(app: Path, emulator: EmulatorProcess, token: str, args: list[str], answer: str) -> int:
     """Run ``odiac`` on a pty and type ``answer`` at the destroy prompt."""
     master, slave = pty.openpty()
-    env = {**os.environ, "OPENDEPLOY_TOKEN": token, "NO_COLOR": "1", "TERM": "dumb"}
-    env.pop("CI", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, *args],
-        cwd=app,
-        env=env,
+    process = spawn_odiac(
+        app,
+        *args,
+        gateway=emulator.base_url,
+        env=odiac_env(token, TERM="dumb"),
         stdin=slave,
         stdout=slave,
         stderr=slave,
+        text=False,
     )
     os.close(slave)
     output, answered = b"", False
@@ -98,23 +92,21 @@ def test_every_command_of_the_page_runs(
     (config,) = _blocks("toml")
     # The live project the import section brings in: same source, its own label.
     legacy = config.replace('"shop"', '"shop-legacy"').split("[environments")[0]
-    assert (
-        odiac(
-            make_app(tmp_path / "legacy", legacy), emulator, token, "apply", "--auto-approve"
-        ).returncode
-        == 0
-    )
+    gateway = emulator.base_url
+    legacy_app = make_app(tmp_path / "legacy", legacy)
+    applied = run_odiac(legacy_app, "apply", "--auto-approve", gateway=gateway, token=token)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
     app = make_app(tmp_path / "shop", config)
     for command in _commands():
         args = command[1:]
         if args[0] == "destroy" and "--auto-approve" not in args:
             code = _typed(app, emulator, token, args, "shop-pr-42")
         else:
-            result = odiac(app, emulator, token, *args)
+            result = run_odiac(app, *args, gateway=gateway, token=token)
             code = result.returncode
             assert "Traceback" not in result.stderr
         assert code == 0, f"{shlex.join(command)} exited {code}"
-    with api(emulator, token) as client:
+    with bearer_client(gateway, token) as client:
         names = {p["name"] for p in client.get("/v1/projects/").json()["data"]}
     # The preview was created and destroyed; the others are untouched.
     assert names == {"shop", "shop-live", "shop-legacy"}

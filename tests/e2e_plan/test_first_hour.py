@@ -3,14 +3,17 @@ command, a missing file, and every missing secret at once."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.e2e import e2e_fixture, run_odiac
 
-pytestmark = pytest.mark.e2e
+
+@e2e_fixture(autouse=True)
+def _runs_the_odiac_executable() -> None:
+    """Marks this module's tests ``e2e``: each starts odiac processes."""
+
 
 REMOTE_FILE = '[gateway]\nurl = "https://gw.invalid/api"\n[project]\nname = "shop"\n'
 LOCAL_MARK = "local-auth.json"  # the local gateway keeps its own credentials
@@ -18,19 +21,8 @@ REMOTE_MARK = ".opendeploy/auth.json"
 
 
 def _odiac(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v for k, v in os.environ.items() if k not in ("OPENDEPLOY_TOKEN", "CI", "OD_GATEWAY")
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", *args],
-        cwd=cwd,
-        env={**base, "NO_COLOR": "1", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    """``odiac`` with no token, no CI and no OD_GATEWAY of the runner's, plus ``env``."""
+    return run_odiac(cwd, *args, extra_env=dict(env))
 
 
 @pytest.mark.parametrize(

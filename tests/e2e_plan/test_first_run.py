@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers.e2e import OdiacExe
+from helpers.e2e import OdiacExe, fast_local_gateway
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NOTE = "No credential yet: planned against an empty project; `odiac apply` will register"
@@ -22,10 +22,11 @@ UNREACHABLE = "http://127.0.0.1:9/api"
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def _site(tmp_path: Path) -> Path:
+def _site(tmp_path: Path, *, local_apply: bool = False) -> Path:
+    """The static-site example; ``local_apply``: its local gateway runs a fast clock."""
     app = tmp_path / "site"
-    shutil.copytree(EXAMPLES / "static-site", app)
-    return app
+    shutil.copytree(EXAMPLES / "static-site", app, ignore=shutil.ignore_patterns(".opendeploy"))
+    return fast_local_gateway(app) if local_apply else app
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def odiac(odiac_exe: OdiacExe) -> Run:
 
 
 def test_first_local_plan_apply_plan(tmp_path: Path, odiac: Run) -> None:
-    app = _site(tmp_path)
+    app = _site(tmp_path, local_apply=True)
     first = odiac(app, "plan", "--detailed-exitcode")
     assert first.returncode == 2, first.stderr
     assert NOTE in first.stderr
@@ -56,7 +57,7 @@ def test_first_local_plan_apply_plan(tmp_path: Path, odiac: Run) -> None:
 def test_plan_saved_before_any_credential_applies_after_registering(
     tmp_path: Path, odiac: Run
 ) -> None:
-    app = _site(tmp_path)
+    app = _site(tmp_path, local_apply=True)
     saved = odiac(app, "plan", "--json", "-o", "plan.json")
     assert saved.returncode == 0, saved.stderr
     assert json.loads(saved.stdout)["resource_changes"][0]["kind"] == "create_project"
@@ -68,7 +69,7 @@ def test_plan_saved_before_any_credential_applies_after_registering(
 def test_saved_empty_state_plan_is_refused_once_the_project_exists(
     tmp_path: Path, odiac: Run
 ) -> None:
-    app = _site(tmp_path)
+    app = _site(tmp_path, local_apply=True)
     saved = odiac(app, "plan", "-o", "plan.json")
     assert saved.returncode == 0, saved.stderr
     assert odiac(app, "apply", "--auto-approve").returncode == 0

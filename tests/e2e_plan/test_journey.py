@@ -10,10 +10,8 @@ created (the gateway holds no project). Fixtures run in-process (the real
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import httpx
 import pytest
 from apply.harness import VirtualTime, create_emulator_app, running_emulator
 from click.testing import CliRunner
+from helpers.e2e import fast_local_gateway, run_odiac
 
 from odiac.apply import SilentReporter, apply_plan
 from odiac.cli import cli
@@ -131,18 +130,8 @@ def test_fixture_journey(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert all("not set" not in f.message for f in first.errors)
 
 
-def _odiac(app: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENDEPLOY_TOKEN", "CI", "OD_GATEWAY")}
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", *args],
-        cwd=app,
-        env={**env, "NO_COLOR": "1"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+def _odiac(app: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return run_odiac(app, *args, extra_env=dict(env), timeout=180)
 
 
 async def _local_state(app: Path) -> dict[str, Any]:
@@ -158,20 +147,20 @@ def test_example_journey_with_the_real_cli(name: str, tmp_path: Path) -> None:
     app = tmp_path / name
     shutil.copytree(ROOT / "examples" / name, app, ignore=shutil.ignore_patterns(".opendeploy"))
     (app / "opendeploy.toml").unlink()
+    fast_local_gateway(app)
     init = _odiac(app, "init", "--gateway", "local")
     assert init.returncode == 0, init.stderr
     validated = _odiac(app, "validate")
     assert validated.returncode == 0, validated.stdout
-    secrets = _secret_names(tomllib.loads((app / "opendeploy.toml").read_text()))
-    os.environ.update(dict.fromkeys(secrets, CANARY))
-    try:
-        planned = _odiac(app, "plan")
-        assert "No credential yet" in planned.stderr
-        applied = _odiac(app, "apply", "--auto-approve")
-        again = _odiac(app, "plan", "--detailed-exitcode") if applied.returncode == 0 else None
-    finally:
-        for secret in secrets:
-            os.environ.pop(secret, None)
+    secrets = dict.fromkeys(
+        _secret_names(tomllib.loads((app / "opendeploy.toml").read_text())), CANARY
+    )
+    planned = _odiac(app, "plan", **secrets)
+    assert "No credential yet" in planned.stderr
+    applied = _odiac(app, "apply", "--auto-approve", **secrets)
+    again = (
+        _odiac(app, "plan", "--detailed-exitcode", **secrets) if applied.returncode == 0 else None
+    )
     for output in (planned, applied):
         assert "Traceback" not in output.stderr
         assert CANARY not in output.stdout + output.stderr

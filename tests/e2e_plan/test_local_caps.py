@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers.e2e import run_odiac
+from helpers.e2e import fast_local_gateway, run_odiac
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,8 @@ def _odiac(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_caps_refuse_then_auth_claim_lifts_them_5_1(tmp_path: Path) -> None:
     app = tmp_path / "flask"
-    shutil.copytree(EXAMPLES / "flask-postgres", app)
+    shutil.copytree(EXAMPLES / "flask-postgres", app, ignore=shutil.ignore_patterns(".opendeploy"))
+    fast_local_gateway(app)
     applied = _odiac(app, "apply", "--auto-approve")
     assert applied.returncode == 0, applied.stderr + applied.stdout
     config = app / "opendeploy.toml"

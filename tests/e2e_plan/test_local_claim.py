@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import httpx
-from helpers.e2e import OdiacExe
+from helpers.e2e import OdiacExe, fast_local_gateway
 
 from odiac.testing import serve_emulator
 
@@ -18,7 +18,8 @@ def test_local_claim_url_opens_on_the_served_local_gateway_and_binds(
     tmp_path: Path, odiac_exe: OdiacExe
 ) -> None:
     app = tmp_path / "site"
-    shutil.copytree(EXAMPLES / "static-site", app)
+    shutil.copytree(EXAMPLES / "static-site", app, ignore=shutil.ignore_patterns(".opendeploy"))
+    fast_local_gateway(app)
     applied = odiac_exe.run(app, "apply", "--auto-approve", gateway="local")
     assert applied.returncode == 0, applied.stderr + applied.stdout
     match = re.search(r"^claim:\s+(http://127\.0\.0\.1:8787(/claim/\S+))$", applied.stdout, re.M)

@@ -7,28 +7,22 @@ user opts in."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.e2e import write_app
+from helpers.e2e import e2e_fixture, run_odiac, served_emulator, write_app
 
-from odiac.testing import EmulatorProcess, serve_emulator
-
-pytestmark = pytest.mark.e2e
+from odiac.testing import EmulatorProcess
 
 
-@pytest.fixture(scope="module")
+@e2e_fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    with serve_emulator(
-        tmp_path_factory.mktemp("emulator"), extra_args=("--time-scale", "20")
-    ) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu
+    """A server for this module: a gateway hands one machine a single anonymous agent a
+    day, and other tests register theirs on the shared one."""
+    yield from served_emulator(tmp_path_factory.mktemp("emulator"))
 
 
 def _app(root: Path) -> Path:
@@ -54,17 +48,7 @@ def _app(root: Path) -> Path:
 def _odiac(
     app: Path, gateway: str, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"CI", "OPENDEPLOY_TOKEN"}}
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", "--gateway", gateway, *args],
-        cwd=app,
-        env={**base, "NO_COLOR": "1", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_odiac(app, *args, gateway=gateway, extra_env=env, timeout=180)
 
 
 def _registrations(emulator: EmulatorProcess) -> int:

@@ -9,28 +9,16 @@ claimed agent every service is written with the account defaults.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from odiac.testing import serve_emulator
-
-ODIAC = [sys.executable, "-m", "odiac"]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENDEPLOY", "OPDEPLOY"))}
-    env.pop("CI", None)
-    env.update(extra)
-    return env
+from helpers.e2e import run_odiac
 
 
 def odiac(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ODIAC, *args], cwd=cwd, env=_env(**env), capture_output=True, text=True, timeout=120
-    )
+    return run_odiac(cwd, *args, extra_env=dict(env))
 
 
 def two_service_app(root: Path) -> Path:
@@ -101,12 +89,15 @@ def test_the_flags_override_the_detection(tmp_path: Path) -> None:
 
 
 def test_pending_agent_stays_capped_until_claimed_then_gets_every_service(
-    tmp_path: Path,
+    tmp_path: Path, emulator_server: Any
 ) -> None:
-    """The credential is the saved agent: pending until bound, an account after."""
-    with serve_emulator(tmp_path / "server") as emu:
+    """The credential is the saved agent: pending until bound, an account after.
+
+    A server of its own: a gateway hands one machine a single anonymous agent a day,
+    and other tests register theirs on the shared one."""
+    with emulator_server(tmp_path / "server", extra_args=("--time-scale", "20")) as emulator:
         app = two_service_app(tmp_path / "stack")
-        first = odiac("--gateway", emu.base_url, "init", ".", cwd=app)
+        first = odiac("--gateway", emulator.base_url, "init", ".", cwd=app)
         assert "no credential yet" in first.stdout
         applied = odiac("apply", "--auto-approve", cwd=app)
         assert applied.returncode == 0, applied.stdout + applied.stderr
@@ -117,7 +108,7 @@ def test_pending_agent_stays_capped_until_claimed_then_gets_every_service(
         assert "not claimed yet" in pending.stdout
         assert list(services(app)) == ["web"]
 
-        ctl = emu.control()
+        ctl = emulator.control()
         user = ctl.create_user("owner@example.test")
         ctl.bind_agent(auth["agent_id"], user["user_id"])
         bound = odiac("init", ".", "--force", cwd=app)

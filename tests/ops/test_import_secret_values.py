@@ -5,52 +5,28 @@ from a secret reference, and values the gateway stores encrypted, come back as
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tomllib
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-from helpers.e2e import write_app
+from helpers.e2e import bearer_client, run_odiac, write_app
 
-from odiac.testing import EmulatorProcess, serve_emulator
-
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    with serve_emulator(
-        tmp_path_factory.mktemp("emulator"), extra_args=("--time-scale", "20")
-    ) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu
+from odiac.testing import EmulatorProcess
 
 
 def _odiac(
-    cwd: Path, emulator: EmulatorProcess, env: dict[str, str], *args: str
+    cwd: Path, emulator: EmulatorProcess, token: str, *args: str, **extra: str
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "odiac", "--gateway", emulator.base_url, *args],
-        cwd=cwd,
-        env={**{k: v for k, v in os.environ.items() if k != "CI"}, "NO_COLOR": "1", **env},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
-        check=False,
+    return run_odiac(
+        cwd, *args, gateway=emulator.base_url, token=token, extra_env=extra, timeout=180
     )
 
 
 def test_imported_file_and_output_hold_no_secret_value(
-    tmp_path: Path, emulator: EmulatorProcess, leak_scan: Any
+    tmp_path: Path, emulator: EmulatorProcess, token: str, leak_scan: Any
 ) -> None:
-    token = str(emulator.control().create_user(f"imp-{uuid.uuid4().hex[:6]}@x.test")["api_key"])
     greeting = f"CANARY-greeting-{uuid.uuid4().hex[:8]}"
     name = f"imp-{uuid.uuid4().hex[:8]}"
     app = tmp_path / "app"
@@ -68,12 +44,21 @@ def test_imported_file_and_output_hold_no_secret_value(
             COLOR = "blue"
         """,
     )
-    env = {"OPENDEPLOY_TOKEN": token, "ODIAC_T_GREETING": greeting}
-    applied = _odiac(app, emulator, env, "apply", "--auto-approve")
+    applied = _odiac(app, emulator, token, "apply", "--auto-approve", ODIAC_T_GREETING=greeting)
     assert applied.returncode == 0, applied.stdout + applied.stderr
 
     # 1. In the project folder: the value equals what a reference of the file resolves to.
-    here = _odiac(app, emulator, env, "import", "--project", name, "-o", "imported.toml")
+    here = _odiac(
+        app,
+        emulator,
+        token,
+        "import",
+        "--project",
+        name,
+        "-o",
+        "imported.toml",
+        ODIAC_T_GREETING=greeting,
+    )
     assert here.returncode == 0, here.stderr
     imported = (app / "imported.toml").read_text()
     web = tomllib.loads(imported)["services"]["web"]["env"]
@@ -85,10 +70,7 @@ def test_imported_file_and_output_hold_no_secret_value(
 
     # 2. Elsewhere (no file to resolve), after a value was stored encrypted by the gateway:
     #    every value written by a full env replace is stored encrypted.
-    api = httpx.Client(
-        base_url=emulator.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=15
-    )
-    with api:
+    with bearer_client(emulator.base_url, token) as api:
         pid = next(p["id"] for p in api.get("/v1/projects/").json()["data"] if p["name"] == name)
         sid = api.get(f"/v1/projects/{pid}/services/").json()["data"][0]["id"]
         stored = api.get(f"/v1/projects/{pid}/services/{sid}/env").json()["variables"]
@@ -99,7 +81,7 @@ def test_imported_file_and_output_hold_no_secret_value(
         assert all(row["is_encrypted"] for row in put.json()["variables"])
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    fresh = _odiac(elsewhere, emulator, {"OPENDEPLOY_TOKEN": token}, "import", "--project", name)
+    fresh = _odiac(elsewhere, emulator, token, "import", "--project", name)
     assert fresh.returncode == 0, fresh.stderr
     text = (elsewhere / "opendeploy.toml").read_text()
     env_table = tomllib.loads(text)["services"]["web"]["env"]

@@ -82,13 +82,16 @@ def test_follow_streams_until_the_deployment_ends(slow_live: Live) -> None:
 
 
 def test_ctrl_c_stops_following_cleanly_with_130(slow_live: Live) -> None:
+    """Ctrl-C while the stream is open. "Following" is printed before the stream is
+    requested; the status line comes from the stream's first event, so only after it
+    is odiac following (the deployment stays pending on the slow clock)."""
     live = slow_live
     live.apply_slowly()
     live.start_deployment()
     proc = live.spawn("logs", "web", "--follow")
     try:
         assert proc.stderr is not None
-        read_until(proc.stderr, "Following")
+        read_until(proc.stderr, "-- status: ")
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     finally:

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import textwrap
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.e2e import run_odiac, write_app
 
 from odiac.testing import EmulatorProcess
-
-pytestmark = pytest.mark.e2e
 
 RAW_TERMINAL = ("\x1b]0;", "\x07", "\x1b[2J", "\x1b")
 
@@ -44,8 +41,6 @@ class App:
         multi = self.vault / "multi.txt"
         multi.write_text("\n".join(["-----BEGIN TEST-----", *self.lines, "-----END TEST-----"]))
         multi.chmod(0o600)
-        (self.app / "app.py").write_text("print('hi')\n")
-        (self.app / "requirements.txt").write_text("flask\n")
         config = f"""
             version = 1
             [project]
@@ -58,44 +53,33 @@ class App:
             CONTROL = {{ secret = "env:ODIAC_T_CONTROL" }}
             MULTI = {{ secret = "file:{multi}" }}
         """
-        (self.app / "opendeploy.toml").write_text(textwrap.dedent(config).lstrip())
+        write_app(self.app, config, {"app.py": "print('hi')\n", "requirements.txt": "flask\n"})
 
     def odiac(
-        self, *args: str, env: dict[str, Any] | None = None
+        self, *args: str, env: dict[str, str | bytes] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        base = {k: v for k, v in os.environ.items() if k != "CI"}
-        full: dict[str, Any] = {
-            **base,
-            "OPENDEPLOY_TOKEN": self.token,
-            "NO_COLOR": "1",
+        extra: dict[str, str | bytes] = {
             "ODIAC_T_QUOTED": self.quoted,
             "ODIAC_T_CONTROL": self.control,
             **(env or {}),
         }
-        done = subprocess.run(
-            [sys.executable, "-m", "odiac", "--gateway", self.emulator.base_url, *args],
-            cwd=self.app,
-            env={
-                os.fsencode(k): os.fsencode(v) if isinstance(v, str) else v for k, v in full.items()
-            },
-            capture_output=True,
+        done = run_odiac(
+            self.app,
+            *args,
+            gateway=self.emulator.base_url,
+            token=self.token,
+            extra_env=extra,
             timeout=180,
-            stdin=subprocess.DEVNULL,
-            check=False,
+            errors="replace",
         )
-        out = done.stdout.decode("utf-8", "replace")
-        err = done.stderr.decode("utf-8", "replace")
-        self.scan.add(f"stdout of odiac {' '.join(args)}", out)
-        self.scan.add(f"stderr of odiac {' '.join(args)}", err)
-        return subprocess.CompletedProcess(done.args, done.returncode, out, err)
+        self.scan.add(f"stdout of odiac {' '.join(args)}", done.stdout)
+        self.scan.add(f"stderr of odiac {' '.join(args)}", done.stderr)
+        return done
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, emulator: EmulatorProcess, leak_scan: Any, request: pytest.FixtureRequest
-) -> App:
-    user = emulator.control().create_user(f"{request.node.name[:30]}-{uuid.uuid4().hex[:6]}@x.test")
-    return App(tmp_path, emulator, str(user["api_key"]), leak_scan)
+def app(tmp_path: Path, emulator: EmulatorProcess, token: str, leak_scan: Any) -> App:
+    return App(tmp_path, emulator, token, leak_scan)
 
 
 def test_every_encoding_of_a_secret_is_masked_in_traffic_and_logs(app: App) -> None:

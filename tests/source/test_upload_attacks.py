@@ -14,34 +14,21 @@ import io
 import os
 import subprocess
 import sys
-import textwrap
 import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.e2e import odiac_env, run_odiac, write_app
 
-from odiac.testing import EmulatorProcess, serve_emulator
-
-pytestmark = pytest.mark.e2e
+from odiac.testing import EmulatorProcess
 
 PEM = (
     "-----BEGIN EC PRIVATE KEY-----\n"
     "MHcCAQEEIB{canary}oAoGCCqGSM49AwEHoUQDQgAE\n"
     "-----END EC PRIVATE KEY-----\n"
 )
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    work = tmp_path_factory.mktemp("emulator")
-    with serve_emulator(
-        work, extra_args=("--time-scale", "20", "--data-dir", str(work / "data"))
-    ) as emu:
-        emu.control().configure(auto_domain_delay_s=0)
-        yield emu
 
 
 class Project:
@@ -55,8 +42,6 @@ class Project:
         self.scan = scan
         self.canary = f"CANARY-{uuid.uuid4().hex[:12]}"
         self.before = set(self._stored())
-        self.write("app.py", "print('hi')\n")
-        self.write("requirements.txt", "flask\n")
         config = f"""
             version = 1
             [project]
@@ -65,7 +50,7 @@ class Project:
             type = "web"
             port = 8000
         """
-        self.write("opendeploy.toml", textwrap.dedent(config).lstrip())
+        write_app(self.app, config, {"app.py": "print('hi')\n", "requirements.txt": "flask\n"})
 
     def write(self, rel: str, text: str) -> Path:
         path = self.app / rel
@@ -80,20 +65,11 @@ class Project:
         return value
 
     def env(self) -> dict[str, str]:
-        env = {**os.environ, "OPENDEPLOY_TOKEN": self.token, "NO_COLOR": "1"}
-        env.pop("CI", None)
-        return env
+        return odiac_env(self.token)
 
     def odiac(self, *args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [sys.executable, "-m", "odiac", "--gateway", self.emulator.base_url, *args],
-            cwd=self.app,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=180,
-            stdin=subprocess.DEVNULL,
-            check=False,
+        done = run_odiac(
+            self.app, *args, gateway=self.emulator.base_url, token=self.token, timeout=180
         )
         self.scan.add(f"stdout of odiac {' '.join(args)}", done.stdout)
         self.scan.add(f"stderr of odiac {' '.join(args)}", done.stderr)
@@ -136,11 +112,8 @@ class Project:
 
 
 @pytest.fixture
-def project(
-    tmp_path: Path, emulator: EmulatorProcess, leak_scan: Any, request: pytest.FixtureRequest
-) -> Project:
-    user = emulator.control().create_user(f"{request.node.name[:30]}-{uuid.uuid4().hex[:6]}@x.test")
-    return Project(tmp_path, emulator, str(user["api_key"]), leak_scan)
+def project(tmp_path: Path, emulator: EmulatorProcess, token: str, leak_scan: Any) -> Project:
+    return Project(tmp_path, emulator, token, leak_scan)
 
 
 def _archived_names(project: Project) -> set[str]:
