@@ -293,18 +293,26 @@ def report(rows: list[Row], apps: dict[str, dict[str, Any]]) -> str:
     )
     sets = sorted({r.set for r in measured})
     if len(sets) > 1 or sets != ["main"]:
-        lines += [set_line(s, [r for r in measured if r.set == s]) for s in sets]
+        lines += [set_line(s, [r for r in measured if r.set == s], apps) for s in sets]
     lines.append(f"init valid: {sum(bool(r.init_valid) for r in measured)}/{len(measured)}")
     anon_ok = [r for r in measured if r.anonymous in ("converged", "refused-clean")]
     deployable = [r for r in measured if apps[r.id].get("deployable", True)]
-    acct_ok = [r for r in deployable if r.account == "converged"]
+    asks = [r for r in deployable if needs_a_port(apps[r.id])]
+    ready = [r for r in deployable if r not in asks]
+    acct_ok = [r for r in ready if r.account == "converged"]
+    asked = [r for r in asks if r.account == "refused-clean"]
     if any(r.anonymous for r in measured):
         converged = sum(r.anonymous == "converged" for r in measured)
         lines.append(
             f"anonymous journey ok: {len(anon_ok)}/{len(measured)} "
             f"({converged} converged, {len(anon_ok) - converged} refused before creating anything)"
         )
-        lines.append(f"account journey converged: {len(acct_ok)}/{len(deployable)} deployable apps")
+        lines.append(f"account journey converged: {len(acct_ok)}/{len(ready)} deployable apps")
+        if asks:
+            lines.append(
+                f"apps whose port only the user can say: {len(asked)}/{len(asks)} refused at plan"
+                " time, before creating anything"
+            )
     lines.append("\nper app:")
     for r in measured:
         tag = "" if r.set == "main" else f" [{r.set}]"
@@ -316,7 +324,7 @@ def report(rows: list[Row], apps: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def set_line(name: str, rows: list[Row]) -> str:
+def set_line(name: str, rows: list[Row], apps_by_id: dict[str, dict[str, Any]]) -> str:
     """One set's headline: field accuracy per field and overall, init validity, journeys."""
     correct = sum(sum(r.correct.values()) for r in rows)
     total = sum(sum(r.total.values()) for r in rows)
@@ -326,12 +334,26 @@ def set_line(name: str, rows: list[Row]) -> str:
     journeys = ""
     if any(r.anonymous for r in rows):
         anon = sum(r.anonymous in ("converged", "refused-clean") for r in rows)
-        acct = sum(r.account in ("converged", "not-deployable") for r in rows)
+        acct = sum(account_ok(r, apps_by_id[r.id]) for r in rows)
         journeys = f", anonymous ok {anon}/{len(rows)}, account ok {acct}/{len(rows)}"
     return (
         f"  set {name}: {correct}/{total} = {correct / max(total, 1):.1%} on {len(rows)} apps, "
         f"init valid {sum(bool(r.init_valid) for r in rows)}/{len(rows)}{journeys} ({fields})"
     )
+
+
+def needs_a_port(app: dict[str, Any]) -> bool:
+    """A web service whose port the app's files don't give: odiac must ask, not deploy."""
+    return any(
+        svc.get("type") == "web" and svc.get("port") is None for svc in app["services"].values()
+    )
+
+
+def account_ok(row: Row, app: dict[str, Any]) -> bool:
+    """Converged; or, where only the user can give the port, refused before creating anything."""
+    if row.account == "not-deployable":
+        return True
+    return row.account == ("refused-clean" if needs_a_port(app) else "converged")
 
 
 def app_set(app: dict[str, Any]) -> str:
