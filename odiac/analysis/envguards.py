@@ -47,9 +47,7 @@ def ruby_guarded_lines(text: str) -> set[int]:
 # `config.dsn = ENV["SENTRY_DSN"]` where `config` is the block parameter of a library's
 # `Sentry.init do |config|`: a nil setting is the library's own unset default.
 _RUBY_BLOCK_PARAM = re.compile(r"\bdo\s*\|\s*(\w+)\s*\|")
-_RUBY_SETTING = re.compile(
-    r"^\s*(\w+)\.[\w.]+\s*=\s*ENV\[\s*[\"']\w+[\"']\s*\]\s*(?:#.*)?$"
-)
+_RUBY_SETTING = re.compile(r"^\s*(\w+)\.[\w.]+\s*=\s*ENV\[\s*[\"']\w+[\"']\s*\]\s*(?:#.*)?$")
 # `'key' => ENV['x'],` / `key: ENV['x'],`: one entry of a hash literal.
 _RUBY_HASH_ENTRY = re.compile(
     r"^(\s*)(?:[\"']\w+[\"']\s*=>|\w+:)\s*ENV\[\s*[\"']\w+[\"']\s*\]\s*,?\s*(?:#.*)?$"
