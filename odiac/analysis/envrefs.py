@@ -20,7 +20,7 @@ from odiac.analysis.envguards import (
     elixir_dereferenced,
 )
 from odiac.analysis.envhelpers import helper_reads
-from odiac.analysis.envrefs_py import fails_unset, release_guarded
+from odiac.analysis.envrefs_py import fails_unset, release_guarded, strategy_guarded
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
 
@@ -303,6 +303,8 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
         apply_shell_guards(text, found)
     if rel.endswith(".py") and " in " in text:
         release_guarded(text, found)
+    if rel.endswith(".py"):
+        strategy_guarded(text, found)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):

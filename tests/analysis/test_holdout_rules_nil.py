@@ -130,3 +130,53 @@ exec ./shop start --cookie "$SHOP_RELEASE_SECRET"
     for name in ("STORE_ACCESS_KEY", "STORE_SECRET", "STORE_TOKEN", "STORE_MOUNT"):
         assert env[name][0] is False, name
     assert env["SHOP_RELEASE_SECRET"][0] is True, "a read after the `fi` is not guarded"
+
+
+DJANGO_SETTINGS = """import environ
+
+env = environ.Env()
+
+SECRET_KEY = env("SECRET_KEY")
+INSTALLED_APPS = ["django.contrib.admin"]
+FILE_STORAGE = to_enum(Storage, env("FILE_STORAGE", default="local"))
+MAIL_STRATEGY = env("MAIL_STRATEGY", default="console")
+CACHE_KIND = env("CACHE_KIND", default="remote")
+DEPLOY_ENV = env("DEPLOY_ENV", default="development")
+
+if FILE_STORAGE == Storage.S3:
+    S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY")
+
+if MAIL_STRATEGY == "smtp":
+    EMAIL_HOST_PASSWORD = env("SMTP_PASSWORD")
+
+if CACHE_KIND == "remote":
+    CACHE_TOKEN = env("CACHE_TOKEN")
+
+if DEPLOY_ENV == "staging":
+    PAYMENT_TOKEN = env("PAYMENT_TOKEN")
+
+RELEASE_TOKEN = env("RELEASE_TOKEN")
+"""
+
+
+def test_python_branch_on_a_strategy_setting_is_a_feature_path(analyze: Analyze) -> None:
+    """`if FILE_STORAGE == Storage.S3:` where FILE_STORAGE defaults to `local`: the branch
+    is a strategy the deployment may select, so its reads are optional, even with empty
+    template lines. The default strategy's branch, and a branch on the deployment
+    environment, keep their reads required."""
+    r = analyze({
+        "requirements.txt": "django==5.0\ndjango-environ==0.11\n",
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+        "shop/__init__.py": "",
+        "shop/settings.py": DJANGO_SETTINGS,
+        ".env.example": 'S3_ACCESS_KEY_ID=""\nS3_SECRET_ACCESS_KEY=""\n',
+    })  # fmt: skip
+    env = _env(r)
+    assert env["S3_ACCESS_KEY_ID"][0] is False
+    assert env["S3_SECRET_ACCESS_KEY"][0] is False
+    assert env["SMTP_PASSWORD"][0] is False
+    assert env["CACHE_TOKEN"][0] is True, "the branch of the default value always runs"
+    assert env["PAYMENT_TOKEN"][0] is True, "a deployment-environment branch is not a feature"
+    assert env["RELEASE_TOKEN"][0] is True
+    assert env["SECRET_KEY"][0] is True
