@@ -180,3 +180,19 @@ def test_python_branch_on_a_strategy_setting_is_a_feature_path(analyze: Analyze)
     assert env["PAYMENT_TOKEN"][0] is True, "a deployment-environment branch is not a feature"
     assert env["RELEASE_TOKEN"][0] is True
     assert env["SECRET_KEY"][0] is True
+
+
+def test_symfony_committed_env_defaults_do_not_make_a_read_optional(analyze: Analyze) -> None:
+    """A committed `.env` is never uploaded and its values never enter the analysis, so a
+    `%env(X)%` (which throws when X is unset) stays required even where that file gives X a
+    harmless value; the value is not offered as a default either."""
+    r = analyze({
+        "composer.json": '{"require": {"php": ">=8.2", "symfony/framework-bundle": "7.*"}}',
+        "composer.lock": "{}",
+        "bin/console": "#!/usr/bin/env php\n<?php\n",
+        "public/index.php": "<?php\n",
+        "config/packages/routing.yaml": "framework:\n    router:\n"
+                                        "        default_uri: '%env(DEFAULT_URI)%'\n",
+        ".env": "APP_ENV=prod\nDEFAULT_URI=http://localhost\n",
+    }, name="demo")  # fmt: skip
+    assert _env(r)["DEFAULT_URI"] == (True, "")
