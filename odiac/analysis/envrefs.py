@@ -13,9 +13,14 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.comments import code_of
 from odiac.analysis.context import EnvRead
-from odiac.analysis.envguards import apply_ruby_guards, elixir_dereferenced
+from odiac.analysis.envguards import (
+    apply_gem_yaml,
+    apply_ruby_guards,
+    apply_shell_guards,
+    elixir_dereferenced,
+)
 from odiac.analysis.envhelpers import helper_reads
-from odiac.analysis.envrefs_py import fails_unset, release_guarded
+from odiac.analysis.envrefs_py import fails_unset, release_guarded, strategy_guarded
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
 
@@ -171,6 +176,8 @@ YAML_ERB = [
 PRISMA = [_p(r'env\(\s*"(?P<name>\w+)"\s*\)')]
 
 SHELL_FILES = frozenset({"entrypoint.sh", "docker-entrypoint.sh", "start.sh"})
+# An Elixir release's start scripts (`mix phx.gen.release`: rel/overlays/bin/server).
+_RELEASE_OVERLAY = re.compile(r"(?:^|/)rel/overlays/bin/[\w-]+$")
 
 
 def patterns_for(rel: str) -> list[_Pattern]:
@@ -186,7 +193,7 @@ def patterns_for(rel: str) -> list[_Pattern]:
     }  # fmt: skip
     if ext in table:
         return table[ext]
-    if name in SHELL_FILES:
+    if name in SHELL_FILES or _RELEASE_OVERLAY.search(rel):
         return SHELL
     if re.match(r"^application.*\.(properties|ya?ml)$", name):
         return JVM_CONFIG
@@ -290,8 +297,14 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                         read.required = False
     if rel.endswith(".rb"):
         apply_ruby_guards(text, found)
+    if rel.endswith((".yml", ".yaml")):
+        apply_gem_yaml(rel, text, found)
+    if patterns_for(rel) is SHELL:
+        apply_shell_guards(text, found)
     if rel.endswith(".py") and " in " in text:
         release_guarded(text, found)
+    if rel.endswith(".py"):
+        strategy_guarded(text, found)
     if rel.endswith(".py") and "BaseSettings" in text:
         found.extend(_pydantic_settings(text, rel, index))
     if rel.endswith(JS_EXT) and _SCHEMA_FILE.search(text) and _ENV_SOURCE.search(text):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from odiac.analysis.context import EnvRead
 from odiac.analysis.evidence import Evidence
+from odiac.analysis.names import FEATURE_BRANCH_NOTE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -175,3 +176,61 @@ def helper_reads(text: str, rel: str, index: SourceIndex, helpers: set[str]) -> 
             )
         )
     return reads
+
+
+# -- branches on a setting that selects a strategy (analysis-rules 7.4 feature_optional) ---
+
+_BRANCH = re.compile(
+    r"^(?:if|elif)\s+\(?\s*([A-Za-z_]\w*)\s*(?:==|\bis\b)\s*"
+    r"""(?:["']([^"'\n]*)["']|((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*))\s*\)?\s*:"""
+)
+# A branch on the deployment environment or debug mode is the production path, not a feature.
+_ENVIRONMENT_SETTING = re.compile(
+    r"(?:^|_)(?:ENV|ENVIRONMENT|STAGE|MODE|DEBUG|PRODUCTION|DEPLOYMENT|TIER)$", re.I
+)
+_ENVIRONMENT_VALUE = re.compile(r"^(?:prod|production|staging|stage|live|release|main)$", re.I)
+_DEFAULT = re.compile(
+    r"""\bdefault\s*=\s*["']([^"'\n]*)["']"""
+    r"""|(?:getenv|environ\.get|config|env)\(\s*["']\w+["']\s*,\s*["']([^"'\n]*)["']"""
+)
+
+
+def _setting_default(text: str, setting: str) -> str | None:
+    """The env default of a module-level ``SETTING = …env("X", default="local")…``."""
+    assigned = re.search(rf"^{re.escape(setting)}\s*(?::[^=\n]*)?=([^\n]*)", text, re.M)
+    if not assigned:
+        return None
+    default = _DEFAULT.search(assigned[1])
+    return None if default is None else (default[1] if default[1] is not None else default[2])
+
+
+def strategy_guarded(text: str, reads: list[EnvRead]) -> None:
+    """Reads inside ``if FILE_STORAGE == Storage.S3:`` are optional when ``FILE_STORAGE`` is
+    a setting of this module read from the environment with another default (``local``):
+    the branch is a strategy the deployment may select, not the default path. A branch on
+    the deployment environment (``if ENV == "production"``, ``if not DEBUG``) is not one."""
+    lines = text.splitlines()
+    blocks: list[tuple[int, int]] = []
+    for number, line in enumerate(lines):
+        branch = _BRANCH.match(line)
+        if not branch or _ENVIRONMENT_SETTING.search(branch[1]):
+            continue
+        value = branch[2] if branch[2] is not None else branch[3].rsplit(".", 1)[-1]
+        default = _setting_default(text, branch[1])
+        if default is None or _ENVIRONMENT_VALUE.match(value):
+            continue
+        if value.lower() == default.lower():
+            continue  # the default path: what it reads is needed
+        end = number + 1
+        while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > 0):
+            end += 1
+        blocks.append((number + 2, end))
+    for read in reads:
+        line_no = read.evidence.line or 0
+        if (
+            read.fallback is None
+            and read.required is not True
+            and any(lo <= line_no <= hi for lo, hi in blocks)
+        ):
+            read.required = False
+            read.evidence = read.evidence.model_copy(update={"note": FEATURE_BRANCH_NOTE})

@@ -21,7 +21,7 @@ from odiac.analysis.envfiles import (
 )
 from odiac.analysis.envrefs import literal
 from odiac.analysis.evidence import Evidence
-from odiac.analysis.names import FIELD_NAMES
+from odiac.analysis.names import FEATURE_BRANCH_NOTE, FIELD_NAMES
 from odiac.analysis.planmeta import env_aliases, storage_reasons
 from odiac.analysis.ports import choose_http_port
 from odiac.analysis.result import AiConfig, EnvVarSpec, ServiceAnalysis, ServiceExtras
@@ -264,6 +264,8 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
         required = False  # a setting the app can run without: plain value or left out
     elif explicit and all(e is False for e in explicit) and not templates:
         required = False
+    elif code and all(r.evidence.note == FEATURE_BRANCH_NOTE for r in code):
+        required = False  # a strategy branch the deployment may never select
     else:
         no_fallback_read = bool(code) and not code_fallback and template_default is None
         empty_template = bool(templates) and template_default is None and not code_fallback

@@ -54,3 +54,7 @@ NoteName = Literal[
     "workspace_pkg", "workspace_shared", "workspace_tool", "yarn_major",
 ]  # fmt: skip
 """Keys of ``ServiceDraft.notes``: hints one analyzer leaves for another or for the plan."""
+
+FEATURE_BRANCH_NOTE = "read only in a branch another setting selects"
+"""Evidence note of a read inside ``if STORAGE == "s3":`` where STORAGE defaults to another
+value: a feature path (analysis-rules 7.4) that an empty template line does not make required."""
