@@ -50,20 +50,20 @@ _PUBLISH_DIR = re.compile(r"""^\s*"?publishDir"?\s*[:=]\s*["']?([\w./-]+)""", re
 
 
 def _hugo_config(ctx: AnalysisContext, svc: ServiceDraft) -> str | None:
-    """``hugo.*`` at the service root, else a ``config.*`` beside ``content/`` and ``layouts/``
-    or ``themes/`` (the layout Hugo creates)."""
+    """``hugo.*`` at the service root, else a ``config.*`` naming a ``baseURL`` beside
+    ``content/`` and ``layouts/`` or ``themes/`` (the layout Hugo creates)."""
     found = next((svc.join(n) for n in _HUGO_CONFIG if ctx.index.exists(svc.join(n))), None)
     if found is not None:
         return found
-    dirs = {rel[len(svc.root) + 1 :].split("/")[0] if svc.root else rel.split("/")[0]
-            for rel in ctx.index.under(svc.root) if "/" in rel[len(svc.root) + 1 :]}  # fmt: skip
+    prefix = svc.root + "/" if svc.root else ""
+    dirs = {rel[len(prefix) :].split("/")[0] for rel in ctx.index.under(svc.root)}
     if "content" not in dirs or not dirs & {"layouts", "themes"}:
         return None
-    return next(
-        (svc.join(n) for n in ("config.toml", "config.yaml", "config.yml")
-         if ctx.index.exists(svc.join(n))),
-        None,
-    )  # fmt: skip
+    for name in ("config.toml", "config.yaml", "config.yml"):
+        text = ctx.index.read(svc.join(name))
+        if text is not None and re.search(r"^\s*baseurl\s*[:=]", text, re.M | re.I):
+            return svc.join(name)
+    return None
 
 
 def detect_hugo(ctx: AnalysisContext, svc: ServiceDraft) -> bool:

@@ -202,3 +202,15 @@ def test_hugo_site_with_a_production_image_keeps_it(analyze: Analyze) -> None:
     svc = result.services[0]
     assert svc.port == 8080
     assert "dev_server_image" not in {item.code for item in result.review}
+
+
+def test_hugo_site_with_a_classic_config_file(analyze: Analyze) -> None:
+    """Before `hugo.toml`, Hugo read `config.toml`; with `content/` and `layouts/` it is a site."""
+    result = analyze({
+        "config.toml": 'baseURL = "https://example.org/"\ntheme = "ananke"\n',
+        "content/post/first.md": "# First\n",
+        "layouts/index.html": "<h1>{{ .Title }}</h1>\n",
+    })  # fmt: skip
+    svc = result.services[0]
+    assert (svc.project_type, svc.port, svc.output_directory) == ("static", 80, "public")
+    assert svc.scripts_build == "hugo --minify"
