@@ -20,6 +20,7 @@ from odiac.analysis.envguards import (
     elixir_dereferenced,
 )
 from odiac.analysis.envhelpers import helper_reads
+from odiac.analysis.envrefs_js import js_fails_without, json_schema_keys
 from odiac.analysis.envrefs_py import fails_unset, release_guarded, strategy_guarded
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 SKIP_DIRS = frozenset(
     {
         "test", "tests", "e2e", "cypress", "playwright", "fixtures", "docs", "doc", "examples",
-        "example", "samples", "benchmarks", "bench", "__tests__", "spec",
+        "example", "samples", "benchmarks", "bench", "__tests__", "spec", "mocks", "__mocks__",
     }
 )  # fmt: skip
 _TEST_FILE = re.compile(
@@ -241,7 +242,10 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             compared = bool(_COMPARED.match(text, match.end()))
             if raises:
                 pass
-            elif fb is None and _fails_without(text, match.start(), match.end()):
+            elif fb is None and (
+                _fails_without(text, match.start(), match.end())
+                or (rel.endswith(JS_EXT) and js_fails_without(text, match.start(), match.end()))
+            ):
                 read.required = True  # `if (!x) throw …`: the app refuses to start without it
             elif fb is None and (
                 compared
@@ -281,7 +285,9 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
                 read = _read(
                     const[1], rel, line, after["fb"] if after else None, JS[0], build_config
                 )
-                if after is None and (
+                if after is None and js_fails_without(text, match.start(), match.end()):
+                    read.required = True
+                elif after is None and (
                     _guarded(text, match.start(), match.end())
                     or _checked_later(text, match.start(), match.end())
                 ):
@@ -312,6 +318,7 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
         found.extend(_production_schema_keys(text, rel, index))
     if rel.endswith(JS_EXT):
         found.extend(helper_reads(text, rel, index))
+        found.extend(json_schema_keys(text, rel, index))
     if rel.endswith(JS_EXT):
         for match in _JS_DESTRUCTURE.finditer(text):
             line = index.line_of(rel, match.start())

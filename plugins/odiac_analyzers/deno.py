@@ -45,6 +45,11 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
     else:
         svc.set("dependency_resolution", "unlocked", rank=Rank.MANIFEST, file=rel)
     imports = json.dumps(data.get("imports") or {})
+    import_map = data.get("importMap")
+    if isinstance(import_map, str) and not import_map.startswith(("http:", "https:")):
+        # An external import map (`"importMap": "./import_map.json"`) lists the imports instead.
+        mapped = _jsonc(ctx.index.read(svc.join(import_map.removeprefix("./"))) or "")
+        imports += json.dumps(mapped.get("imports") or {})
     for needle, framework in FRAMEWORKS:
         if (
             f'"{needle}' in imports
@@ -84,6 +89,9 @@ def detect(ctx: AnalysisContext, svc: ServiceDraft) -> bool:
             )
         if "Deno.serve" in text:
             svc.set_default_port(8000, file=svc.join(main), note="Deno.serve default")
+        elif svc.get("framework") == "fresh" and re.search(r"\bstart\(", text):
+            # Fresh's `start(manifest, …)` serves through Deno.serve: 8000 without a port option.
+            svc.set_default_port(8000, file=svc.join(main), note="Fresh start() default")
     if not svc.get("scripts_start"):
         ctx.flag(svc.name, "no_entrypoint", "no start task or main module", Evidence(file=rel))
     return bool(svc.get("scripts_start"))

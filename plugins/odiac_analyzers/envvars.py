@@ -30,7 +30,15 @@ _DEV_SWITCH = re.compile(
 _DEV_VALUE = re.compile(r"^(development|dev|local|1|true|yes|on)$", re.IGNORECASE)
 
 # Names a bundler defines in client code itself: never the user's configuration.
-BUNDLER_BUILTINS = {"cra": frozenset({"PUBLIC_URL", "FAST_REFRESH"})}
+BUNDLER_BUILTINS = {
+    "cra": frozenset({"PUBLIC_URL", "FAST_REFRESH"}),
+    # `remix dev` hands its own origin to the app server it starts; production never has it.
+    "remix": frozenset({"REMIX_DEV_HTTP_ORIGIN", "REMIX_DEV_ORIGIN"}),
+}
+# Vite defines these from its own config (`base`, `mode`): a `.env` key of the same name
+# is never exposed to the app, so no source makes them user env.
+_VITE_OWN = frozenset({"BASE_URL", "MODE", "DEV", "PROD", "SSR"})
+BUNDLER_OWN = {"vite": _VITE_OWN, "astro": _VITE_OWN | {"SITE", "ASSETS_PREFIX"}}
 
 CONVENTIONS: dict[str, list[tuple[str, bool]]] = {
     "rails": [("RAILS_ENV", False), ("SECRET_KEY_BASE", True)],
@@ -100,6 +108,9 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
     builtins = BUNDLER_BUILTINS.get(framework)
     if builtins:
         svc.env = [r for r in svc.env if not (r.source == "code" and r.name in builtins)]
+    own = BUNDLER_OWN.get(framework)
+    if own:
+        svc.env = [r for r in svc.env if r.name not in own]
     for name, required in CONVENTIONS.get(framework, []):
         if (
             framework == "rails"
