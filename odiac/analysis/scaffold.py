@@ -132,9 +132,10 @@ def _parked(
         " then uncomment them, or run `odiac init --account --force`."
     )
     head = f"\n# {comment(why)}\n"
-    # doubts about a parked service are read when it is uncommented, not before
+    # doubts about a parked service are read when it is uncommented, not before; every
+    # line gets one more "# ", so lines that are comments (an optional secret) stay so
     body = "".join(
-        f"# {line}\n" if line.strip() and not line.startswith("#") else f"{line}\n"
+        f"# {line}\n" if line.strip() else "\n"
         for line in tomlkit.dumps(doc).replace(MARK, "review:").splitlines()
     )
     return head + body

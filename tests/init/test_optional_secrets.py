@@ -120,3 +120,31 @@ def test_the_analysis_still_reports_the_optional_secret(tmp_path: Path) -> None:
     found = {v["name"]: v["required"] for v in web["runtime_vars"]}
     assert found["API_TOKEN"] is True
     assert found["STRIPE_SECRET"] is False
+
+
+def test_a_parked_service_keeps_its_optional_secret_commented_when_uncommented(
+    tmp_path: Path,
+) -> None:
+    """An unclaimed agent's file comments out the second service; removing one ``# ``
+    from each of its lines activates it with the required secret only."""
+    app = tmp_path / "stack"
+    app.mkdir()
+    (app / "requirements.txt").write_text("flask\ngunicorn\ncelery[redis]\n")
+    (app / "app.py").write_text(APP)
+    (app / "Procfile").write_text(
+        "web: gunicorn app:app --bind 0.0.0.0:$PORT\nworker: celery -A app worker\n"
+    )
+    done = run_odiac(app, "init", ".", "--anonymous")
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (app / "opendeploy.toml").read_text()
+    head, parked = text.split("\n# [services.worker]\n")
+    assert "worker" not in tomllib.loads(text)["services"]
+    revived = (
+        head
+        + "\n[services.worker]\n"
+        + "".join(f"{line.removeprefix('# ')}\n" for line in parked.splitlines())
+    )
+    worker = tomllib.loads(revived)["services"]["worker"]
+    assert worker["env"]["API_TOKEN"] == {"secret": "env:API_TOKEN"}
+    assert "STRIPE_SECRET" not in worker["env"]
+    assert OPTIONAL_LINE in revived.splitlines()
