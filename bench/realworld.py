@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -54,7 +55,6 @@ INJECTED = re.compile(
     r"^(DATABASE_URL|POSTGRES_\w+|PG(HOST|USER|PASSWORD|DATABASE|PORT)|MYSQL_\w+|MONGODB_URI"
     r"|MONGO_URL|REDIS_URL|CLICKHOUSE_\w+)$"
 )
-SECRET_REF = re.compile(r'secret\s*=\s*"env:([^"]+)"')
 TIMEOUT_S = 300
 
 
@@ -182,12 +182,31 @@ def score(app: dict[str, Any], payload: dict[str, Any], row: Row) -> None:
 
 
 def secrets_env(folder: Path) -> dict[str, str]:
-    """A made-up value for every ``env:NAME`` secret reference the file holds."""
+    """A made-up value for every ACTIVE ``env:NAME`` secret reference of the file.
+
+    Commented-out references (optional secrets, parked services) are left unset, as a
+    new user would leave them: the journey measures the real first try.
+    """
     try:
-        text = (folder / "opendeploy.toml").read_text(encoding="utf-8")
-    except OSError:
+        data = tomllib.loads((folder / "opendeploy.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
-    return {name: f"bench-{name.lower()}-value-1234" for name in SECRET_REF.findall(text)}
+    return {name: f"bench-{name.lower()}-value-1234" for name in sorted(active_refs(data))}
+
+
+def active_refs(node: Any) -> set[str]:
+    """The ``NAME`` of every ``{ secret = "env:NAME" }`` table in parsed TOML."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        ref = node.get("secret")
+        if isinstance(ref, str) and ref.startswith("env:"):
+            found.add(ref[4:])
+        for value in node.values():
+            found |= active_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= active_refs(value)
+    return found
 
 
 def created(state: dict[str, Any]) -> int:

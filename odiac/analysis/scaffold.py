@@ -2,7 +2,9 @@
 
 Every written value carries the evidence that supports it as a comment.
 Required secrets become ``{ secret = "env:NAME" }`` references (never values);
-where the evidence is ambiguous the key is left as a commented TODO.
+optional secret-shaped names are written as commented references, so plan and
+apply never wait for them; where the evidence is ambiguous the key is left as a
+commented TODO.
 """
 
 from __future__ import annotations
@@ -130,9 +132,10 @@ def _parked(
         " then uncomment them, or run `odiac init --account --force`."
     )
     head = f"\n# {comment(why)}\n"
-    # doubts about a parked service are read when it is uncommented, not before
+    # doubts about a parked service are read when it is uncommented, not before; every
+    # line gets one more "# ", so lines that are comments (an optional secret) stay so
     body = "".join(
-        f"# {line}\n" if line.strip() and not line.startswith("#") else f"{line}\n"
+        f"# {line}\n" if line.strip() else "\n"
         for line in tomlkit.dumps(doc).replace(MARK, "review:").splitlines()
     )
     return head + body
@@ -205,14 +208,12 @@ def _service(result: ProjectAnalysisResult, svc: ServiceAnalysis, account: bool)
     for key in list(todos):
         todo(key)  # keys init did not write: the doubt still lives in the service table
     _volumes(table, svc, extras)
-    env = _env_table(
-        svc.runtime_vars, svc, extras.late_bound_vars if extras else [], env_todos, extras
-    )
+    late = extras.late_bound_vars if extras else []
+    readers = _readers(result, svc.name)
+    env = _env_table(svc.runtime_vars, svc, late, env_todos, extras, readers)
     if env is not None:
         table.add("env", env)
-    build = _env_table(
-        svc.build_time_vars, svc, extras.late_bound_vars if extras else [], None, extras
-    )
+    build = _env_table(svc.build_time_vars, svc, late, None, extras, readers)
     if build is not None:
         table.add("build_env", build)
     return table
@@ -224,6 +225,7 @@ def _env_table(
     late: list[str],
     todos: list[str] | None = None,
     extras: ServiceExtras | None = None,
+    readers: dict[str, str] | None = None,
 ) -> Table | None:
     if not variables and not todos:
         return None
@@ -253,7 +255,12 @@ def _env_table(
             )
             continue
         setting = var.name in settings or is_config_name(var.name)
-        if is_secret_name(var.name) or (var.required and not setting):
+        if is_secret_name(var.name) and not var.required:
+            # an optional secret never blocks plan/apply: the user opts in by uncommenting
+            where = (readers or {}).get(var.name, "")
+            line = f'{var.name} = {{ secret = "env:{var.name}" }}'
+            table.add(tomlkit.comment(f"{line}  # {_optional_note(where)}"))
+        elif is_secret_name(var.name) or (var.required and not setting):
             secret: InlineTable = tomlkit.inline_table()
             secret.append("secret", f"env:{var.name}")
             table.add(var.name, secret)
@@ -270,6 +277,32 @@ def _env_table(
         else:
             table.add(tomlkit.comment(f'{var.name} = "" (optional)'))
     return table
+
+
+def _readers(result: ProjectAnalysisResult, service: str) -> dict[str, str]:
+    """``name -> "read by <file>"`` (or ``"listed in <template>"``) from the env ledger."""
+    found: dict[str, str] = {}
+    for row in result.ledger:
+        if row.service != service or row.decision != "env" or not row.evidence:
+            continue
+        name = row.value.split(" ", 1)[0]
+        code = [ev for ev in row.evidence if not _is_declaration(ev.file)]
+        if code:
+            found[name] = f"read by {code[0].file}"
+        else:
+            found[name] = f"listed in {row.evidence[0].file}"
+    return found
+
+
+def _is_declaration(file: str) -> bool:
+    """A file that only names a variable (an env template, a compose file), not code."""
+    base = file.rsplit("/", 1)[-1].lower()
+    return base.startswith(".env") or "compose" in base or base.endswith(".env")
+
+
+def _optional_note(where: str) -> str:
+    head = f"optional: {where}" if where else "optional"
+    return f"{head}; uncomment to set it"
 
 
 _DEFAULT_NOTES = {

@@ -57,10 +57,14 @@ NOT_PROVABLE: dict[tuple[str, str], str] = {
 # `uses` injects are comments in the generated file, and absent from the examples).
 FACTS = ("type", "port", "framework", "language", "engines", "env", "build_env")
 DIFFERENT: dict[tuple[str, str, str], str] = {
-    ("compose-multi", "worker", "env"): (
-        "ADMIN_TOKEN is read in src/web.js only; web and worker share the source root `.`, "
-        "and §7.1 collects code references per source root, not per process, so init "
-        "gives the worker the name too (over-inclusive, never a missing name)"
+    ("compose-multi", "web", "env"): (
+        "the author opts into ADMIN_TOKEN, which src/web.js reads only to guard /reset (the "
+        "app runs without it): init writes an optional secret as a commented reference, so "
+        "the first plan never waits for it"
+    ),
+    ("nextjs-postgres", "web", "env"): (
+        "the author opts into NOTES_SIGNING_SECRET, which lib/auth.ts reads with a fallback "
+        '(`?? ""`): init writes an optional secret as a commented reference'
     ),
     ("nextjs-postgres", "web", "build_env"): (
         "NEXT_TELEMETRY_DISABLED is a tool switch the author opts into; the source never "
