@@ -27,7 +27,8 @@ Usage:
 Each app belongs to a set (``"set"`` in the corpus, ``main`` when absent). The
 ``holdout`` set holds apps whose facts were written before odiac ever ran on
 them and that no analyzer change is tuned against: its accuracy estimates how
-odiac does on repositories it has never seen. The report shows every set apart.
+odiac does on repositories it has never seen; ``holdout2`` is a second such set,
+written after the first had been tuned on. The report shows every set apart.
 """
 
 from __future__ import annotations
@@ -392,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path, default=None)
     parser.add_argument("--only", nargs="*", default=None, help="app ids to run")
     parser.add_argument("--no-journey", action="store_true", help="accuracy and init only")
-    parser.add_argument("--set", default=None, help="only the apps of this set (main, holdout)")
+    parser.add_argument(
+        "--set", default=None, help="only the apps of this set (main, holdout, holdout2)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the rows here")
     args = parser.parse_args(argv)
     global MIRRORS
