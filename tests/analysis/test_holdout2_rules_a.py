@@ -1,0 +1,68 @@
+"""Compose, static-site and JS env rules found missing on a second set of unseen public
+apps (analysis-rules 2.2, 3.12, 7.1, 7.3).
+
+Each fixture is a minimal app of our own: an nginx built from a local Dockerfile that
+only forwards to a sibling service, a plain webpack site whose ``start`` is the dev
+server, ``dotenv-safe`` and secret names with a sample value in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from odiac.analysis.result import ProjectAnalysisResult
+
+Analyze = Callable[..., ProjectAnalysisResult]
+
+
+def _env(result: ProjectAnalysisResult) -> dict[str, bool]:
+    svc = result.services[0]
+    return {v.name: v.required for v in svc.runtime_vars + svc.build_time_vars}
+
+
+_FLASK = {
+    "backend/requirements.txt": "flask\n",
+    "backend/app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    "backend/Dockerfile": "FROM python:3.12\nCOPY . .\nEXPOSE 8000\nCMD flask run --port 8000\n",
+}
+_COMPOSE = (
+    "services:\n"
+    "  backend:\n    build: backend\n    ports:\n      - 8000:8000\n"
+    "  proxy:\n    build: proxy\n    ports:\n      - 80:80\n    depends_on:\n      - backend\n"
+)
+
+
+def test_nginx_built_locally_that_only_forwards_is_a_dropped_proxy(analyze: Analyze) -> None:
+    """A `build:` service FROM nginx whose config only has `proxy_pass` (directly or through
+    an `upstream`) to a sibling service is replaced by the platform ingress."""
+    for conf in (
+        "server {\n  listen 80;\n  location / {\n    proxy_pass http://backend:8000;\n  }\n}\n",
+        "upstream app { server backend:8000; }\n"
+        "server {\n  listen 80;\n  location / {\n    proxy_pass http://app;\n  }\n}\n",
+    ):
+        result = analyze({
+            **_FLASK,
+            "compose.yaml": _COMPOSE,
+            "proxy/Dockerfile": "FROM nginx:1.25-alpine\nCOPY conf /etc/nginx/conf.d/default.conf\n",
+            "proxy/conf": conf,
+        })  # fmt: skip
+        assert [s.name for s in result.services] == ["backend"]
+        assert [(e.name, e.kind) for e in result.external] == [("proxy", "proxy")]
+
+
+def test_nginx_that_also_serves_files_or_proxies_elsewhere_stays(analyze: Analyze) -> None:
+    """`alias`/`root` serve files from the image or a shared volume; a `proxy_pass` to a host
+    outside the compose file is not a sibling: both keep the nginx as an app service."""
+    for conf in (
+        "server {\n  location / {\n    proxy_pass http://backend:8000;\n  }\n"
+        "  location /static/ {\n    alias /home/app/static/;\n  }\n}\n",
+        "server {\n  location / {\n    proxy_pass https://api.example.com;\n  }\n}\n",
+    ):
+        result = analyze({
+            **_FLASK,
+            "compose.yaml": _COMPOSE,
+            "proxy/Dockerfile": "FROM nginx:1.25\nCOPY nginx.conf /etc/nginx/conf.d/\n",
+            "proxy/nginx.conf": conf,
+        })  # fmt: skip
+        assert sorted(s.name for s in result.services) == ["backend", "proxy"]
