@@ -66,3 +66,27 @@ def test_nginx_that_also_serves_files_or_proxies_elsewhere_stays(analyze: Analyz
             "proxy/nginx.conf": conf,
         })  # fmt: skip
         assert sorted(s.name for s in result.services) == ["backend", "proxy"]
+
+
+def test_bundled_site_whose_start_is_the_dev_server_is_static(analyze: Analyze) -> None:
+    """A plain bundler build over an index.html, with `start` only a bundler dev server
+    (webpack-dev-server, parcel), is a static site on 80: the dev server never runs in production."""
+    for build, start in (
+        ("webpack -p", "webpack-dev-server --host 0.0.0.0 --open"),
+        ("parcel build index.html", "parcel index.html"),
+    ):
+        result = analyze({
+            "package.json": json.dumps({
+                "name": "site",
+                "scripts": {"start": start, "build": build},
+                "dependencies": {"react": "18"},
+                "devDependencies": {"webpack": "5", "webpack-dev-server": "4", "parcel": "2"},
+            }),
+            "index.html": "<html><script src='/build/bundle.js'></script></html>\n",
+            "src/index.js": "document.body.append('hi');\n",
+        })  # fmt: skip
+        svc = result.services[0]
+        assert svc.project_type == "static"
+        assert svc.port == 80
+        assert svc.scripts_start == ""
+        assert svc.output_directory == "."
