@@ -90,3 +90,31 @@ def test_bundled_site_whose_start_is_the_dev_server_is_static(analyze: Analyze) 
         assert svc.port == 80
         assert svc.scripts_start == ""
         assert svc.output_directory == "."
+
+
+def test_dotenv_safe_makes_every_key_of_its_template_required(analyze: Analyze) -> None:
+    """dotenv-safe throws at start when any key of the template is unset: each is required,
+    also one with a sample value or one the code never reads; another template is untouched."""
+    for loader in (
+        "require('dotenv-safe').config({ example: path.join(__dirname, '.env.example') });\n",
+        "import 'dotenv-safe/config';\n",
+    ):
+        result = analyze({
+            "package.json": json.dumps({
+                "name": "api", "scripts": {"start": "node server.js"},
+                "dependencies": {"express": "4", "dotenv-safe": "8"},
+            }),
+            ".env.example": "TOKEN_TTL_MINUTES=15\nMONGO_URI_TESTS=mongodb://mongo/test\nMAIL_HOST=\n",
+            "docs/.env.sample": "SAMPLE_ONLY=1\n",
+            "server.js": (
+                "const path = require('path');\n" + loader
+                + "const ttl = process.env.TOKEN_TTL_MINUTES;\n"
+                "const mail = process.env.MAIL_HOST;\n"
+                "require('express')().listen(3000, () => console.log(ttl, mail));\n"
+            ),
+        })  # fmt: skip
+        env = _env(result)
+        assert env["TOKEN_TTL_MINUTES"] is True
+        assert env["MONGO_URI_TESTS"] is True
+        assert env["MAIL_HOST"] is True
+        assert env.get("SAMPLE_ONLY") is not True
