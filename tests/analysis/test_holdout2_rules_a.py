@@ -118,3 +118,26 @@ def test_dotenv_safe_makes_every_key_of_its_template_required(analyze: Analyze) 
         assert env["MONGO_URI_TESTS"] is True
         assert env["MAIL_HOST"] is True
         assert env.get("SAMPLE_ONLY") is not True
+
+
+def test_secret_name_read_without_fallback_ignores_the_template_sample(analyze: Analyze) -> None:
+    """A secret name never takes a template value as its default, so a sample value in
+    `.env.example` does not make a read without fallback optional; a plain setting's does."""
+    result = analyze({
+        "package.json": json.dumps({
+            "name": "shop", "scripts": {"start": "node server.js"},
+            "dependencies": {"express": "4"},
+        }),
+        ".env.example": "PAYMENT_SECRET_KEY=sk_test_123\nWEBHOOK_TOKEN=whsec_abc\n"
+                        "SITE_ORIGIN=http://localhost:3000\n",
+        "server.js": (
+            "const key = process.env.PAYMENT_SECRET_KEY;\n"
+            "const hook = process.env.WEBHOOK_TOKEN;\n"
+            "const origin = process.env.SITE_ORIGIN;\n"
+            "require('express')().listen(3000, () => console.log(key, hook, origin));\n"
+        ),
+    })  # fmt: skip
+    env = _env(result)
+    assert env["PAYMENT_SECRET_KEY"] is True
+    assert env["WEBHOOK_TOKEN"] is True
+    assert env["SITE_ORIGIN"] is False
