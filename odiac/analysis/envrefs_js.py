@@ -131,3 +131,17 @@ def json_schema_keys(text: str, rel: str, index: SourceIndex) -> list[EnvRead]:
             )
             pos = body_end
     return reads
+
+
+_DOTENV_SAFE = re.compile(r"""(?:require\(\s*|from\s+|import\s+)["']dotenv-safe(?:/config)?["']""")
+_EXAMPLE_OPTION = re.compile(r"""\bexample\s*:[^,}\n]*?["'`]([^"'`]*?)["'`]\s*\)?\s*[,}\n]""")
+
+
+def dotenv_safe_template(text: str) -> str | None:
+    """The template file name ``dotenv-safe`` checks the environment against, when the code
+    loads it: it stops the app at start when any key of that file is unset or empty."""
+    if not _DOTENV_SAFE.search(text):
+        return None
+    option = _EXAMPLE_OPTION.search(text)
+    name = option[1].rsplit("/", 1)[-1] if option else ""
+    return name if name.startswith(".env") else ".env.example"

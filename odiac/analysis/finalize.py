@@ -267,7 +267,12 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
     elif code and all(r.evidence.note == FEATURE_BRANCH_NOTE for r in code):
         required = False  # a strategy branch the deployment may never select
     else:
-        no_fallback_read = bool(code) and not code_fallback and template_default is None
+        # A secret name never takes a template value as default (analysis-rules 7.3);
+        # a validator that declares the name optional still decides.
+        example_default = template_default is not None and (
+            not is_secret_name(name) or False in explicit
+        )
+        no_fallback_read = bool(code) and not code_fallback and not example_default
         empty_template = bool(templates) and template_default is None and not code_fallback
         required = no_fallback_read or empty_template
     default = ""

@@ -348,7 +348,8 @@ def _node_server(w: _Writer) -> None:
             svc.set("entry_point", entry, rank=Rank.MANIFEST, file=svc.join(entry))
     if not svc.get("framework") and not svc.get("scripts_start") and _bundled_site(ctx, svc, pkg):
         # A bundler build over an index.html, and no server: a static site (analysis-rules 3.12 built static).
-        w.static("dist")
+        # An index.html at the root is the page served (GitHub Pages style), else dist/.
+        w.static("." if ctx.index.exists(svc.join("index.html")) else "dist")
         return
     command = pkg.scripts.get("start", "")
     if "fastify start" in command:

@@ -16,6 +16,7 @@ from odiac.analysis.glue import strip_glue
 from odiac.analysis.pipeline import MANIFESTS, dns_label
 from odiac.analysis.source_index import escapes_root, join, norm_dir
 from odiac.plugin import Analyzer, hookimpl
+from odiac_analyzers._compose_proxy import built_proxy
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -68,6 +69,25 @@ def _local_tags(services: dict[str, dict[str, Any]]) -> dict[str, str]:
     return tags
 
 
+def _proxy_of(
+    ctx: AnalysisContext, base_dir: str, siblings: set[str], spec: dict[str, Any]
+) -> str | None:
+    """The proxy image a service builds when its config only forwards to other services."""
+    build = spec["build"]
+    context = compose.interpolate(
+        build if isinstance(build, str) else str((build or {}).get("context", "."))
+    )
+    if context is None or "://" in context:
+        return None
+    source = norm_dir(join(base_dir, context))
+    if escapes_root(source) or _has_manifest(ctx, source):
+        return None
+    name_of = (
+        str(build.get("dockerfile") or "Dockerfile") if isinstance(build, dict) else "Dockerfile"
+    )
+    return built_proxy(ctx.index, source, join(source, name_of), siblings)
+
+
 def layout(ctx: AnalysisContext) -> None:
     """Build the service graph from the selected compose file(s)."""
     files, ignored = compose.select_files(ctx.index)
@@ -116,6 +136,11 @@ def layout(ctx: AnalysisContext) -> None:
             )
         elif _is_tooling(name, spec, completed):
             ctx.decide("", "compose_tooling", name, Evidence(file=rel, line=_line(ctx, rel, name)))
+        elif spec.get("build") is not None and (
+            proxy := _proxy_of(ctx, base_dir, set(services) - {name}, spec)
+        ):
+            # Only forwards to sibling services: the platform ingress replaces it.
+            ctx.external.append((name, proxy, "proxy", f"{rel}:{_line(ctx, rel, name) or 0}"))
         elif spec.get("build") is not None:
             apps.append((name, spec))
         elif image:

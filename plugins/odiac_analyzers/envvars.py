@@ -15,6 +15,7 @@ from odiac.analysis.envfiles import (
     parse_env_file,
 )
 from odiac.analysis.envrefs import PUBLIC_PREFIXES, SKIP_DIRS, SWITCH_NOTE, scan_file, scannable
+from odiac.analysis.envrefs_js import dotenv_safe_template
 from odiac.analysis.envrefs_py import helper_names, helper_reads
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import norm_dir
@@ -23,6 +24,8 @@ from odiac_analyzers import _storage as storage
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from odiac.analysis.source_index import SourceIndex
 
 _DEV_SWITCH = re.compile(
     r"^(ENVIRONMENT|APP_ENV|NODE_ENV|RAILS_ENV|FLASK_ENV|DEBUG|APP_DEBUG|FLASK_DEBUG)$"
@@ -103,6 +106,7 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
                 )
         elif kind == "real" and not index.is_ignored(rel):
             _committed_env_file(ctx, svc, rel, beside_compose=_beside_compose(ctx, rel))
+    _dotenv_safe(svc, index, files)
     _feature_families(svc)
     framework = svc.get("framework")
     builtins = BUNDLER_BUILTINS.get(framework)
@@ -127,6 +131,30 @@ def enrich(ctx: AnalysisContext, svc: ServiceDraft) -> None:
             )
         )
 
+
+def _dotenv_safe(svc: ServiceDraft, index: SourceIndex, files: list[str]) -> None:
+    """``dotenv-safe`` stops the app at start when any key of its template is unset:
+    every key of that template is required (analysis-rules 7.1, 7.3 validators)."""
+    wanted = {
+        name
+        for rel in files
+        if rel.endswith(_JS_SUFFIXES) and (name := dotenv_safe_template(index.read(rel) or ""))
+    }
+    for read in [r for r in svc.env if r.source == "template" and not r.optional]:
+        if os.path.basename(read.evidence.file) in wanted:
+            svc.add_env(
+                EnvRead(
+                    name=read.name,
+                    source="code",
+                    evidence=read.evidence.model_copy(
+                        update={"note": "dotenv-safe requires every key of this template"}
+                    ),
+                    required=True,
+                )
+            )
+
+
+_JS_SUFFIXES = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx")
 
 # First words that name no vendor: `ENABLE_X` or `APP_X` do not make a feature family.
 _NOT_A_FAMILY = frozenset(

@@ -161,12 +161,20 @@ def _run(pm: str, script: str) -> str:
     return f"{pm} run {script}"
 
 
+BUNDLER_DEV = re.compile(
+    r"\bwebpack-dev-server\b|\bwebpack\s+serve\b|\bparcel(?!\s+build\b)(\s|$)"
+    r"|\besbuild\b.*\s--serve(dir)?\b|\brollup\b.*\s-w\b|\bbrowser-sync\b|\blive-server\b"
+)
+"""A bundler's development server: it rebuilds on change and serves from memory
+(analysis-rules 3.2, 3.12); the build script gives the site instead."""
+
+
 def _production_script(ctx: AnalysisContext, svc: ServiceDraft, pkg: _Pkg) -> str | None:
     for name in ("start:prod", "start", "serve"):
         command = pkg.scripts.get(name)
         if command is None:
             continue
-        if is_dev_start(command):
+        if is_dev_start(command) or BUNDLER_DEV.search(command):
             ctx.flag(
                 svc.name,
                 "dev_server_start",
