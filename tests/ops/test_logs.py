@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 
+import pytest
+from helpers.e2e import spawn_odiac
 from syrupy.assertion import SnapshotAssertion
 
 from .kit import Live, mask, read_until
@@ -88,12 +91,19 @@ def test_ctrl_c_stops_following_cleanly_with_130(slow_live: Live) -> None:
     live = slow_live
     live.apply_slowly()
     live.start_deployment()
-    proc = live.spawn("logs", "web", "--follow")
+    # With the fault handler on, a hang ends in a dump of every thread's stack (SIGABRT).
+    env = {**live.env(), "PYTHONFAULTHANDLER": "1"}
+    proc = spawn_odiac(live.app, "logs", "web", "--follow", gateway=live.emu.base_url, env=env)
     try:
         assert proc.stderr is not None
         read_until(proc.stderr, "-- status: ")
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            _, stacks = proc.communicate(timeout=10)
+            pytest.fail(f"odiac kept running 30 s after Ctrl-C; its threads:\n{stacks[-8000:]}")
     finally:
         if proc.poll() is None:
             proc.kill()
