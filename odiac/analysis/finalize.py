@@ -321,43 +321,30 @@ def _spec(name: str, items: list[EnvRead], *, grouped: bool = False) -> EnvVarSp
                 break
         else:
             # Template values are examples: only a bare setting (`info`, `true`, `30`) may
-            # become a default; hosts, URLs and paths of a developer machine never do.
-            compose = next(
-                (r.fallback for r in items if r.source == "compose" and r.fallback), None
-            )
-            example = (
+            # become a default; hosts, URLs and paths of a developer machine never do. A
+            # compose `environment:` value configures the local stack, never a default.
+            default = (
                 template_default
                 if template_default
                 and _BARE.match(template_default)
                 and not _HOST_NAME.search(name)  # `DB_HOST=mysql` names a local container
                 else ""
             )
-            default = example or (compose if compose and _plain(compose) else "")
     return EnvVarSpec(name=name, required=required, default=default)
 
 
 def _origin(svc: ServiceDraft, var: EnvVarSpec) -> str:
-    """Where a default came from: ``code`` (a fallback), ``compose`` or ``example`` (a template)."""
+    """Where a default came from: ``code`` (a fallback) or ``example`` (a template)."""
     reads = [r for r in svc.env if r.name == var.name]
     if any(
         literal(r.fallback) == var.default for r in reads if r.source in {"code", "build-config"}
     ):
         return "code"
-    if any(r.source == "compose" and r.fallback == var.default for r in reads):
-        return "compose"
     return "example"
-
-
-def _plain(value: str) -> bool:
-    """A compose value that can travel: no placeholder, no local container host."""
-    return not is_placeholder(value) and not _LOCAL_HOST.search(value)
 
 
 _HOST_NAME = re.compile(r"(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|DOMAIN)$")
 _BARE = re.compile(r"^(?!localhost$)[\w-]{1,40}$")
-_LOCAL_HOST = re.compile(
-    r"(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|://[a-z][\w-]*[:/])"
-)
 
 
 # -- databases ---------------------------------------------------------------

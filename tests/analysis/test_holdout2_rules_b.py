@@ -94,3 +94,62 @@ func main() {
     assert env["STORE_PORT"][0] is True
     assert env["STORE_NAME"][0] is True
     assert env["LOG_LEVEL"][0] is False, "a setting of another group keeps its own verdict"
+
+
+FLASK_REQS = "flask==3.0.0\n"
+
+
+def test_python_read_naming_the_config_to_load_is_required(analyze: Analyze) -> None:
+    """`app.config.from_object(os.getenv("X"))`, directly or through a variable: unset, no
+    configuration loads, so the read is required although `getenv` returns None quietly."""
+    r = analyze({
+        "requirements.txt": FLASK_REQS,
+        "app.py": """import os
+from flask import Flask
+
+
+def create_app():
+    app = Flask(__name__)
+    settings = os.getenv("APP_CONFIG_CLASS")
+    app.config.from_object(settings)
+    app.config.from_object(os.environ.get("EXTRA_CONFIG_CLASS"))
+    app.config["GREETING"] = os.getenv("GREETING")
+    return app
+
+
+app = create_app()
+""",
+    })  # fmt: skip
+    env = _env(r)
+    assert env["APP_CONFIG_CLASS"][0] is True
+    assert env["EXTRA_CONFIG_CLASS"][0] is True
+    assert env["GREETING"][0] is False
+
+
+def test_compose_environment_value_is_not_a_default(analyze: Analyze) -> None:
+    """Defaults come only from code fallbacks or template values: a compose `environment:`
+    literal configures the local stack, and a compose-only `FLASK_DEBUG=1` must not reach
+    production as a default."""
+    r = analyze({
+        "requirements.txt": FLASK_REQS,
+        "Dockerfile": 'FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n'
+                      'EXPOSE 5000\nCMD ["flask", "run", "--host", "0.0.0.0"]\n',
+        "docker-compose.yml": """services:
+  web:
+    build: .
+    ports:
+      - 5000:5000
+    environment:
+      - FLASK_DEBUG=1
+      - APP_MODE=development
+""",
+        "app.py": """import os
+from flask import Flask
+
+app = Flask(__name__)
+MODE = os.getenv("APP_MODE")
+""",
+    })  # fmt: skip
+    env = _env(r)
+    assert env["APP_MODE"][1] == ""
+    assert env.get("FLASK_DEBUG", (False, ""))[1] == ""
