@@ -153,3 +153,32 @@ MODE = os.getenv("APP_MODE")
     env = _env(r)
     assert env["APP_MODE"][1] == ""
     assert env.get("FLASK_DEBUG", (False, ""))[1] == ""
+
+
+def test_shell_value_only_compared_is_optional(analyze: Analyze) -> None:
+    """`if [ "$X" = "postgres" ]` in an entrypoint: unset, the test is false and the branch
+    is skipped; a value the script uses as such stays required."""
+    r = analyze({
+        "requirements.txt": FLASK_REQS,
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "Dockerfile": 'FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n'
+                      'EXPOSE 5000\nENTRYPOINT ["./entrypoint.sh"]\n'
+                      'CMD ["flask", "run", "--host", "0.0.0.0"]\n',
+        "entrypoint.sh": """#!/bin/sh
+
+if [ "$STORE_KIND" = "postgres" ]
+then
+    echo "waiting"
+fi
+if [ "production" != "$RUN_MODE" ]; then
+    echo "dev"
+fi
+curl -fsS "$BOOT_HOOK_URL"
+
+exec "$@"
+""",
+    })  # fmt: skip
+    env = _env(r)
+    assert env["STORE_KIND"][0] is False
+    assert env["RUN_MODE"][0] is False
+    assert env["BOOT_HOOK_URL"][0] is True
