@@ -133,12 +133,20 @@ def apply_gem_yaml(rel: str, text: str, reads: list[EnvRead]) -> None:
 _SHELL_IF_SET = re.compile(
     r"""^\s*(?:if|elif)\s+\[\[?\s*(?:-n\s+|!\s+-z\s+)?"?\$\{?[A-Za-z_]\w*\}?"?\s*\]\]?"""
 )
+# `[ "$X" = "postgres" ]`: the value is only compared, never used as such.
+_SHELL_COMPARED = (
+    r"""\[\[?\s*"?\$\{{?{name}\}}?"?\s*(?:==?|!=)\s*"""
+    r"""|(?:==?|!=)\s*"?\$\{{?{name}\}}?"?\s*\]"""
+)
 _SHELL_IF = re.compile(r"^\s*if\b")
 _SHELL_FI = re.compile(r"^\s*fi\b")
 
 
 def apply_shell_guards(text: str, reads: list[EnvRead]) -> None:
-    """Reads inside a start script's ``if [ -n "$X" ]`` block are a feature path: optional."""
+    """Reads inside a start script's ``if [ -n "$X" ]`` block are a feature path: optional.
+
+    So is a value only compared (``[ "$X" = "postgres" ]``): unset, the test is false.
+    """
     lines = text.splitlines()
     guarded: set[int] = set()
     for number, line in enumerate(lines):
@@ -154,5 +162,9 @@ def apply_shell_guards(text: str, reads: list[EnvRead]) -> None:
                     break
             guarded.add(inner + 1)
     for read in reads:
-        if read.evidence.line in guarded and read.required is not True and read.fallback is None:
-            read.required = False
+        if read.required is True or read.fallback is not None or not read.evidence.line:
+            continue
+        line = lines[read.evidence.line - 1] if read.evidence.line <= len(lines) else ""
+        compared = re.search(_SHELL_COMPARED.format(name=re.escape(read.name)), line)
+        if read.evidence.line in guarded or compared:
+            read.required = False  # unset, the test is false and the branch is skipped

@@ -21,7 +21,12 @@ from odiac.analysis.envguards import (
 )
 from odiac.analysis.envhelpers import helper_reads
 from odiac.analysis.envrefs_js import js_fails_without, json_schema_keys
-from odiac.analysis.envrefs_py import fails_unset, release_guarded, strategy_guarded
+from odiac.analysis.envrefs_py import (
+    fails_unset,
+    release_guarded,
+    selects_config,
+    strategy_guarded,
+)
 from odiac.analysis.evidence import Evidence
 from odiac.analysis.source_index import SourceIndex, norm_dir
 
@@ -272,7 +277,10 @@ def scan_file(index: SourceIndex, rel: str) -> list[EnvRead]:
             if (
                 (fb is None or fb.strip() == "None")
                 and pattern is PY[0]
-                and fails_unset(text, match.start(), match.end(), rel)
+                and (
+                    fails_unset(text, match.start(), match.end(), rel)
+                    or selects_config(text, match.start(), match.end())
+                )
             ):
                 read.required = True
             found.append(read)

@@ -40,6 +40,27 @@ def fails_unset(text: str, start: int, end: int, rel: str) -> bool:
     return (crashes or mandatory) and _at_import(text, line_start)
 
 
+# The value names the configuration to load: `app.config.from_object(os.getenv("X"))`,
+# `import_module(settings)`. Unset, no configuration loads at all (startup_critical).
+_LOADER = r"(?:\.from_object|\.from_envvar|\bimport_module|\bimport_string)\(\s*"
+_LOADER_BEFORE = re.compile(_LOADER + r"$")
+_ASSIGN = re.compile(r"^\s*(\w+)\s*=\s*$")
+
+
+def selects_config(text: str, start: int, end: int) -> bool:
+    """Whether a read without fallback (or its variable) is passed to a config loader."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if _LOADER_BEFORE.search(before):
+        return True
+    assigned = _ASSIGN.match(before)
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)]
+    if not assigned or not re.fullmatch(r"\s*\)?\s*", rest):
+        return False
+    return bool(re.search(_LOADER + re.escape(assigned[1]) + r"\s*\)", text[end : end + 1500]))
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 

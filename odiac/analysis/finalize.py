@@ -220,12 +220,13 @@ def _env_vars(ctx: AnalysisContext, svc: ServiceDraft) -> tuple[list[EnvVarSpec]
         reads[read.name].append(read)
     runtime: list[EnvVarSpec] = []
     build: list[EnvVarSpec] = []
+    grouped = _grouped_with_required(reads)
     for name in sorted(reads):
         items = reads[name]
         if all(r.source == "dockerfile" for r in items):
             ctx.decide(svc.name, "env_in_image", name, *(r.evidence for r in items))
             continue
-        spec = _spec(name, items)
+        spec = _spec(name, items, grouped=name in grouped)
         ctx.decide(
             svc.name, "env", f"{name} required={spec.required}", *(r.evidence for r in items[:3])
         )
@@ -247,7 +248,48 @@ _CREDENTIALS = re.compile(r"://[^/@\s]*:[^/@\s]*@")
 _PUBLIC = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "EXPO_PUBLIC_", "GATSBY_", "VUE_APP_")
 
 
-def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
+def _bare_reads(items: list[EnvRead]) -> list[EnvRead]:
+    """Code reads with no fallback and no verdict of their own (a plain ``os.Getenv("X")``)."""
+    return [
+        r
+        for r in items
+        if r.source == "code" and r.fallback is None and r.required is None and not r.optional
+    ]
+
+
+def _grouped_with_required(reads: dict[str, list[EnvRead]]) -> set[str]:
+    """Setting-shaped names read bare next to a required read of the same prefix.
+
+    ``DATABASE_HOST``/``_PORT``/``_NAME`` read on the lines around a bare
+    ``DATABASE_USER`` read feed one connection: the same kind of read gets the same
+    verdict, whatever the name's shape.
+    """
+    anchors: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for name, items in reads.items():
+        if is_config_name(name) or any(r.source == "template" for r in items):
+            continue
+        if any(r.fallback is not None or r.required is False for r in items if r.source == "code"):
+            continue
+        for r in _bare_reads(items):
+            anchors[(r.evidence.file, _prefix(name))].append(r.evidence.line or 0)
+    grouped: set[str] = set()
+    for name, items in reads.items():
+        if not is_config_name(name) or any(r.source == "template" for r in items):
+            continue
+        if any(r.fallback is not None for r in items if r.source == "code"):
+            continue
+        for r in _bare_reads(items):
+            lines = anchors.get((r.evidence.file, _prefix(name)), [])
+            if r.evidence.line and any(abs(n - r.evidence.line) <= 4 for n in lines):
+                grouped.add(name)
+    return grouped
+
+
+def _prefix(name: str) -> str:
+    return name.rsplit("_", 1)[0] if "_" in name else name
+
+
+def _spec(name: str, items: list[EnvRead], *, grouped: bool = False) -> EnvVarSpec:
     code = [r for r in items if r.source in {"code", "build-config"}]
     templates = [r for r in items if r.source == "template" and not r.optional]
     explicit = [r.required for r in items if r.required is not None]
@@ -257,7 +299,7 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
     template_default = next(
         (r.fallback for r in templates if r.fallback and not is_placeholder(r.fallback)), None
     )
-    config = is_config_name(name) or any(r.config for r in items)
+    config = (is_config_name(name) and not grouped) or any(r.config for r in items)
     if True in explicit:
         required = True
     elif config:
@@ -284,43 +326,30 @@ def _spec(name: str, items: list[EnvRead]) -> EnvVarSpec:
                 break
         else:
             # Template values are examples: only a bare setting (`info`, `true`, `30`) may
-            # become a default; hosts, URLs and paths of a developer machine never do.
-            compose = next(
-                (r.fallback for r in items if r.source == "compose" and r.fallback), None
-            )
-            example = (
+            # become a default; hosts, URLs and paths of a developer machine never do. A
+            # compose `environment:` value configures the local stack, never a default.
+            default = (
                 template_default
                 if template_default
                 and _BARE.match(template_default)
                 and not _HOST_NAME.search(name)  # `DB_HOST=mysql` names a local container
                 else ""
             )
-            default = example or (compose if compose and _plain(compose) else "")
     return EnvVarSpec(name=name, required=required, default=default)
 
 
 def _origin(svc: ServiceDraft, var: EnvVarSpec) -> str:
-    """Where a default came from: ``code`` (a fallback), ``compose`` or ``example`` (a template)."""
+    """Where a default came from: ``code`` (a fallback) or ``example`` (a template)."""
     reads = [r for r in svc.env if r.name == var.name]
     if any(
         literal(r.fallback) == var.default for r in reads if r.source in {"code", "build-config"}
     ):
         return "code"
-    if any(r.source == "compose" and r.fallback == var.default for r in reads):
-        return "compose"
     return "example"
-
-
-def _plain(value: str) -> bool:
-    """A compose value that can travel: no placeholder, no local container host."""
-    return not is_placeholder(value) and not _LOCAL_HOST.search(value)
 
 
 _HOST_NAME = re.compile(r"(HOST|HOSTNAME|ADDR|ADDRESS|SERVER|DOMAIN)$")
 _BARE = re.compile(r"^(?!localhost$)[\w-]{1,40}$")
-_LOCAL_HOST = re.compile(
-    r"(localhost|127\.0\.0\.1|0\.0\.0\.0|host\.docker\.internal|://[a-z][\w-]*[:/])"
-)
 
 
 # -- databases ---------------------------------------------------------------

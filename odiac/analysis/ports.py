@@ -61,12 +61,19 @@ def choose_http_port(
 ) -> tuple[int | None, list[int], bool]:
     """Pick the HTTP port among several exposed ones (analysis-rules 4.2).
 
+    A metrics port (9090…) is dropped unless it is one of ``preferred``, the app's own
+    HTTP listener literals: then it is the app's port, not a metrics endpoint.
+
     Returns:
         ``(port, ignored, ambiguous)``; ``port`` is None when nothing qualifies
         or when several candidates remain (``ambiguous``).
     """
     unique = list(dict.fromkeys(ports))
-    ignored = [p for p in unique if p in TLS_PORTS or p in NON_HTTP or p in METRICS_PORTS]
+    ignored = [
+        p
+        for p in unique
+        if p in TLS_PORTS or p in NON_HTTP or (p in METRICS_PORTS and p not in preferred)
+    ]
     left = [p for p in unique if p not in ignored]
     if len(left) <= 1:
         return (left[0] if left else None), ignored, False

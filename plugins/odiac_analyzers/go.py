@@ -33,6 +33,8 @@ _LISTEN_VAR = re.compile(
 # `http.Server{Addr: ":8080"}` and `const addr = ":9090"` used by a listen call.
 _SERVER_ADDR = re.compile(r"\bAddr\s*:\s*\"[\w.\[\]]*:(\d{2,5})\"")
 _ADDR_CONST = r"\b{name}\s*(?::=|=)\s*\"[\w.\[\]]*:(\d{{2,5}})\""
+# `address = defaultAddress`: the listen variable's fallback is a named address constant.
+_ADDR_ALIAS = r"\b{name}\s*(?::=|=)\s*([A-Za-z_]\w*)\s*$"
 _PORT_DEFAULT = re.compile(
     r"(?:os\.Getenv|os\.LookupEnv)\(\"(\w*PORT\w*)\"\)[\s\S]{0,200}?=\s*\"?:?(\d{2,5})\"?"
 )
@@ -206,6 +208,11 @@ def _ports(ctx: AnalysisContext, svc: ServiceDraft, files: list[str]) -> None:
             )
         for match in _LISTEN_VAR.finditer(text):
             const = re.search(_ADDR_CONST.format(name=re.escape(match[1])), text)
+            if const is None:
+                for alias in re.finditer(_ADDR_ALIAS.format(name=re.escape(match[1])), text, re.M):
+                    const = re.search(_ADDR_CONST.format(name=re.escape(alias[1])), text)
+                    if const:
+                        break
             if const and match[1] != "nil":
                 svc.add_port(
                     3,

@@ -112,7 +112,7 @@ def test_compose_graph(analyze: Analyze) -> None:
     assert kinds == {"mq": "external", "proxy": "proxy"}
     env = {v.name: v for v in names["web"].runtime_vars}
     assert env["DATABASE_URL"].default == "", "compose passwords never become defaults"
-    assert env["LOG_LEVEL"].default == "debug"
+    assert env["LOG_LEVEL"].default == "", "a compose value is no default (code or template only)"
 
 
 def test_compose_with_only_databases_does_not_split(analyze: Analyze) -> None:
