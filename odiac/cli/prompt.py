@@ -5,6 +5,7 @@ before anything destructive, warnings, progress notes, and a clean exit on Ctrl-
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from typing import TYPE_CHECKING, TypeVar
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 EXIT_INTERRUPTED = 130
+_RECANCEL_S = 0.2
 
 
 def can_ask() -> bool:
@@ -61,10 +63,44 @@ def note(message: str) -> None:
 
 
 def run_interruptible(coro: Coroutine[Any, Any, T], *, stopped: str = "Stopped.") -> T:
-    """Run ``coro``; Ctrl-C ends the command with exit code 130 and no traceback."""
+    """Run ``coro``; Ctrl-C ends the command with exit code 130 and no traceback.
+
+    Ctrl-C cancels the running task, and cancels it again every 0.2 s until it ends:
+    a cancellation that lands while the HTTP stack closes a connection inside a
+    shielded scope can be absorbed there, and one cancel would then leave the command
+    following a stream forever.
+    """
+    interrupted: list[bool] = []
+
+    async def main() -> T:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        if task is None:  # asyncio.run always runs main() as a task
+            return await coro
+
+        def cancel() -> None:
+            if not task.done():
+                task.cancel()
+                loop.call_later(_RECANCEL_S, cancel)
+
+        def on_sigint() -> None:
+            interrupted.append(True)
+            cancel()
+
+        try:
+            loop.add_signal_handler(signal.SIGINT, on_sigint)
+        except (NotImplementedError, RuntimeError):  # no loop signal handlers here
+            return await coro
+        try:
+            return await coro
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+
     try:
-        return asyncio.run(coro)
-    except KeyboardInterrupt:
+        return asyncio.run(main())
+    except (KeyboardInterrupt, asyncio.CancelledError) as exc:
+        if isinstance(exc, asyncio.CancelledError) and not interrupted:
+            raise
         click.echo(stopped, err=True)
         sys.exit(EXIT_INTERRUPTED)  # SystemExit: the entry point runs click non-standalone
 
