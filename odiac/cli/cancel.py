@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import click
 
 from odiac.cli.output import echo
-from odiac.cli.prompt import run_interruptible
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
@@ -43,14 +42,12 @@ def command(
             err=as_json,
         )
 
-    outcome = run_interruptible(
-        run_change(
-            options,
-            lambda session: Cancel(session.client, session.loaded.config.project.name, target),
-            token=token,
-            yes=yes,
-            show=show,
-        )
+    outcome = run_change(
+        options,
+        lambda session: Cancel(session.client, session.loaded.config.project.name, target),
+        token=token,
+        yes=yes,
+        show=show,
     )
     back = outcome.deployment
     echo(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from odiac.cli.prompt import confirm_or_refuse, note, progress_printer, warn
+from odiac.cli.prompt import confirm_or_refuse, note, progress_printer, run_interruptible, warn
 from odiac.cli.session import open_session
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ ProposalT = TypeVar("ProposalT", bound="Proposal")
 OutcomeT = TypeVar("OutcomeT", bound="Outcome")
 
 
-async def run_change(
+def run_change(
     options: GlobalOptions,
     operation: Callable[[Session], Operation[ProposalT, OutcomeT]],
     *,
@@ -28,8 +28,9 @@ async def run_change(
     yes: bool,
     show: Callable[[ProposalT], None],
     started: Callable[[Deployment], str] | None = None,
+    stopped: str = "Stopped.",
 ) -> OutcomeT:
-    """Open a session, then propose → confirm → start → watch → verify.
+    """Open a session, then propose → confirm → start → watch → verify; Ctrl-C exits 130.
 
     Args:
         options: The global options.
@@ -38,7 +39,23 @@ async def run_change(
         yes: ``--yes``: confirmed in advance.
         show: Prints the proposal before the question.
         started: The note printed when the change started (then progress is shown).
+        stopped: What Ctrl-C prints before exiting.
     """
+    return run_interruptible(
+        _run_change(options, operation, token=token, yes=yes, show=show, started=started),
+        stopped=stopped,
+    )
+
+
+async def _run_change(
+    options: GlobalOptions,
+    operation: Callable[[Session], Operation[ProposalT, OutcomeT]],
+    *,
+    token: str | None,
+    yes: bool,
+    show: Callable[[ProposalT], None],
+    started: Callable[[Deployment], str] | None,
+) -> OutcomeT:
     from odiac.ops.runner import run_operation
 
     loud = options.verbosity >= 0

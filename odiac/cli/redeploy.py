@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import click
 
 from odiac.cli.output import echo
-from odiac.cli.prompt import run_interruptible
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
@@ -55,15 +54,13 @@ def command(
         loaded = session.loaded
         return Redeploy(session.client, loaded.config.project.name, service, loaded.environment)
 
-    outcome = run_interruptible(
-        run_change(
-            options,
-            operation,
-            token=token,
-            yes=yes,
-            show=show,
-            started=lambda d: f"Deployment {d.id} started; watching it to its end...",
-        ),
+    outcome = run_change(
+        options,
+        operation,
+        token=token,
+        yes=yes,
+        show=show,
+        started=lambda d: f"Deployment {d.id} started; watching it to its end...",
         stopped="Stopped watching; the deployment continues on the gateway.",
     )
     echo(

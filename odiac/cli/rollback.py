@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import click
 
 from odiac.cli.output import echo
-from odiac.cli.prompt import run_interruptible
 
 if TYPE_CHECKING:
     from odiac.cli.context import GlobalOptions
@@ -50,15 +49,13 @@ def command(
     def operation(session: Session) -> Rollback:
         return Rollback(session.client, session.loaded.config.project.name, service, to)
 
-    outcome = run_interruptible(
-        run_change(
-            options,
-            operation,
-            token=token,
-            yes=yes,
-            show=show,
-            started=lambda d: f"Rollback deployment {d.id} started; watching it to its end...",
-        ),
+    outcome = run_change(
+        options,
+        operation,
+        token=token,
+        yes=yes,
+        show=show,
+        started=lambda d: f"Rollback deployment {d.id} started; watching it to its end...",
         stopped="Stopped watching; the rollback continues on the gateway.",
     )
     _say(
